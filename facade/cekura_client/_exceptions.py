@@ -1,0 +1,226 @@
+"""The facade's error types. Every error the facade raises is a :class:`CekuraError`.
+
+The hierarchy follows openai-python's, which users of generated SDKs already know::
+
+    CekuraError
+    ├── APIError                      (something went wrong talking to the API)
+    │   ├── APIConnectionError        (no usable response: DNS, refused, reset, ...)
+    │   │   └── APITimeoutError
+    │   ├── APIStatusError            (the server answered 4xx/5xx)
+    │   │   ├── BadRequestError       400 (and 422)
+    │   │   ├── AuthenticationError   401
+    │   │   ├── PermissionDeniedError 403
+    │   │   ├── NotFoundError         404
+    │   │   ├── RateLimitError        429
+    │   │   └── ServerError           5xx
+    │   └── ResponseValidationError   (a 2xx body that does not fit the model)
+    └── (ValueError subclasses for bad arguments: MissingAPIKeyError, InvalidRequestError)
+
+No message, repr or attribute of these errors carries the API key: URLs are stored without user
+info and with secret-looking query parameters redacted, and request headers are never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CekuraError",
+    "InsecureTransportError",
+    "InvalidRequestError",
+    "MissingAPIKeyError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "ServerError",
+]
+
+_SECRET_QUERY_WORDS = ("key", "token", "secret", "password", "signature", "auth")
+
+
+def redact_url(url: httpx.URL | str) -> str:
+    """Render ``url`` without user info and with secret-looking query values replaced."""
+    parsed = httpx.URL(url) if isinstance(url, str) else url
+    if parsed.userinfo:
+        parsed = parsed.copy_with(username=None, password=None)
+    if parsed.query:
+        params = [
+            (name, "REDACTED" if any(w in name.lower() for w in _SECRET_QUERY_WORDS) else value)
+            for name, value in parsed.params.multi_items()
+        ]
+        parsed = parsed.copy_with(params=params)
+    return str(parsed)
+
+
+class CekuraError(Exception):
+    """Root of every error raised by ``cekura_client``."""
+
+
+class MissingAPIKeyError(CekuraError, ValueError):
+    """No API key was given and ``CEKURA_API_KEY`` is not set."""
+
+
+class InsecureTransportError(CekuraError, ValueError):
+    """The base URL would expose the API key (plain http to a host that is not loopback)."""
+
+
+class InvalidRequestError(CekuraError, ValueError):
+    """An argument was refused before any request was sent (e.g. a result ID that is not a
+    positive integer)."""
+
+
+class APIError(CekuraError):
+    """An error while talking to the Cekura API. ``method`` and ``url`` name the request."""
+
+    method: str | None
+    url: str | None
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = None
+        self.url = None
+        if request is not None:
+            self.set_request(request)
+
+    def set_request(self, request: httpx.Request) -> None:
+        """Record the request's method and URL (without secrets)."""
+        self.method = request.method
+        self.url = redact_url(request.url)
+
+
+class APIConnectionError(APIError):
+    """The request did not get a usable HTTP response (refused, reset, DNS, protocol error)."""
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool timeout)."""
+
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+def _detail_of(body: Any) -> str | None:
+    if isinstance(body, dict):
+        detail = body.get("detail")
+        if isinstance(detail, str):
+            return detail
+    return None
+
+
+class APIStatusError(APIError):
+    """The API answered with a 4xx or 5xx status.
+
+    Attributes: ``status_code``; ``body`` (the decoded JSON, or the text when it is not JSON);
+    ``detail`` (the server's ``detail`` message when it sent one); ``response``; ``method`` and
+    ``url`` of the request (without secrets).
+    """
+
+    status_code: int
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        self.detail = _detail_of(body)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
+
+
+class BadRequestError(APIStatusError):
+    """400 (and 422): the server refused the request as malformed."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the API key may not access this resource."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such object (``detail`` carries the server's message, e.g. "Not found.")."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` is the server's wait in seconds, if it sent one."""
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: Any, retry_after: float | None
+    ) -> None:
+        super().__init__(message, response=response, body=body)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """5xx: the server failed (after the transport's retries were used up)."""
+
+
+class ResponseValidationError(APIError):
+    """A successful response whose body does not fit the model.
+
+    ``path`` names the field (e.g. ``runs["86368"].evaluation.metrics[0].score``), ``expected``
+    what the facade accepts there, ``value_type`` the JSON type that was received.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        expected: str,
+        value: Any,
+        request: httpx.Request | None = None,
+    ) -> None:
+        self.path = path
+        self.expected = expected
+        self.value_type = json_type_name(value)
+        shown = _short_repr(value)
+        where = path or "response body"
+        super().__init__(
+            f"{where}: expected {expected}, got {self.value_type} {shown}", request=request
+        )
+
+
+def json_type_name(value: Any) -> str:
+    """The JSON name of a decoded value's type (``null``, ``boolean``, ``string`` ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _short_repr(value: Any, limit: int = 60) -> str:
+    if isinstance(value, (dict, list)):
+        return f"of length {len(value)}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,85 @@
+"""``client.results``: test results (``/test_framework/v1/results/``).
+
+Requests are built by the generated operation module (paths, parameters); the facade sends
+them through the shared transport and parses the body with its own models, because the
+generated model keeps the spec's wrong types and raises on status values it does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from cekura_openapi.api.test_framework import results_retrieve
+
+from .._base_client import check_id, json_object
+from .._exceptions import ResponseValidationError
+from ..types.result import Result
+
+if TYPE_CHECKING:
+    from .._client import AsyncCekura, Cekura, RequestTimeout
+
+__all__ = ["AsyncResults", "Results"]
+
+USE_CLIENT_DEFAULT = httpx.USE_CLIENT_DEFAULT
+
+
+def _get_request(result_id: int | str) -> dict[str, Any]:
+    """Method and URL of Get Result, from the generated client (ID checked first)."""
+    return results_retrieve._get_kwargs(id=check_id(result_id, "result_id"))
+
+
+def parse_result(response: httpx.Response) -> Result:
+    """A :class:`Result` from a Get Result response, or the facade's typed error."""
+    body = json_object(response)
+    try:
+        return Result.from_dict(body)
+    except ResponseValidationError as exc:
+        exc.set_request(response.request)
+        raise
+
+
+class Results:
+    """Synchronous access to test results."""
+
+    def __init__(self, client: Cekura) -> None:
+        self._client = client
+
+    def get(
+        self,
+        result_id: int,
+        *,
+        timeout: RequestTimeout = USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Fetch one result by ID.
+
+        Raises NotFoundError (404), AuthenticationError (401), RateLimitError, ServerError,
+        APIConnectionError/APITimeoutError after the transport's retries, ResponseValidationError
+        when the body does not fit, InvalidRequestError for an ID that is not a positive integer.
+        """
+        response = self._client._send(
+            _get_request(result_id), timeout=timeout, extra_headers=extra_headers
+        )
+        return parse_result(response)
+
+
+class AsyncResults:
+    """Asynchronous access to test results; mirrors :class:`Results`."""
+
+    def __init__(self, client: AsyncCekura) -> None:
+        self._client = client
+
+    async def get(
+        self,
+        result_id: int,
+        *,
+        timeout: RequestTimeout = USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Fetch one result by ID. See :meth:`Results.get`."""
+        response = await self._client._send(
+            _get_request(result_id), timeout=timeout, extra_headers=extra_headers
+        )
+        return parse_result(response)

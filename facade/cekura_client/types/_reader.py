@@ -1,0 +1,237 @@
+"""Reading decoded JSON into typed values, with the field path in every error.
+
+The spec types many fields wrongly (integers as ``string``, lists of IDs as ``string``, durations
+as free text). :class:`Reader` accepts what real servers send and raises
+:class:`~cekura_client.ResponseValidationError` naming the field path when a value is present but
+unusable. Paths are only built when an error is raised, so reading stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from dateutil.parser import isoparse
+
+from .._exceptions import ResponseValidationError
+
+T = TypeVar("T")
+
+JSONObject = dict[str, Any]
+
+_DURATION = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)\s*$")
+_INT_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
+_TRUE = frozenset({"true", "True", "TRUE", "1", "yes"})
+_FALSE = frozenset({"false", "False", "FALSE", "0", "no", ""})
+
+
+def join(path: str, key: str | int) -> str:
+    """Extend a field path: ``a`` + ``b`` -> ``a.b``; integers and non-identifiers index."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if not key.isidentifier():
+        return f"{path}[{key!r}]"
+    return f"{path}.{key}" if path else key
+
+
+def fail(path: str, expected: str, value: Any) -> ResponseValidationError:
+    return ResponseValidationError(path=path, expected=expected, value=value)
+
+
+def to_int(value: Any, path: str) -> int:
+    """An integer from a JSON integer, an integral float, or a numeric string."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and _INT_TEXT.match(value):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise fail(path, "an integer", value)
+
+
+def to_float(value: Any, path: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        result = float(value)
+    elif isinstance(value, str):
+        try:
+            result = float(value)
+        except ValueError:
+            raise fail(path, "a number", value) from None
+    else:
+        raise fail(path, "a number", value)
+    if not math.isfinite(result):
+        raise fail(path, "a finite number", value)
+    return result
+
+
+def to_bool(value: Any, path: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    raise fail(path, "a boolean", value)
+
+
+def to_str(value: Any, path: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise fail(path, "a string", value)
+
+
+def to_datetime(value: Any, path: str) -> dt.datetime | None:
+    """An aware datetime from ISO 8601 text; naive times are taken as UTC; ``""`` is None."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise fail(path, "an ISO 8601 date-time", value)
+    try:
+        parsed = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] == "Z" else value)
+    except ValueError:
+        try:
+            parsed = isoparse(value)
+        except (ValueError, OverflowError):
+            raise fail(path, "an ISO 8601 date-time", value) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed
+
+
+def to_duration(value: Any, path: str) -> dt.timedelta | None:
+    """A duration from ``"MM:SS"``, ``"H:MM:SS"``, minutes past 59 (``"75:03"``) or seconds.
+
+    ``None`` and ``""`` (a result still running) give ``None``.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0 or not math.isfinite(value):
+            raise fail(path, "a non-negative duration", value)
+        return dt.timedelta(seconds=value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            hours, minutes, seconds = match.groups()
+            if float(seconds) < 60:
+                return dt.timedelta(
+                    hours=int(hours or 0), minutes=int(minutes), seconds=float(seconds)
+                )
+    raise fail(path, 'a duration like "MM:SS" or "H:MM:SS"', value)
+
+
+class Reader:
+    """Typed access to one JSON object at a known path.
+
+    Every accessor returns ``None`` for a missing key or a JSON ``null`` unless its name says
+    otherwise (``int_or_zero``, ``str_list``, ...), and raises ResponseValidationError for a value
+    it cannot use.
+    """
+
+    __slots__ = ("data", "path")
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, dict):
+            raise fail(path, "an object", data)
+        self.data: JSONObject = data
+        self.path = path
+
+    def at(self, key: str) -> str:
+        return join(self.path, key)
+
+    def raw(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def int(self, key: str) -> int | None:
+        value = self.data.get(key)
+        return None if value is None else to_int(value, self.at(key))
+
+    def required_int(self, key: str) -> int:
+        value = self.data.get(key)
+        if value is None:
+            raise fail(self.at(key), "an integer", value)
+        return to_int(value, self.at(key))
+
+    def int_or_zero(self, key: str) -> int:
+        value = self.data.get(key)
+        return 0 if value is None else to_int(value, self.at(key))
+
+    def float(self, key: str) -> float | None:
+        value = self.data.get(key)
+        return None if value is None else to_float(value, self.at(key))
+
+    def bool(self, key: str) -> bool | None:
+        value = self.data.get(key)
+        return None if value is None else to_bool(value, self.at(key))
+
+    def str(self, key: str) -> str | None:
+        value = self.data.get(key)
+        return None if value is None else to_str(value, self.at(key))
+
+    def text_or_none(self, key: str) -> str | None:
+        """A string where ``""`` means "none" (e.g. ``error_message``)."""
+        value = self.str(key)
+        return value or None
+
+    def datetime(self, key: str) -> dt.datetime | None:
+        return to_datetime(self.data.get(key), self.at(key))
+
+    def duration(self, key: str) -> dt.timedelta | None:
+        return to_duration(self.data.get(key), self.at(key))
+
+    def object(self, key: str) -> JSONObject | None:
+        value = self.data.get(key)
+        if value is None or isinstance(value, dict):
+            return value
+        raise fail(self.at(key), "an object", value)
+
+    def object_or_empty(self, key: str) -> JSONObject:
+        return self.object(key) or {}
+
+    def list(self, key: str) -> list[Any] | None:
+        value = self.data.get(key)
+        if value is None or isinstance(value, list):
+            return value
+        raise fail(self.at(key), "an array", value)
+
+    def id_list(self, key: str) -> list[int] | None:
+        """A list of IDs (integers or numeric strings). ``null`` stays ``None``."""
+        items = self.list(key)
+        if items is None:
+            return None
+        path = self.at(key)
+        return [to_int(item, join(path, i)) for i, item in enumerate(items)]
+
+    def str_list(self, key: str) -> list[str]:
+        """A list of strings; a single string becomes a one-item list; null/missing is []."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            path = self.at(key)
+            return [to_str(item, join(path, i)) for i, item in enumerate(value)]
+        raise fail(self.at(key), "a string or an array of strings", value)
+
+    def models(self, key: str, parse: Callable[[Any, str], T]) -> list[T]:
+        """Parse every item of an array with ``parse(item, path)``; null/missing is []."""
+        items = self.list(key)
+        if not items:
+            return []
+        path = self.at(key)
+        return [parse(item, join(path, i)) for i, item in enumerate(items)]
+
+    def model(self, key: str, parse: Callable[[Any, str], T]) -> T | None:
+        value = self.data.get(key)
+        return None if value is None else parse(value, self.at(key))
+
+    def extra(self, known: frozenset[str]) -> Mapping[str, Any]:
+        """The fields the model does not know, as received."""
+        return {k: v for k, v in self.data.items() if k not in known}

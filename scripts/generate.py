@@ -1,0 +1,172 @@
+"""Generate the low-level client ``cekura_openapi`` from the vendored spec.
+
+``generate`` writes ``generated/cekura_openapi`` (replacing the old tree only after the generator
+succeeded); ``check`` generates into a temporary directory and fails, naming the files that
+differ, when ``generated/`` is stale.
+
+The generator (openapi-python-client) and the formatter it runs (ruff) are pinned in
+pyproject.toml; this script runs them from the same environment as the interpreter running it,
+so the output depends only on the spec, the config and those pins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "cekura.yaml"
+CONFIG = ROOT / "openapi" / "generator-config.yaml"
+PACKAGE = "cekura_openapi"
+TARGET = ROOT / "generated" / PACKAGE
+
+
+class GenerationError(Exception):
+    pass
+
+
+def run_generator(spec: Path, config: Path, out_dir: Path) -> Path:
+    """Run openapi-python-client into ``out_dir/PACKAGE``; return that path."""
+    bin_dir = Path(sys.executable).parent
+    generator = bin_dir / "openapi-python-client"
+    if not generator.exists():
+        raise GenerationError(f"openapi-python-client is not installed beside {sys.executable}")
+    env = dict(os.environ)
+    # The generator's post_hooks call `ruff`: make sure it is the pinned one from this env.
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    package_dir = out_dir / PACKAGE
+    cmd = [
+        str(generator),
+        "generate",
+        "--path",
+        str(spec),
+        "--config",
+        str(config),
+        "--meta",
+        "none",
+        "--output-path",
+        str(package_dir),
+        "--fail-on-warning",
+    ]
+    proc = subprocess.run(cmd, cwd=out_dir, env=env, capture_output=True, text=True)
+    if proc.returncode != 0 or not (package_dir / "__init__.py").exists():
+        raise GenerationError(
+            f"openapi-python-client failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
+        )
+    make_py310_compatible(package_dir)
+    # PEP 561 marker: the generated package is typed (the generator only writes it with --meta).
+    (package_dir / "py.typed").write_text("", encoding="utf-8")
+    format_tree(package_dir, env)
+    # Byte-identical output on every machine: no caches left in the tree.
+    for cache in package_dir.rglob("__pycache__"):
+        shutil.rmtree(cache)
+    return package_dir
+
+
+# openapi-python-client 0.29 writes `from typing import ..., Self` (Python 3.11+) in client.py.
+# The project supports Python 3.10, so that one name is imported from typing_extensions instead.
+# (Its other 3.11-only construct, enum.StrEnum, is avoided by `literal_enums: true` in the config.)
+_SELF_IMPORT = re.compile(r"^from typing import (?P<names>.*)\bSelf\b(?P<rest>.*)$", re.MULTILINE)
+
+
+def make_py310_compatible(package_dir: Path) -> None:
+    for path in sorted(package_dir.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "StrEnum" in text:
+            raise GenerationError(f"{path.name} uses enum.StrEnum (Python 3.11+); keep literal_enums")
+
+        def _split(match: re.Match[str]) -> str:
+            names = [n.strip() for n in (match["names"] + match["rest"]).split(",")]
+            kept = ", ".join(n for n in names if n)
+            line = "from typing_extensions import Self"
+            return f"from typing import {kept}\n{line}" if kept else line
+
+        new = _SELF_IMPORT.sub(_split, text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+
+
+def format_tree(package_dir: Path, env: dict[str, str]) -> None:
+    ruff = str(Path(sys.executable).parent / "ruff")
+    for args in (
+        ["check", ".", "--fix-only", "--extend-select=I", "--target-version=py310", "--no-cache", "--quiet"],
+        ["format", ".", "--target-version=py310", "--no-cache", "--quiet"],
+    ):
+        proc = subprocess.run([ruff, *args], cwd=package_dir, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise GenerationError(f"ruff {args[0]} failed:\n{proc.stdout}{proc.stderr}")
+
+
+def tree_files(root: Path) -> set[str]:
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def diff_trees(expected: Path, actual: Path) -> list[str]:
+    """Return human-readable lines naming the files that differ between two trees."""
+    want, have = tree_files(expected), tree_files(actual)
+    lines = [f"missing from generated/: {name}" for name in sorted(want - have)]
+    lines += [f"not produced by the generator: {name}" for name in sorted(have - want)]
+    lines += [
+        f"differs: {name}"
+        for name in sorted(want & have)
+        if not filecmp.cmp(expected / name, actual / name, shallow=False)
+    ]
+    return lines
+
+
+def generate(spec: Path = SPEC, config: Path = CONFIG, target: Path = TARGET) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".gen-") as tmp:
+        fresh = run_generator(spec, config, Path(tmp))
+        old = Path(tmp) / "old"
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+
+
+def check(spec: Path = SPEC, config: Path = CONFIG, target: Path = TARGET) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="cekura-gen-check-") as tmp:
+        fresh = run_generator(spec, config, Path(tmp))
+        if not target.exists():
+            return [f"{target} does not exist"]
+        return diff_trees(fresh, target)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate or check generated/cekura_openapi.")
+    parser.add_argument("command", choices=["generate", "check"])
+    parser.add_argument("--spec", type=Path, default=SPEC)
+    parser.add_argument("--config", type=Path, default=CONFIG)
+    parser.add_argument("--target", type=Path, default=TARGET)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "generate":
+            generate(args.spec, args.config, args.target)
+            print(f"generated {args.target.relative_to(ROOT)} from {args.spec.name}")
+            return 0
+        problems = check(args.spec, args.config, args.target)
+    except GenerationError as exc:
+        print(f"generate: {exc}", file=sys.stderr)
+        return 1
+    if problems:
+        print("generated/ is stale; run `make generate` and commit the result:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print("generated/ is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
