@@ -55,7 +55,7 @@ def run_generator(spec: Path, config: Path, out_dir: Path) -> Path:
         str(package_dir),
         "--fail-on-warning",
     ]
-    proc = subprocess.run(cmd, cwd=out_dir, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, check=False, cwd=out_dir, env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not (package_dir / "__init__.py").exists():
         raise GenerationError(
             f"openapi-python-client failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
@@ -80,7 +80,9 @@ def make_py310_compatible(package_dir: Path) -> None:
     for path in sorted(package_dir.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if "StrEnum" in text:
-            raise GenerationError(f"{path.name} uses enum.StrEnum (Python 3.11+); keep literal_enums")
+            raise GenerationError(
+                f"{path.name} uses enum.StrEnum (Python 3.11+); keep literal_enums"
+            )
 
         def _split(match: re.Match[str]) -> str:
             names = [n.strip() for n in (match["names"] + match["rest"]).split(",")]
@@ -96,10 +98,20 @@ def make_py310_compatible(package_dir: Path) -> None:
 def format_tree(package_dir: Path, env: dict[str, str]) -> None:
     ruff = str(Path(sys.executable).parent / "ruff")
     for args in (
-        ["check", ".", "--fix-only", "--extend-select=I", "--target-version=py310", "--no-cache", "--quiet"],
+        [
+            "check",
+            ".",
+            "--fix-only",
+            "--extend-select=I",
+            "--target-version=py310",
+            "--no-cache",
+            "--quiet",
+        ],
         ["format", ".", "--target-version=py310", "--no-cache", "--quiet"],
     ):
-        proc = subprocess.run([ruff, *args], cwd=package_dir, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [ruff, *args], check=False, cwd=package_dir, env=env, capture_output=True, text=True
+        )
         if proc.returncode != 0:
             raise GenerationError(f"ruff {args[0]} failed:\n{proc.stdout}{proc.stderr}")
 

@@ -90,9 +90,7 @@ class Cekura(BaseClient):
         timeout: RequestTimeout,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Response:
-        request = self._http.build_request(
-            **request_args, headers=extra_headers, timeout=timeout
-        )
+        request = self._http.build_request(**request_args, headers=extra_headers, timeout=timeout)
         try:
             return self._http.send(request)
         except httpx.TransportError as exc:
@@ -161,9 +159,7 @@ class AsyncCekura(BaseClient):
         timeout: RequestTimeout,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Response:
-        request = self._http.build_request(
-            **request_args, headers=extra_headers, timeout=timeout
-        )
+        request = self._http.build_request(**request_args, headers=extra_headers, timeout=timeout)
         try:
             return await self._http.send(request)
         except httpx.TransportError as exc:

@@ -102,11 +102,11 @@ class RetryPolicy:
     max_delay: float = 8.0
     max_retry_after: float = 60.0
     jitter: float = 0.25
-    random: Callable[[], float] = attrs.field(default=random.random, repr=False)
+    random: Callable[[], float] = attrs.field(default=random.random, repr=False, eq=False)
 
     def backoff(self, attempt: int) -> float:
-        delay = min(self.initial_delay * (2**attempt), self.max_delay)
-        return delay * (1 - self.jitter * self.random())
+        delay: float = min(self.initial_delay * (2**attempt), self.max_delay)
+        return delay * (1.0 - self.jitter * float(self.random()))
 
     def delay_after_error(
         self, request: httpx.Request, error: Exception, attempt: int
@@ -249,4 +249,3 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self.client.send(request, stream=True, follow_redirects=False)
-

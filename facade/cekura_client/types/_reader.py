@@ -130,7 +130,7 @@ class Reader:
     """Typed access to one JSON object at a known path.
 
     Every accessor returns ``None`` for a missing key or a JSON ``null`` unless its name says
-    otherwise (``int_or_zero``, ``str_list``, ...), and raises ResponseValidationError for a value
+    otherwise (``count``, ``str_list``, ...), and raises ResponseValidationError for a value
     it cannot use.
     """
 
@@ -148,35 +148,35 @@ class Reader:
     def raw(self, key: str) -> Any:
         return self.data.get(key)
 
-    def int(self, key: str) -> int | None:
+    def integer(self, key: str) -> int | None:
         value = self.data.get(key)
         return None if value is None else to_int(value, self.at(key))
 
-    def required_int(self, key: str) -> int:
+    def required_integer(self, key: str) -> int:
         value = self.data.get(key)
         if value is None:
             raise fail(self.at(key), "an integer", value)
         return to_int(value, self.at(key))
 
-    def int_or_zero(self, key: str) -> int:
+    def count(self, key: str) -> int:
         value = self.data.get(key)
         return 0 if value is None else to_int(value, self.at(key))
 
-    def float(self, key: str) -> float | None:
+    def number(self, key: str) -> float | None:
         value = self.data.get(key)
         return None if value is None else to_float(value, self.at(key))
 
-    def bool(self, key: str) -> bool | None:
+    def boolean(self, key: str) -> bool | None:
         value = self.data.get(key)
         return None if value is None else to_bool(value, self.at(key))
 
-    def str(self, key: str) -> str | None:
+    def string(self, key: str) -> str | None:
         value = self.data.get(key)
         return None if value is None else to_str(value, self.at(key))
 
     def text_or_none(self, key: str) -> str | None:
         """A string where ``""`` means "none" (e.g. ``error_message``)."""
-        value = self.str(key)
+        value = self.string(key)
         return value or None
 
     def datetime(self, key: str) -> dt.datetime | None:
@@ -185,16 +185,16 @@ class Reader:
     def duration(self, key: str) -> dt.timedelta | None:
         return to_duration(self.data.get(key), self.at(key))
 
-    def object(self, key: str) -> JSONObject | None:
+    def mapping(self, key: str) -> JSONObject | None:
         value = self.data.get(key)
         if value is None or isinstance(value, dict):
             return value
         raise fail(self.at(key), "an object", value)
 
-    def object_or_empty(self, key: str) -> JSONObject:
-        return self.object(key) or {}
+    def mapping_or_empty(self, key: str) -> JSONObject:
+        return self.mapping(key) or {}
 
-    def list(self, key: str) -> list[Any] | None:
+    def array(self, key: str) -> list[Any] | None:
         value = self.data.get(key)
         if value is None or isinstance(value, list):
             return value
@@ -202,7 +202,7 @@ class Reader:
 
     def id_list(self, key: str) -> list[int] | None:
         """A list of IDs (integers or numeric strings). ``null`` stays ``None``."""
-        items = self.list(key)
+        items = self.array(key)
         if items is None:
             return None
         path = self.at(key)
@@ -222,7 +222,7 @@ class Reader:
 
     def models(self, key: str, parse: Callable[[Any, str], T]) -> list[T]:
         """Parse every item of an array with ``parse(item, path)``; null/missing is []."""
-        items = self.list(key)
+        items = self.array(key)
         if not items:
             return []
         path = self.at(key)

@@ -50,26 +50,26 @@ class MetricScore:
     @classmethod
     def from_dict(cls, data: Any, path: str = "metric") -> MetricScore:
         r = Reader(data, path)
-        eval_type = r.str("eval_type")
-        metric_type = r.str("type") or eval_type
-        score = r.float("score")
+        eval_type = r.string("eval_type")
+        metric_type = r.string("type") or eval_type
+        score = r.number("score")
         passed: bool | None = None
         if eval_type == "binary" and r.raw("passed") is not None:
-            passed = r.bool("passed")
+            passed = r.boolean("passed")
         elif metric_type in BINARY_METRIC_TYPES and score is not None:
             if score >= _LEGACY_PASS_SCORE:
                 passed = True
             elif score == _LEGACY_FAIL_SCORE:
                 passed = False
         return cls(
-            id=r.int("id"),
-            name=r.str("name"),
+            id=r.integer("id"),
+            name=r.string("name"),
             type=metric_type,
             score=score,
             passed=passed,
             explanation=r.str_list("explanation"),
-            enum_value=r.str("enum"),
-            function_name=r.str("function_name"),
-            extra=r.object_or_empty("extra"),
+            enum_value=r.string("enum"),
+            function_name=r.string("function_name"),
+            extra=r.mapping_or_empty("extra"),
             raw=r.data,
         )

@@ -112,30 +112,30 @@ class Result:
     def from_dict(cls, data: Any) -> Result:
         """Build a Result from decoded JSON; raises ResponseValidationError naming the field."""
         r = Reader(data, "")
-        status = r.str("status")
+        status = r.string("status")
         if status is None:
             raise fail(r.at("status"), "a status string", None)
-        next_steps = r.list("next_steps")
+        next_steps = r.array("next_steps")
         return cls(
-            id=r.required_int("id"),
-            name=r.str("name"),
-            agent=r.int("agent"),
-            agent_name=r.str("agent_name"),
+            id=r.required_integer("id"),
+            name=r.string("name"),
+            agent=r.integer("agent"),
+            agent_name=r.string("agent_name"),
             agent_version=r.raw("agent_version"),
             status=ResultStatus(status),
-            success_rate=r.float("success_rate"),
-            total_runs_count=r.int_or_zero("total_runs_count"),
-            completed_runs_count=r.int_or_zero("completed_runs_count"),
-            success_runs_count=r.int_or_zero("success_runs_count"),
-            failed_runs_count=r.int_or_zero("failed_runs_count"),
-            met_expected_outcome_count=r.int_or_zero("met_expected_outcome_count"),
-            total_expected_outcome_count=r.int_or_zero("total_expected_outcome_count"),
+            success_rate=r.number("success_rate"),
+            total_runs_count=r.count("total_runs_count"),
+            completed_runs_count=r.count("completed_runs_count"),
+            success_runs_count=r.count("success_runs_count"),
+            failed_runs_count=r.count("failed_runs_count"),
+            met_expected_outcome_count=r.count("met_expected_outcome_count"),
+            total_expected_outcome_count=r.count("total_expected_outcome_count"),
             total_duration=r.duration("total_duration"),
             created_at=r.datetime("created_at"),
             updated_at=r.datetime("updated_at"),
-            run_as_text=r.bool("run_as_text"),
-            is_cronjob=bool(r.bool("is_cronjob")),
-            run_type=r.str("run_type"),
+            run_as_text=r.boolean("run_as_text"),
+            is_cronjob=bool(r.boolean("is_cronjob")),
+            run_type=r.string("run_type"),
             runs=_runs(r),
             connected_runs=r.id_list("connected_runs") or [],
             not_connected_runs=r.id_list("not_connected_runs"),
@@ -148,17 +148,15 @@ class Result:
             overall_evaluation=_optional_object(r, "overall_evaluation", OverallEvaluation),
             failed_reasons=_optional_object(r, "failed_reasons", FailedReasons),
             ai_summary=_optional_object(r, "ai_summary", AISummary),
-            next_steps=None
-            if next_steps is None
-            else r.models("next_steps", NextStep.from_dict),
+            next_steps=None if next_steps is None else r.models("next_steps", NextStep.from_dict),
             performance_metrics=None
             if r.raw("performance_metrics") is None
             else r.models("performance_metrics", _object),
             run_settings=_optional_object(r, "run_settings", RunSettings),
-            runs_by_tags=r.object("runs_by_tags"),
-            latency_data=r.object("latency_data"),
-            domain=r.str("domain"),
-            domain_logo=r.str("domain_logo"),
+            runs_by_tags=r.mapping("runs_by_tags"),
+            latency_data=r.mapping("latency_data"),
+            domain=r.string("domain"),
+            domain_logo=r.string("domain_logo"),
             extra=r.extra(RESULT_FIELDS),
             raw=r.data,
         )
@@ -170,7 +168,7 @@ def _object(value: Any, path: str) -> Mapping[str, Any]:
 
 def _optional_object(r: Reader, key: str, model: Any) -> Any:
     """``null`` and ``{}`` (nothing computed yet) are both None."""
-    value = r.object(key)
+    value = r.mapping(key)
     return model.from_dict(value, r.at(key)) if value else None
 
 
@@ -199,4 +197,3 @@ def _scenarios(r: Reader) -> list[ScenarioRef]:
         # Specs before 2025-10 sent `scenario_names` (a list of names) instead.
         return [ScenarioRef(id=None, name=name) for name in r.str_list("scenario_names")]
     return r.models("scenarios", ScenarioRef.from_dict)
-

@@ -27,7 +27,11 @@ class OutcomeAlignment:
     @classmethod
     def from_dict(cls, data: Any, path: str) -> OutcomeAlignment:
         r = Reader(data, path)
-        return cls(outcome=r.str("outcome"), prompt_part=r.str("prompt_part"), aligned=r.bool("aligned"))
+        return cls(
+            outcome=r.string("outcome"),
+            prompt_part=r.string("prompt_part"),
+            aligned=r.boolean("aligned"),
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -44,7 +48,7 @@ class ExpectedOutcome:
         if not r.data:
             return None  # `{}`: the run has no expected outcome (yet)
         return cls(
-            score=r.float("score"),
+            score=r.number("score"),
             explanations=r.str_list("explanation"),
             alignments=r.models("outcome_alignments", OutcomeAlignment.from_dict),
         )
@@ -65,12 +69,12 @@ class TranscriptTurn:
     def from_dict(cls, data: Any, path: str) -> TranscriptTurn:
         r = Reader(data, path)
         return cls(
-            role=r.str("role"),
-            content=r.str("content"),
-            start_time=r.float("start_time"),
-            end_time=r.float("end_time"),
+            role=r.string("role"),
+            content=r.string("content"),
+            start_time=r.number("start_time"),
+            end_time=r.number("end_time"),
             time=r.duration("time"),
-            data=r.object("data"),
+            data=r.mapping("data"),
         )
 
 
@@ -131,20 +135,19 @@ class Run:
     def from_dict(cls, data: Any, path: str = "run") -> Run:
         r = Reader(data, path)
         scenario_id, scenario_name = _scenario(r)
-        evaluation = r.object("evaluation")
+        evaluation = r.mapping("evaluation")
         metrics: list[MetricScore] = []
         if evaluation:
             metrics = Reader(evaluation, r.at("evaluation")).models(
                 "metrics", MetricScore.from_dict
             )
         return cls(
-            id=r.required_int("id"),
+            id=r.required_integer("id"),
             scenario_id=scenario_id,
             scenario_name=scenario_name,
-            personality_name=r.str("personality_name")
-            or _scenario_field(r, "personality_name"),
-            status=r.str("status"),
-            success=r.bool("success"),
+            personality_name=r.string("personality_name") or _scenario_field(r, "personality_name"),
+            status=r.string("status"),
+            success=r.boolean("success"),
             error_message=r.text_or_none("error_message"),
             duration=r.duration("duration"),
             timestamp=r.datetime("timestamp"),
@@ -153,7 +156,7 @@ class Run:
             inbound_number=r.text_or_none("inbound_number"),
             call_id=r.text_or_none("call_id"),
             voice_recording=r.text_or_none("voice_recording"),
-            metadata=r.object_or_empty("metadata"),
+            metadata=r.mapping_or_empty("metadata"),
             expected_outcome=r.model("expected_outcome", ExpectedOutcome.from_dict),
             metrics=metrics,
             evaluated=bool(evaluation),
@@ -166,19 +169,19 @@ class Run:
 def _scenario(r: Reader) -> tuple[int | None, str | None]:
     """``scenario`` is an ID on the API and ``{id, name, ...}`` in webhook payloads."""
     value = r.raw("scenario")
-    name = r.str("scenario_name")
+    name = r.string("scenario_name")
     if isinstance(value, dict):
         inner = Reader(value, r.at("scenario"))
-        return inner.int("id"), name or inner.str("name")
+        return inner.integer("id"), name or inner.string("name")
     if value is None:
         return None, name
     if isinstance(value, bool):
         raise fail(r.at("scenario"), "a scenario ID or object", value)
-    return r.int("scenario"), name
+    return r.integer("scenario"), name
 
 
 def _scenario_field(r: Reader, key: str) -> str | None:
     value = r.raw("scenario")
     if isinstance(value, dict):
-        return Reader(value, r.at("scenario")).str(key)
+        return Reader(value, r.at("scenario")).string(key)
     return None

@@ -26,6 +26,7 @@ __all__ = [
     "ScenarioRef",
 ]
 
+
 @attrs.frozen(kw_only=True)
 class MetricSummary:
     """One entry of ``overall_evaluation.metric_summary`` (keyed by metric ID)."""
@@ -43,14 +44,14 @@ class MetricSummary:
     def from_dict(cls, data: Any, path: str) -> MetricSummary:
         r = Reader(data, path)
         return cls(
-            id=r.int("id"),
-            name=r.str("name"),
-            type=r.str("type"),
-            score=r.float("score"),
+            id=r.integer("id"),
+            name=r.string("name"),
+            type=r.string("type"),
+            score=r.number("score"),
             explanation=r.str_list("explanation"),
-            function_name=r.str("function_name"),
-            vocera_defined_metric_code=r.str("vocera_defined_metric_code"),
-            p50=r.float("p50"),
+            function_name=r.string("function_name"),
+            vocera_defined_metric_code=r.string("vocera_defined_metric_code"),
+            p50=r.number("p50"),
         )
 
 
@@ -70,13 +71,13 @@ class AggregateMetric:
     @classmethod
     def from_dict(cls, data: Any, path: str) -> AggregateMetric:
         r = Reader(data, path)
-        percentiles = r.object_or_empty("percentiles")
+        percentiles = r.mapping_or_empty("percentiles")
         p_reader = Reader(percentiles, r.at("percentiles"))
-        values = {key: p_reader.float(key) for key in percentiles}
+        values = {key: p_reader.number(key) for key in percentiles}
         return cls(
-            name=r.str("name"),
-            type=r.str("type"),
-            value=r.float("value"),
+            name=r.string("name"),
+            type=r.string("type"),
+            value=r.number("value"),
             percentiles={k: v for k, v in values.items() if v is not None},
         )
 
@@ -98,16 +99,16 @@ class OverallEvaluation:
         r = Reader(data, path)
         summary_path = r.at("metric_summary")
         summaries: dict[int, MetricSummary] = {}
-        for key, value in r.object_or_empty("metric_summary").items():
+        for key, value in r.mapping_or_empty("metric_summary").items():
             item = MetricSummary.from_dict(value, join(summary_path, key))
             metric_id = item.id if item.id is not None else to_int(key, join(summary_path, key))
             summaries[metric_id] = item
         return cls(
-            success_rate=r.float("success_rate"),
+            success_rate=r.number("success_rate"),
             metric_summary=summaries,
-            worst_performing_metrics=r.object_or_empty("worst_performing_metrics"),
+            worst_performing_metrics=r.mapping_or_empty("worst_performing_metrics"),
             numeric_metrics=r.models("numeric_metrics", AggregateMetric.from_dict),
-            enum_metrics=r.list("enum_metrics") or [],
+            enum_metrics=r.array("enum_metrics") or [],
             extra_metrics=r.models("extra_metrics", AggregateMetric.from_dict),
             raw=r.data,
         )
@@ -126,10 +127,10 @@ class FailedReason:
     def from_dict(cls, data: Any, path: str) -> FailedReason:
         r = Reader(data, path)
         return cls(
-            rank=r.int("rank"),
+            rank=r.integer("rank"),
             run_ids=r.id_list("run_ids") or [],
-            description=r.str("description"),
-            affected_count=r.int("affected_count"),
+            description=r.string("description"),
+            affected_count=r.integer("affected_count"),
         )
 
 
@@ -146,7 +147,7 @@ class FailedReasons:
         r = Reader(data, path)
         return cls(
             issues=r.models("issues", FailedReason.from_dict),
-            total_failed_runs=r.int("total_failed_runs"),
+            total_failed_runs=r.integer("total_failed_runs"),
             raw=r.data,
         )
 
@@ -166,10 +167,10 @@ class AISummary:
     def from_dict(cls, data: Any, path: str) -> AISummary:
         r = Reader(data, path)
         return cls(
-            what_happened=r.str("what_happened"),
-            why_it_happened=r.str("why_it_happened"),
-            how_to_fix=r.str("how_to_fix"),
-            generated_from_runs_count=r.int("generated_from_runs_count"),
+            what_happened=r.string("what_happened"),
+            why_it_happened=r.string("why_it_happened"),
+            how_to_fix=r.string("how_to_fix"),
+            generated_from_runs_count=r.integer("generated_from_runs_count"),
             generated_at=r.datetime("generated_at"),
             raw=r.data,
         )
@@ -185,7 +186,7 @@ class NextStep:
     @classmethod
     def from_dict(cls, data: Any, path: str) -> NextStep:
         r = Reader(data, path)
-        return cls(title=r.str("title"), description=r.str("description"))
+        return cls(title=r.string("title"), description=r.string("description"))
 
 
 @attrs.frozen(kw_only=True)
@@ -198,7 +199,7 @@ class ScenarioRef:
     @classmethod
     def from_dict(cls, data: Any, path: str) -> ScenarioRef:
         r = Reader(data, path)
-        return cls(id=r.int("id"), name=r.str("name"))
+        return cls(id=r.integer("id"), name=r.string("name"))
 
 
 @attrs.frozen(kw_only=True)
@@ -215,11 +216,11 @@ class CriticalCategory:
     def from_dict(cls, data: Any, path: str) -> CriticalCategory:
         r = Reader(data, path)
         return cls(
-            id=r.int("id"),
-            name=r.str("name"),
-            eval_type=r.str("eval_type"),
-            simulation_enabled=r.bool("simulation_enabled"),
-            observability_enabled=r.bool("observability_enabled"),
+            id=r.integer("id"),
+            name=r.string("name"),
+            eval_type=r.string("eval_type"),
+            simulation_enabled=r.boolean("simulation_enabled"),
+            observability_enabled=r.boolean("observability_enabled"),
         )
 
 
@@ -239,11 +240,11 @@ class RunSettings:
     def from_dict(cls, data: Any, path: str) -> RunSettings:
         r = Reader(data, path)
         return cls(
-            override_value=r.int("override_value"),
-            frequency=r.int("frequency"),
-            concurrency_limit=r.int("concurrency_limit"),
+            override_value=r.integer("override_value"),
+            frequency=r.integer("frequency"),
+            concurrency_limit=r.integer("concurrency_limit"),
             personality_ids=r.id_list("personality_ids") or [],
             test_profile_ids=r.id_list("test_profile_ids") or [],
-            mode=r.str("mode"),
+            mode=r.string("mode"),
             raw=r.data,
         )

@@ -1,0 +1,61 @@
+# Two commands a newcomer needs:  make demo   and   make test
+# Both create .venv and install what they need (PyPI; npm for Prism), then run.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: demo test test-fast lint typecheck format generate check-generated vendor-seed ci clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## demo: fetch results through the facade from the embedded mock server and print them
+##       (with CEKURA_API_KEY set: make demo RESULT_ID=123 uses the real API)
+demo: $(STAMP)
+	$(PY) scripts/demo.py $(RESULT_ID)
+
+## test: the whole suite, Prism contract tests included
+test: $(STAMP) $(NODE_STAMP)
+	CEKURA_REQUIRE_PRISM=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the Prism contract tests
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not contract" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check facade scripts tests
+	$(BIN)/ruff format --check facade scripts tests
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix facade scripts tests
+	$(BIN)/ruff format facade scripts tests
+
+## generate: regenerate generated/cekura_openapi from openapi/ (spec + generator config)
+generate: $(STAMP)
+	$(PY) scripts/generate.py generate
+
+## check-generated: fail, naming the files, when generated/ is stale
+check-generated: $(STAMP)
+	$(PY) scripts/generate.py check
+
+## vendor-seed: re-vendor openapi/cekura.yaml from the seed page in ../shared
+SEED ?= ../shared/seeds/000_d225609f2bca721d.txt
+vendor-seed: $(STAMP)
+	$(PY) scripts/vendor_seed.py $(SEED)
+
+ci: check-generated lint test
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,104 @@
+"""A readable plain-text summary of a result: what the demo (and later the CLI) prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .types.result import Result
+from .types.run import Run
+
+__all__ = ["format_duration", "format_result"]
+
+_MAX_CELL = 40
+
+
+def format_duration(value: dt.timedelta | None) -> str:
+    """``H:MM:SS`` (or ``M:SS`` under an hour); ``-`` when unknown."""
+    if value is None:
+        return "-"
+    total = round(value.total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def _cell(text: str | None, width: int = _MAX_CELL) -> str:
+    value = " ".join((text or "-").split())
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def _run_outcome(run: Run) -> str:
+    if run.success is True:
+        return "pass"
+    if run.success is False:
+        return "FAIL"
+    return "..."
+
+
+def _run_problems(run: Run) -> str:
+    problems = [f"error: {run.error_message}"] if run.error_message else []
+    problems += [metric.name or f"metric {metric.id}" for metric in run.failed_metrics]
+    if not run.evaluated and run.success is None:
+        problems.append("not evaluated yet")
+    return "; ".join(problems)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _verdict(result: Result) -> str:
+    failed = len(result.failed_runs)
+    total = len(result.runs)
+    if not result.is_terminal:
+        return f"IN PROGRESS - {result.completed_runs_count} of {result.total_runs_count} runs done"
+    if result.status != "completed":
+        return f"NOT COMPLETED - status {result.status}"
+    if total == 0:
+        return "NO RUNS"
+    if failed:
+        return f"FAILED - {failed} of {total} runs failed"
+    return f"PASSED - all {total} runs passed"
+
+
+def format_result(result: Result) -> str:
+    """A multi-line summary: header, counts, verdict, a table of runs, failure reasons."""
+    created = result.created_at.strftime("%Y-%m-%d %H:%M %Z") if result.created_at else "-"
+    rate = "-" if result.success_rate is None else f"{result.success_rate:.1f}%"
+    status = str(result.status) + ("" if result.status.is_known else " (unknown status)")
+    lines = [
+        f"Result {result.id}: {result.name or '(unnamed)'}",
+        f"  agent:    {result.agent_name or '-'} ({result.agent})",
+        f"  status:   {status}    created: {created}",
+        f"  runs:     {result.total_runs_count} total, {result.completed_runs_count} completed, "
+        f"{result.success_runs_count} passed, {result.failed_runs_count} failed",
+        f"  pass rate: {rate}    total duration: {format_duration(result.total_duration)}",
+        f"  verdict:  {_verdict(result)}",
+        "",
+    ]
+    if result.runs:
+        rows = [["RUN", "SCENARIO", "STATUS", "DURATION", "OUTCOME", "FAILING METRICS / ERRORS"]]
+        rows += [
+            [
+                str(run.id),
+                _cell(run.scenario_name or (str(run.scenario_id) if run.scenario_id else None)),
+                _cell(run.status, 12),
+                format_duration(run.duration),
+                _run_outcome(run),
+                _cell(_run_problems(run), 70),
+            ]
+            for run in result.runs
+        ]
+        lines += ["  " + line for line in _table(rows)]
+    else:
+        lines.append("  (no runs)")
+    if result.failed_reasons and result.failed_reasons.issues:
+        lines += ["", "  Why runs failed:"]
+        for issue in result.failed_reasons.issues:
+            count = issue.affected_count if issue.affected_count is not None else len(issue.run_ids)
+            lines.append(f"    {issue.rank or '-'}. {issue.description} ({count} run(s))")
+    return "\n".join(lines)

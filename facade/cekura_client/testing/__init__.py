@@ -1,0 +1,6 @@
+"""Test helpers shipped with the client: realistic payloads and an embedded mock server."""
+
+from . import payloads
+from .server import DEFAULT_MOCK_API_KEY, MockCekuraServer, RecordedRequest
+
+__all__ = ["DEFAULT_MOCK_API_KEY", "MockCekuraServer", "RecordedRequest", "payloads"]

@@ -1,0 +1,543 @@
+"""Realistic Get Result payloads, shaped like what Cekura's servers send (not like the spec).
+
+Used by the embedded mock server, the demo and the tests. Each builder returns fresh JSON-ready
+dicts, so callers may mutate them.
+
+* ``passing_result``  (1001): completed, every run passed (newer ``eval_type: binary`` metrics).
+* ``failing_result``  (1002): completed, but two runs failed: one never connected, one failed
+  legacy binary metrics (score 0); with failed_reasons, ai_summary and next_steps.
+* ``running_result``  (1003): still running: runs without evaluation, empty durations.
+* ``quirky_result``   (1004): every documented quirk at once (numeric strings, string keys that
+  differ from run IDs, ``H:MM:SS`` and ``75:03`` durations, scenario objects, null vs [] run
+  lists, an unknown status, unknown fields).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "FAILING_RESULT_ID",
+    "PASSING_RESULT_ID",
+    "QUIRKY_RESULT_ID",
+    "RUNNING_RESULT_ID",
+    "all_results",
+    "failing_result",
+    "passing_result",
+    "quirky_result",
+    "running_result",
+]
+
+PASSING_RESULT_ID = 1001
+FAILING_RESULT_ID = 1002
+RUNNING_RESULT_ID = 1003
+QUIRKY_RESULT_ID = 1004
+
+JSON = dict[str, Any]
+
+
+def _binary(metric_id: int, name: str, passed: bool, why: str) -> JSON:
+    return {
+        "id": metric_id,
+        "name": name,
+        "eval_type": "binary",
+        "passed": passed,
+        "explanation": why,
+        "function_name": None,
+        "extra": {},
+    }
+
+
+def _legacy_binary(metric_id: int, name: str, passed: bool, why: list[str]) -> JSON:
+    return {
+        "id": metric_id,
+        "name": name,
+        "type": "binary_workflow_adherence",
+        "score": 5 if passed else 0,
+        "explanation": why,
+        "extra": {
+            "categories": []
+            if passed
+            else [{"category": "Workflow", "deviation": why[0], "priority": "high"}]
+        },
+    }
+
+
+def _latency(metric_id: int, p50_ms: float) -> JSON:
+    return {
+        "id": metric_id,
+        "name": "Latency",
+        "type": "numeric",
+        "score": p50_ms,
+        "explanation": f"Median response latency {p50_ms:.0f} ms.",
+        "extra": {"percentiles": {"p50": p50_ms, "p90": p50_ms * 1.6}},
+    }
+
+
+def _transcript(agent_line: str, with_tool_call: bool = False) -> list[JSON]:
+    turns: list[JSON] = [
+        {
+            "role": "Main Agent",
+            "content": "Thanks for calling Bright Smile Dental, this is Ava.",
+            "start_time": 0.4,
+            "end_time": 3.1,
+            "time": "00:00",
+        },
+        {
+            "role": "Testing Agent",
+            "content": "Hi, I need to move my cleaning to next week.",
+            "start_time": 3.9,
+            "end_time": 6.8,
+            "time": "00:03",
+        },
+    ]
+    if with_tool_call:
+        turns += [
+            {
+                "role": "Function Call",
+                "content": "find_appointment",
+                "start_time": 7.2,
+                "end_time": 7.2,
+                "data": {"name": "find_appointment", "arguments": {"phone": "+14155550123"}},
+            },
+            {
+                "role": "Function Call Result",
+                "content": '{"appointment_id": 88412}',
+                "start_time": 7.9,
+                "end_time": 7.9,
+                "data": {"appointment_id": 88412},
+            },
+        ]
+    turns.append(
+        {
+            "role": "Main Agent",
+            "content": agent_line,
+            "start_time": 8.3,
+            "end_time": 12.0,
+            "time": "00:08",
+        }
+    )
+    return turns
+
+
+def _run(
+    run_id: int,
+    scenario: int,
+    scenario_name: str,
+    *,
+    success: bool,
+    duration: str,
+    metrics: list[JSON],
+    error_message: str = "",
+    status: str = "completed",
+    outcome_score: int = 100,
+) -> JSON:
+    return {
+        "id": run_id,
+        "scenario": scenario,
+        "scenario_name": scenario_name,
+        "personality_name": "Busy professional",
+        "outbound_number": "+14155550123",
+        "inbound_number": "+14155550199",
+        "call_id": f"CA{run_id:08x}e1b2c3d4",
+        "status": status,
+        "success": success,
+        "error_message": error_message,
+        "timestamp": "2026-11-20T14:03:11.482913Z",
+        "executed_at": "2026-11-20T14:03:12Z",
+        "duration": duration,
+        "metadata": {"campaign": "nightly", "branch": "main"},
+        "voice_recording": f"https://recordings.cekura.ai/{run_id}.wav",
+        "expected_outcome": {
+            "score": outcome_score,
+            "explanation": [
+                "✅ The agent confirmed the new appointment time."
+                if outcome_score == 100
+                else "❌ The agent never offered an alternative slot."
+            ],
+            "outcome_alignments": [
+                {
+                    "outcome": "Appointment rescheduled",
+                    "prompt_part": "reschedule",
+                    "aligned": outcome_score == 100,
+                },
+            ],
+        },
+        "evaluation": {"metrics": metrics},
+        "transcript_object": _transcript(
+            "You're all set for Tuesday at 10am." if success else "Sorry, I can't help with that.",
+            with_tool_call=success,
+        ),
+    }
+
+
+def _base(result_id: int, name: str, status: str) -> JSON:
+    return {
+        "id": result_id,
+        "name": name,
+        "agent": 512,
+        "agent_name": "Ava - front desk",
+        "status": status,
+        "run_as_text": False,
+        "is_cronjob": True,
+        "domain": None,
+        "domain_logo": None,
+        "run_type": "scheduled",
+        "created_at": "2026-11-20T14:02:58.118204Z",
+        "updated_at": "2026-11-20T14:09:41.902117Z",
+        "scenarios": [
+            {"id": 7001, "name": "Reschedule cleaning"},
+            {"id": 7002, "name": "Cancel appointment"},
+            {"id": 7003, "name": "Insurance question"},
+        ],
+        "critical_categories": [
+            {
+                "id": 3284,
+                "name": "Latency",
+                "eval_type": "numeric",
+                "simulation_enabled": True,
+                "observability_enabled": False,
+            },
+        ],
+        "metrics": [{"id": 3284, "name": "Latency", "type": "numeric"}],
+        "runs_by_tags": {"smoke": [86001]},
+        "latency_data": {"p50_ms": 820, "p90_ms": 1310},
+        "failed_reasons": None,
+        "ai_summary": None,
+        "next_steps": None,
+        "performance_metrics": [],
+        "run_settings": {
+            "override_value": 10,
+            "frequency": 2,
+            "concurrency_limit": 5,
+            "personality_ids": [3, 7],
+            "test_profile_ids": [20],
+            "mode": "same_number",
+            "livekit_data": None,
+        },
+    }
+
+
+def _counts(runs: list[JSON]) -> JSON:
+    done = [r for r in runs if r["status"] == "completed"]
+    ok = [r for r in runs if r["success"]]
+    return {
+        "total_runs_count": len(runs),
+        "completed_runs_count": len(done),
+        "success_runs_count": len(ok),
+        "failed_runs_count": len(done) - len(ok),
+        "met_expected_outcome_count": sum(
+            1 for r in runs if r["expected_outcome"].get("score") == 100
+        ),
+        "total_expected_outcome_count": sum(1 for r in runs if r["expected_outcome"]),
+        "success_rate": round(100.0 * len(ok) / len(runs), 2) if runs else 0.0,
+        "connected_runs": [r["id"] for r in runs if not r["error_message"]],
+        "successful_calls": [r["id"] for r in ok],
+    }
+
+
+def passing_result(result_id: int = PASSING_RESULT_ID) -> JSON:
+    runs = [
+        _run(
+            86001 + i,
+            7001 + i,
+            name,
+            success=True,
+            duration=duration,
+            metrics=[
+                _binary(901, "Appointment booked", True, "The agent booked the requested slot."),
+                _binary(902, "No hallucinated prices", True, "No prices were quoted."),
+                _latency(3284, 780.0 + 40 * i),
+            ],
+        )
+        for i, (name, duration) in enumerate(
+            [
+                ("Reschedule cleaning", "02:41"),
+                ("Cancel appointment", "01:58"),
+                ("Insurance question", "03:12"),
+            ]
+        )
+    ]
+    result = _base(result_id, "Nightly regression - front desk", "completed")
+    result.update(_counts(runs))
+    result.update(
+        runs={str(r["id"]): r for r in runs},
+        total_duration="07:51",
+        failed_infrastructure_runs=[],
+        failed_workflow_runs=[],
+        overall_evaluation={
+            "success_rate": 100,
+            "metric_summary": {
+                "901": {
+                    "id": 901,
+                    "name": "Appointment booked",
+                    "type": "binary",
+                    "score": 100,
+                    "function_name": "appointment_booked",
+                },
+                "3284": {
+                    "id": 3284,
+                    "name": "Latency",
+                    "type": "numeric",
+                    "score": 820.0,
+                    "function_name": "latency",
+                    "p50": 820.0,
+                },
+            },
+            "worst_performing_metrics": {"binary_adherence": []},
+            "numeric_metrics": [
+                {
+                    "name": "Latency",
+                    "type": "numeric",
+                    "value": 820.0,
+                    "percentiles": {"p50": 820.0},
+                },
+            ],
+            "enum_metrics": [],
+            "extra_metrics": [
+                {
+                    "name": "Expected Outcome",
+                    "type": "numeric",
+                    "value": 100,
+                    "percentiles": {"p50": 100},
+                },
+            ],
+        },
+    )
+    return result
+
+
+def failing_result(result_id: int = FAILING_RESULT_ID) -> JSON:
+    runs = [
+        _run(
+            86101,
+            7001,
+            "Reschedule cleaning",
+            success=True,
+            duration="02:35",
+            metrics=[
+                _legacy_binary(901, "Appointment booked", True, ["Booked Tuesday 10am."]),
+                _latency(3284, 910.0),
+            ],
+        ),
+        _run(
+            86102,
+            7002,
+            "Cancel appointment",
+            success=False,
+            duration="00:00",
+            metrics=[],
+            error_message="Call failed to connect: callee did not answer",
+            outcome_score=0,
+        ),
+        _run(
+            86103,
+            7003,
+            "Insurance question",
+            success=False,
+            duration="04:07",
+            metrics=[
+                _legacy_binary(
+                    901, "Appointment booked", False, ["The agent ended the call without booking."]
+                ),
+                _legacy_binary(
+                    903,
+                    "Verified caller identity",
+                    False,
+                    [
+                        "Date of birth was never asked.",
+                        "The agent read out the address before verification.",
+                    ],
+                ),
+                _latency(3284, 1630.0),
+            ],
+            outcome_score=40,
+        ),
+        _run(
+            86104,
+            7001,
+            "Reschedule cleaning",
+            success=True,
+            duration="02:02",
+            metrics=[
+                _legacy_binary(901, "Appointment booked", True, ["Booked Monday 9am."]),
+                _latency(3284, 870.0),
+            ],
+        ),
+    ]
+    result = _base(result_id, "PR #482 - new insurance flow", "completed")
+    result.update(_counts(runs))
+    result.update(
+        is_cronjob=False,
+        runs={str(r["id"]): r for r in runs},
+        total_duration="08:44",
+        failed_infrastructure_runs=[86102],
+        failed_workflow_runs=[86103],
+        overall_evaluation={
+            "success_rate": 50.0,
+            "metric_summary": {
+                "901": {"id": 901, "name": "Appointment booked", "type": "binary", "score": 66.67},
+                "903": {
+                    "id": 903,
+                    "name": "Verified caller identity",
+                    "type": "binary",
+                    "score": 0,
+                    "explanation": "Identity was not verified in 1 of 1 runs.",
+                },
+            },
+            "worst_performing_metrics": {"binary_adherence": [903, 901]},
+            "numeric_metrics": [],
+            "enum_metrics": [],
+            "extra_metrics": [],
+        },
+        failed_reasons={
+            "issues": [
+                {
+                    "rank": 1,
+                    "run_ids": [86103],
+                    "description": "The agent skipped identity verification.",
+                    "affected_count": 1,
+                },
+                {
+                    "rank": 2,
+                    "run_ids": [86102],
+                    "description": "The call to the agent was never answered.",
+                    "affected_count": 1,
+                },
+            ],
+            "total_failed_runs": 2,
+        },
+        ai_summary={
+            "what_happened": "2 of 4 runs failed.",
+            "why_it_happened": "The insurance flow skips identity verification.",
+            "how_to_fix": "Ask for the date of birth before reading account details.",
+            "generated_from_runs_count": 4,
+            "generated_at": "2026-11-20T14:10:02Z",
+        },
+        next_steps=[
+            {"title": "Add identity verification", "description": "1 prompt edit."},
+            {"title": "Check the inbound number", "description": "Unblocks 1 run."},
+        ],
+    )
+    return result
+
+
+def running_result(result_id: int = RUNNING_RESULT_ID) -> JSON:
+    done = _run(
+        86201,
+        7001,
+        "Reschedule cleaning",
+        success=True,
+        duration="02:20",
+        metrics=[
+            _binary(901, "Appointment booked", True, "Booked."),
+        ],
+    )
+    pending = [
+        _run(86202 + i, 7002 + i, name, success=False, duration="", metrics=[], status="running")
+        for i, name in enumerate(["Cancel appointment", "Insurance question"])
+    ]
+    for run in pending:
+        run["evaluation"] = None if run["id"] == 86202 else {}
+        run["expected_outcome"] = {}
+        run["success"] = None
+        run["duration"] = None if run["id"] == 86202 else ""
+        run["transcript_object"] = []
+    runs = [done, *pending]
+    result = _base(result_id, "Nightly regression - front desk", "running")
+    result.update(
+        runs={str(r["id"]): r for r in runs},
+        total_runs_count=3,
+        completed_runs_count=1,
+        success_runs_count=1,
+        failed_runs_count=0,
+        met_expected_outcome_count=1,
+        total_expected_outcome_count=1,
+        success_rate=100,
+        total_duration="",
+        connected_runs=[86201],
+        successful_calls=[86201],
+        failed_infrastructure_runs=None,
+        failed_workflow_runs=None,
+        overall_evaluation=None,
+        run_settings=None,
+    )
+    return result
+
+
+def quirky_result(result_id: int = QUIRKY_RESULT_ID) -> JSON:
+    long_run = _run(
+        86302,
+        7002,
+        "Cancel appointment",
+        success=True,
+        duration="1:02:03",
+        metrics=[
+            {
+                "id": 904,
+                "name": "Caller sentiment",
+                "type": "enum",
+                "enum": "satisfied",
+                "explanation": ["Caller thanked the agent twice."],
+            },
+            {
+                "id": 905,
+                "name": "Politeness",
+                "type": "continuous_qualitative",
+                "score": 4.5,
+                "explanation": "Warm and polite throughout.",
+            },
+        ],
+    )
+    # Webhook-style scenario object instead of an ID.
+    long_run["scenario"] = {
+        "id": 7002,
+        "name": "Cancel appointment",
+        "personality_name": "Busy professional",
+        "expected_outcome_prompt": "The appointment is cancelled and confirmed by SMS.",
+    }
+    del long_run["scenario_name"]
+    over_hour = _run(
+        86301,
+        7001,
+        "Reschedule cleaning",
+        success=False,
+        duration="75:03",
+        metrics=[_legacy_binary(901, "Appointment booked", False, ["No slot."])],
+        outcome_score=0,
+    )
+    over_hour["expected_outcome"] = {}
+    over_hour["sentiment_v2"] = {"label": "neutral"}  # a field no spec documents yet
+    result = _base(result_id, "Quirks: every documented deviation", "post_processing")
+    result.update(
+        # The key is not always the run's own id: trust `id`.
+        runs={"86399": over_hour, "86302": long_run},
+        total_runs_count="2",
+        completed_runs_count="2",
+        success_runs_count=1,
+        failed_runs_count="1",
+        met_expected_outcome_count="0",
+        total_expected_outcome_count=1,
+        success_rate=50,
+        is_cronjob=False,
+        total_duration="2:17:06",
+        connected_runs=["86301", 86302],
+        not_connected_runs=[],
+        successful_calls=[86302],
+        failed_infrastructure_runs=None,
+        failed_workflow_runs=[],
+        overall_evaluation={},
+        ai_summary_status="pending",
+        path_coverage={"covered": 3, "total": 5},
+    )
+    return result
+
+
+def all_results() -> dict[int, JSON]:
+    """Every mock result by ID."""
+    return {
+        PASSING_RESULT_ID: passing_result(),
+        FAILING_RESULT_ID: failing_result(),
+        RUNNING_RESULT_ID: running_result(),
+        QUIRKY_RESULT_ID: quirky_result(),
+    }

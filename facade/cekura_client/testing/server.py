@@ -1,0 +1,140 @@
+"""An embedded Cekura mock server on loopback, for the demo, end-to-end tests and your own tests.
+
+    with MockCekuraServer() as server:
+        client = Cekura(api_key=server.api_key, base_url=server.url)
+        client.results.get(payloads.FAILING_RESULT_ID)
+
+It serves ``GET /test_framework/v1/results/{id}/`` from a dict of payloads, answers like the
+real API (``401`` without a valid ``X-CEKURA-API-KEY``, ``404 {"detail": "Not found."}``), and
+records each request's method and path. It uses only the standard library and binds to
+127.0.0.1 on a free port.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+import attrs
+from typing_extensions import Self
+
+from .payloads import all_results
+
+__all__ = ["DEFAULT_MOCK_API_KEY", "MockCekuraServer", "RecordedRequest"]
+
+DEFAULT_MOCK_API_KEY = "mock-cekura-key"
+_RESULT_PATH = re.compile(r"^/test_framework/v1/results/(?P<id>[^/]+)/$")
+
+
+@attrs.frozen
+class RecordedRequest:
+    method: str
+    path: str
+    had_valid_key: bool
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # keep test and demo output clean
+
+    def _send_json(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        owner = self.server.owner
+        path = self.path.split("?", 1)[0]
+        key = self.headers.get("X-CEKURA-API-KEY")
+        valid = key == owner.api_key
+        owner.record(RecordedRequest("GET", self.path, valid))
+        if key is None:
+            self._send_json(401, {"detail": "Authentication credentials were not provided."})
+            return
+        if not valid:
+            self._send_json(401, {"detail": "Invalid API key."})
+            return
+        match = _RESULT_PATH.match(path)
+        payload = None
+        if match and match["id"].isdigit():
+            payload = owner.results.get(int(match["id"]))
+        if payload is None:
+            self._send_json(404, {"detail": "Not found."})
+            return
+        self._send_json(200, payload)
+
+    def _method_not_allowed(self) -> None:
+        self.server.owner.record(RecordedRequest(self.command, self.path, False))
+        self._send_json(405, {"detail": f'Method "{self.command}" not allowed.'})
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = _method_not_allowed
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    owner: MockCekuraServer
+
+
+class MockCekuraServer:
+    """A threaded HTTP server on 127.0.0.1 serving Cekura results; a context manager."""
+
+    def __init__(
+        self,
+        results: Mapping[int, Any] | None = None,
+        *,
+        api_key: str = DEFAULT_MOCK_API_KEY,
+        port: int = 0,
+    ) -> None:
+        self.results: dict[int, Any] = dict(all_results() if results is None else results)
+        self.api_key = api_key
+        self.requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._server = _Server(("127.0.0.1", port), _Handler)
+        self._server.owner = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def start(self) -> Self:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name="mock-cekura", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
