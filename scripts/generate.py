@@ -41,6 +41,7 @@ def run_generator(spec: Path, config: Path, out_dir: Path) -> Path:
     env = dict(os.environ)
     # The generator's post_hooks call `ruff`: make sure it is the pinned one from this env.
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    out_dir.mkdir(parents=True, exist_ok=True)
     package_dir = out_dir / PACKAGE
     cmd = [
         str(generator),

@@ -26,6 +26,7 @@ from ._exceptions import (
     RateLimitError,
     ResponseValidationError,
     ServerError,
+    redact_url,
 )
 from ._transport import RetryPolicy, parse_retry_after
 from ._version import __version__
@@ -168,8 +169,11 @@ def status_error(response: httpx.Response) -> APIStatusError:
     if not isinstance(detail, str):
         text = body if isinstance(body, str) else json.dumps(body)
         detail = text[:200] if text else response.reason_phrase
-    message = f"{response.status_code} {response.reason_phrase}: {detail}"
     code = response.status_code
+    if response.is_redirect:
+        location = redact_url(response.headers.get("location", ""))
+        detail = f"redirect to {location} not followed (the API key is never sent elsewhere)"
+    message = f"{code} {response.reason_phrase}: {detail}"
     if code == 429:
         return RateLimitError(
             message, response=response, body=body, retry_after=parse_retry_after(response.headers)
@@ -187,7 +191,7 @@ def connection_error(exc: httpx.TransportError, request: httpx.Request) -> APICo
 
 def json_object(response: httpx.Response) -> dict[str, Any]:
     """The JSON object of a 2xx response, or ResponseValidationError saying what came instead."""
-    if response.status_code >= 400:
+    if not response.is_success:
         raise status_error(response)
     try:
         body = response.json()

@@ -141,6 +141,16 @@ class RetryPolicy:
         return requested
 
 
+def default_sleep(seconds: float) -> None:
+    """How the sync transport waits (looked up at call time, so tests can replace it)."""
+    time.sleep(seconds)
+
+
+async def default_async_sleep(seconds: float) -> None:
+    """How the async transport waits (looked up at call time, so tests can replace it)."""
+    await anyio.sleep(seconds)
+
+
 def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, total: int) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
@@ -162,7 +172,7 @@ class RetryTransport(httpx.BaseTransport):
         wrapped: httpx.BaseTransport | None = None,
         *,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.wrapped = wrapped if wrapped is not None else httpx.HTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
@@ -185,7 +195,7 @@ class RetryTransport(httpx.BaseTransport):
                 response.close()
                 reason = f"status {response.status_code}"
             _log_retry(request, reason, delay, attempt, self.policy.max_retries)
-            self._sleep(delay)
+            (self._sleep or default_sleep)(delay)
             attempt += 1
 
     def close(self) -> None:
@@ -200,7 +210,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         wrapped: httpx.AsyncBaseTransport | None = None,
         *,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.wrapped = wrapped if wrapped is not None else httpx.AsyncHTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
@@ -223,7 +233,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 await response.aclose()
                 reason = f"status {response.status_code}"
             _log_retry(request, reason, delay, attempt, self.policy.max_retries)
-            await self._sleep(delay)
+            await (self._sleep or default_async_sleep)(delay)
             attempt += 1
 
     async def aclose(self) -> None:

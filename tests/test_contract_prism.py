@@ -1,0 +1,117 @@
+"""Contract tests: the facade against Prism serving the vendored spec on loopback.
+
+Prism validates every request against the spec: a request that breaks it gets a 4xx and an
+``sl-violations`` header naming the problem. The tests record every response and assert that no
+request violation was reported.
+
+What Prism serves for a valid request is the seed's example, whose values are placeholders
+("integer", "float", "datetime"...). The facade does not pretend those are data: it raises
+ResponseValidationError naming the first unusable field (``id``). With ``Prefer: dynamic=true``
+Prism invents values that obey the spec's (wrong) types; counts then come as random words, and
+the facade names the first count field. Both are documented behaviour, tested here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import yaml
+from cekura_client import AuthenticationError, Cekura, InvalidRequestError, ResponseValidationError
+
+from .conftest import SPEC
+
+pytestmark = pytest.mark.contract
+
+
+@pytest.fixture
+def recorded(prism_url: str) -> Iterator[tuple[Cekura, list[httpx.Response]]]:
+    responses: list[httpx.Response] = []
+    http_client = httpx.Client(event_hooks={"response": [responses.append]})
+    with Cekura(api_key="contract-test-key", base_url=prism_url, http_client=http_client) as client:
+        yield client, responses
+    http_client.close()
+
+
+def request_violations(response: httpx.Response) -> list[dict[str, object]]:
+    raw = response.headers.get("sl-violations")
+    violations = json.loads(raw) if raw else []
+    return [v for v in violations if v["location"][0] == "request"]
+
+
+def test_get_result_request_passes_validation(
+    recorded: tuple[Cekura, list[httpx.Response]],
+) -> None:
+    client, responses = recorded
+    with pytest.raises(ResponseValidationError):
+        client.results.get(1001)
+    assert len(responses) == 1
+    response = responses[0]
+    assert response.status_code == 200
+    assert request_violations(response) == []
+    assert response.request.url.path == "/test_framework/v1/results/1001/"
+
+
+def test_seed_example_placeholders_are_refused_naming_the_field(
+    recorded: tuple[Cekura, list[httpx.Response]],
+) -> None:
+    client, _ = recorded
+    with pytest.raises(ResponseValidationError) as info:
+        client.results.get(7)
+    assert info.value.path == "id"
+    assert str(info.value) == "id: expected an integer, got string 'integer'"
+
+
+def test_dynamic_spec_conformant_data_gives_a_result_or_a_named_field(
+    recorded: tuple[Cekura, list[httpx.Response]],
+) -> None:
+    """Random data that obeys the spec's types: never a crash, only a Result or a
+    ResponseValidationError naming a ResultDetailV2 property (counts are random words)."""
+    client, responses = recorded
+    properties = set(
+        yaml.safe_load(SPEC.read_text())["components"]["schemas"]["ResultDetailV2"]["properties"]
+    )
+    outcomes = []
+    for _ in range(5):
+        try:
+            client.results.get(7, extra_headers={"Prefer": "dynamic=true"})
+            outcomes.append("result")
+        except ResponseValidationError as exc:
+            root = re.split(r"[.\[]", exc.path)[0]
+            assert root in properties, exc.path
+            assert str(exc).startswith(f"{exc.path}: expected ")
+            outcomes.append(root)
+    assert len(outcomes) == 5
+    assert all(request_violations(r) == [] for r in responses)
+
+
+def test_request_without_key_is_an_authentication_error(prism_url: str) -> None:
+    with Cekura(api_key="k", base_url=prism_url, default_headers={}) as client:
+        client._http.auth = None  # send no key at all, as a misconfigured proxy would
+        with pytest.raises(AuthenticationError) as info:
+            client.results.get(1001)
+    assert info.value.status_code == 401
+    assert "security requirements" in str(info.value.body)
+
+
+def test_many_ids_all_pass_request_validation(
+    recorded: tuple[Cekura, list[httpx.Response]],
+) -> None:
+    client, responses = recorded
+    for result_id in (1, 42, 2**31, 10**15):
+        with pytest.raises(ResponseValidationError):
+            client.results.get(result_id)
+    assert [r.status_code for r in responses] == [200] * 4
+    assert all(request_violations(r) == [] for r in responses)
+
+
+def test_ids_prism_would_reject_never_leave_the_client(
+    recorded: tuple[Cekura, list[httpx.Response]],
+) -> None:
+    client, responses = recorded
+    with pytest.raises(InvalidRequestError):
+        client.results.get("abc")  # type: ignore[arg-type]
+    assert responses == []

@@ -1,0 +1,87 @@
+"""README command 1: the demo, run as a user would, against the embedded mock server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cekura_client import Result
+from cekura_client.summary import format_duration, format_result
+from cekura_client.testing import MockCekuraServer, payloads
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "scripts" / "demo.py"
+
+
+def run_demo(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("CEKURA_")}
+    return subprocess.run(
+        [sys.executable, str(DEMO), *args],
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_demo_without_a_key_uses_the_embedded_mock() -> None:
+    proc = run_demo()
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Embedded mock Cekura API at http://127.0.0.1:" in out
+    for line in (
+        "Result 1001: Nightly regression - front desk",
+        "verdict:  PASSED - all 3 runs passed",
+        "verdict:  FAILED - 2 of 4 runs failed",
+        "86103  Insurance question   completed  4:07      FAIL     Appointment booked; Verified caller identity",
+        "86102  Cancel appointment   completed  0:00      FAIL     error: Call failed to connect",
+        "verdict:  IN PROGRESS - 1 of 3 runs done",
+        "status:   post_processing (unknown status)",
+        "86301  Reschedule cleaning  completed  1:15:03   FAIL     Appointment booked",
+    ):
+        assert line in out
+
+
+def test_demo_with_key_and_id_uses_the_configured_api() -> None:
+    with MockCekuraServer(api_key="real-looking-key") as server:
+        proc = run_demo(
+            "1002",
+            env={"CEKURA_API_KEY": "real-looking-key", "CEKURA_API_URL": server.url},
+        )
+        assert [r.path for r in server.requests] == ["/test_framework/v1/results/1002/"]
+    assert proc.returncode == 0, proc.stderr
+    assert f"Fetching from {server.url}/" in proc.stdout
+    assert "Result 1002: PR #482 - new insurance flow" in proc.stdout
+    assert "real-looking-key" not in proc.stdout + proc.stderr
+
+
+def test_demo_reports_api_errors_without_traceback() -> None:
+    with MockCekuraServer(api_key="k") as server:
+        proc = run_demo("5", env={"CEKURA_API_KEY": "wrong", "CEKURA_API_URL": server.url})
+    assert proc.returncode == 1
+    assert (
+        proc.stderr.strip() == "Result 5: AuthenticationError: 401 Unauthorized: Invalid API key."
+    )
+
+
+def test_demo_usage_error() -> None:
+    proc = run_demo("latest")
+    assert proc.returncode == 2 and "usage:" in proc.stderr
+
+
+def test_format_duration() -> None:
+    import datetime as dt
+
+    assert format_duration(None) == "-"
+    assert format_duration(dt.timedelta(seconds=59)) == "0:59"
+    assert format_duration(dt.timedelta(hours=1, minutes=15, seconds=3)) == "1:15:03"
+
+
+def test_summary_of_a_result_without_runs() -> None:
+    payload = payloads.passing_result()
+    payload["runs"] = {}
+    text = format_result(Result.from_dict(payload))
+    assert "verdict:  NO RUNS" in text and "(no runs)" in text

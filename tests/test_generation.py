@@ -1,0 +1,104 @@
+"""The spec pipeline: vendoring refuses bad input without touching openapi/, generation is
+reproducible and stale trees are named, and the facade agrees with the generated client."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+from cekura_client import ResultStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import generate  # noqa: E402
+import vendor_seed  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seeds" / "000_d225609f2bca721d.txt"
+
+
+def test_status_enum_matches_the_generated_client() -> None:
+    from cekura_openapi.models.result_detail_v2_status import ResultDetailV2Status
+
+    generated = set(typing.get_args(ResultDetailV2Status))
+    assert {member.value for member in ResultStatus} == generated
+
+
+def test_generated_operation_builds_the_request_the_facade_sends() -> None:
+    from cekura_openapi.api.test_framework import results_retrieve
+
+    assert results_retrieve._get_kwargs(id=5) == {
+        "method": "get",
+        "url": "/test_framework/v1/results/5/",
+    }
+
+
+def test_provenance_matches_the_vendored_spec() -> None:
+    import hashlib
+
+    provenance = json.loads((ROOT / "openapi" / "cekura.provenance.json").read_text())
+    spec = (ROOT / "openapi" / "cekura.yaml").read_bytes()
+    assert provenance["spec_sha256"] == hashlib.sha256(spec).hexdigest()
+    assert (provenance["operations"], provenance["schemas"]) == (1, 1)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not beside this checkout")
+def test_vendoring_the_seed_reproduces_the_vendored_bytes(tmp_path: Path) -> None:
+    vendor_seed.vendor(SEED, tmp_path, "2026-11-24")
+    assert (tmp_path / "cekura.yaml").read_bytes() == (
+        ROOT / "openapi" / "cekura.yaml"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("no fence here", "no '````yaml' fence"),
+        ("````yaml\nopenapi: [unclosed\n````\n", "not valid YAML"),
+        ("````yaml\nswagger: '2.0'\npaths: {/a: {}}\n````\n", "not an OpenAPI 3.x document"),
+        ("````yaml\nopenapi: 3.1.0\npaths: {}\n````\n", "the spec has no paths"),
+        ("````yaml\nopenapi: 3.1.0\n", "never closed"),
+    ],
+)
+def test_bad_seed_is_refused_and_nothing_is_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], page: str, message: str
+) -> None:
+    out = tmp_path / "openapi"
+    out.mkdir()
+    (out / "cekura.yaml").write_text("original\n")
+    seed = tmp_path / "seed.txt"
+    seed.write_text(page)
+    assert vendor_seed.main([str(seed), "--out-dir", str(out)]) == 1
+    assert message in capsys.readouterr().err
+    assert (out / "cekura.yaml").read_text() == "original\n"
+    assert sorted(p.name for p in out.iterdir()) == ["cekura.yaml"]
+
+
+def test_stale_generated_tree_is_detected_and_named(tmp_path: Path) -> None:
+    stale = tmp_path / "cekura_openapi"
+    shutil.copytree(generate.TARGET, stale)
+    (stale / "client.py").write_text((stale / "client.py").read_text() + "# edited by hand\n")
+    (stale / "extra.py").write_text("")
+    (stale / "types.py").unlink()
+    assert generate.check(target=stale) == [
+        "missing from generated/: types.py",
+        "not produced by the generator: extra.py",
+        "differs: client.py",
+    ]
+
+
+def test_generation_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
+    first = generate.run_generator(generate.SPEC, generate.CONFIG, tmp_path / "a")
+    second = generate.run_generator(generate.SPEC, generate.CONFIG, tmp_path / "b")
+    assert generate.diff_trees(first, second) == []
+    assert generate.diff_trees(first, generate.TARGET) == []
+
+
+def test_generated_code_avoids_python_311_only_names() -> None:
+    for path in generate.TARGET.rglob("*.py"):
+        text = path.read_text()
+        assert "from typing import Any, Self" not in text and "StrEnum" not in text, path

@@ -1,0 +1,258 @@
+"""The shared retry transport: which requests are retried, how long it waits, and that the
+generated client goes through the same transport. No test sleeps: waits are recorded."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import respx
+from cekura_client import (
+    APIConnectionError,
+    Cekura,
+    RateLimitError,
+    RetryPolicy,
+    RetryTransport,
+    ServerError,
+    _transport,
+)
+from cekura_client._transport import parse_retry_after
+from cekura_client.testing import payloads
+
+from .conftest import API_KEY, RESULT_URL, Fetch
+
+URL = f"{RESULT_URL}1001/"
+OK = httpx.Response(200, json=payloads.passing_result())
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    """Record the transport's waits instead of sleeping (sync and async)."""
+    recorded: list[float] = []
+
+    async def fake_async_sleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(_transport, "default_sleep", recorded.append)
+    monkeypatch.setattr(_transport, "default_async_sleep", fake_async_sleep)
+    yield recorded
+
+
+class TestRetriesThroughTheClient:
+    @pytest.mark.parametrize("status", [500, 502, 503, 504, 408, 429])
+    @respx.mock
+    def test_transient_status_then_success(
+        self, fetch: Fetch, waits: list[float], status: int
+    ) -> None:
+        route = respx.get(URL).mock(
+            side_effect=[httpx.Response(status), httpx.Response(status), OK]
+        )
+        assert fetch(1001).id == 1001
+        assert route.call_count == 3
+        assert len(waits) == 2
+
+    @respx.mock
+    def test_gives_up_after_max_retries(self, fetch: Fetch, waits: list[float]) -> None:
+        route = respx.get(URL).mock(return_value=httpx.Response(503, json={"detail": "down"}))
+        with pytest.raises(ServerError, match="^503 Service Unavailable: down$"):
+            fetch(1001, max_retries=3)
+        assert route.call_count == 4 and len(waits) == 3
+
+    @respx.mock
+    def test_max_retries_zero_sends_once(self, fetch: Fetch, waits: list[float]) -> None:
+        route = respx.get(URL).mock(return_value=httpx.Response(502))
+        with pytest.raises(ServerError):
+            fetch(1001, max_retries=0)
+        assert route.call_count == 1 and waits == []
+
+    @pytest.mark.parametrize(
+        "error",
+        [httpx.ConnectError("refused"), httpx.ReadError("reset"), httpx.ReadTimeout("slow")],
+    )
+    @respx.mock
+    def test_connection_errors_then_success(
+        self, fetch: Fetch, waits: list[float], error: Exception
+    ) -> None:
+        route = respx.get(URL).mock(side_effect=[error, OK])
+        assert fetch(1001).id == 1001
+        assert route.call_count == 2
+
+    @respx.mock
+    def test_connection_errors_forever(self, fetch: Fetch, waits: list[float]) -> None:
+        route = respx.get(URL).mock(side_effect=httpx.ConnectError("refused"))
+        with pytest.raises(APIConnectionError):
+            fetch(1001)
+        assert route.call_count == 3
+
+    @pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
+    @respx.mock
+    def test_client_errors_are_not_retried(
+        self, fetch: Fetch, waits: list[float], status: int
+    ) -> None:
+        route = respx.get(URL).mock(return_value=httpx.Response(status, json={"detail": "no"}))
+        with pytest.raises(Exception):  # noqa: B017 - the type is covered by test_errors
+            fetch(1001)
+        assert route.call_count == 1 and waits == []
+
+    @respx.mock
+    def test_retry_after_seconds_is_honoured(self, fetch: Fetch, waits: list[float]) -> None:
+        respx.get(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "7"}), OK])
+        fetch(1001)
+        assert waits == [7.0]
+
+    @respx.mock
+    def test_retry_after_http_date_is_honoured(self, fetch: Fetch, waits: list[float]) -> None:
+        when = email.utils.formatdate(time.time() + 30, usegmt=True)
+        respx.get(URL).mock(side_effect=[httpx.Response(503, headers={"Retry-After": when}), OK])
+        fetch(1001)
+        assert len(waits) == 1 and 28 <= waits[0] <= 30
+
+    @respx.mock
+    def test_retry_after_ms(self, fetch: Fetch, waits: list[float]) -> None:
+        respx.get(URL).mock(
+            side_effect=[httpx.Response(429, headers={"retry-after-ms": "250"}), OK]
+        )
+        fetch(1001)
+        assert waits == [0.25]
+
+    @respx.mock
+    def test_retry_after_beyond_the_cap_is_not_slept(
+        self, fetch: Fetch, waits: list[float]
+    ) -> None:
+        route = respx.get(URL).mock(
+            return_value=httpx.Response(429, headers={"Retry-After": "3600"})
+        )
+        with pytest.raises(RateLimitError) as info:
+            fetch(1001)
+        assert info.value.retry_after == 3600
+        assert route.call_count == 1 and waits == []
+
+    @respx.mock
+    def test_x_should_retry_false_wins(self, fetch: Fetch, waits: list[float]) -> None:
+        route = respx.get(URL).mock(
+            return_value=httpx.Response(503, headers={"x-should-retry": "false"})
+        )
+        with pytest.raises(ServerError):
+            fetch(1001)
+        assert route.call_count == 1
+
+    @respx.mock
+    def test_x_should_retry_true_wins(self, fetch: Fetch, waits: list[float]) -> None:
+        route = respx.get(URL).mock(
+            side_effect=[httpx.Response(400, headers={"x-should-retry": "true"}), OK]
+        )
+        assert fetch(1001).id == 1001
+        assert route.call_count == 2
+
+
+class TestBackoff:
+    def test_exponential_with_cap_and_no_jitter(self) -> None:
+        policy = RetryPolicy(max_retries=8, random=lambda: 0.0)
+        assert [policy.backoff(n) for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+
+    def test_jitter_takes_off_at_most_a_quarter(self) -> None:
+        policy = RetryPolicy(random=lambda: 1.0)
+        assert policy.backoff(0) == 0.375 and policy.backoff(4) == 6.0
+
+    def test_waits_recorded_by_the_transport(self) -> None:
+        waits: list[float] = []
+        responses = iter([httpx.Response(500), httpx.Response(500), httpx.Response(200)])
+        transport = RetryTransport(
+            httpx.MockTransport(lambda request: next(responses)),
+            policy=RetryPolicy(max_retries=2, random=lambda: 0.0),
+            sleep=waits.append,
+        )
+        with httpx.Client(transport=transport) as client:
+            assert client.get("https://api.cekura.ai/x").status_code == 200
+        assert waits == [0.5, 1.0]
+
+
+class TestNonIdempotentRequests:
+    """The shared transport never retries a POST once it may have reached the server."""
+
+    def _post(self, handler: httpx.MockTransport) -> tuple[list[float], httpx.Client]:
+        waits: list[float] = []
+        transport = RetryTransport(handler, policy=RetryPolicy(max_retries=2), sleep=waits.append)
+        return waits, httpx.Client(transport=transport)
+
+    def test_post_not_retried_after_5xx(self) -> None:
+        calls: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(request)
+            return httpx.Response(503)
+
+        waits, client = self._post(httpx.MockTransport(handler))
+        assert client.post("https://api.cekura.ai/x", json={}).status_code == 503
+        assert len(calls) == 1 and waits == []
+
+    def test_post_not_retried_after_reset(self) -> None:
+        calls: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(request)
+            raise httpx.ReadError("connection reset", request=request)
+
+        waits, client = self._post(httpx.MockTransport(handler))
+        with pytest.raises(httpx.ReadError):
+            client.post("https://api.cekura.ai/x", json={})
+        assert len(calls) == 1 and waits == []
+
+    def test_post_retried_when_it_never_left(self) -> None:
+        calls: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(request)
+            if len(calls) == 1:
+                raise httpx.ConnectError("refused", request=request)
+            return httpx.Response(201)
+
+        waits, client = self._post(httpx.MockTransport(handler))
+        assert client.post("https://api.cekura.ai/x", json={}).status_code == 201
+        assert len(calls) == 2 and len(waits) == 1
+
+
+class TestRetryAfterParsing:
+    @pytest.mark.parametrize(
+        ("headers", "expected"),
+        [({}, None), ({"Retry-After": "2"}, 2.0), ({"Retry-After": "1.5"}, 1.5),
+         ({"Retry-After": "soon"}, None), ({"Retry-After": "-4"}, 0.0),
+         ({"retry-after-ms": "1500", "Retry-After": "9"}, 1.5)],
+    )  # fmt: skip
+    def test_forms(self, headers: dict[str, str], expected: float | None) -> None:
+        assert parse_retry_after(httpx.Headers(headers)) == expected
+
+    def test_http_date_in_the_past_is_zero(self) -> None:
+        headers = httpx.Headers({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+        assert parse_retry_after(headers) == 0.0
+
+
+class TestSharedTransport:
+    @respx.mock
+    def test_generated_client_uses_the_same_transport(self, waits: list[float]) -> None:
+        """Calls made with the generated package via client.openapi get auth and retries."""
+        from cekura_openapi.api.test_framework import results_retrieve
+
+        route = respx.get(URL).mock(side_effect=[httpx.Response(503), OK])
+        with Cekura(api_key=API_KEY) as client:
+            response = results_retrieve.sync_detailed(id=1001, client=client.openapi)
+        assert response.status_code == 200
+        assert route.call_count == 2
+        assert route.calls.last.request.headers["X-CEKURA-API-KEY"] == API_KEY
+
+    @respx.mock
+    def test_retries_are_logged_without_the_key(
+        self, waits: list[float], caplog: pytest.LogCaptureFixture
+    ) -> None:
+        respx.get(URL).mock(side_effect=[httpx.Response(503), OK])
+        with caplog.at_level(logging.DEBUG), Cekura(api_key=API_KEY) as client:
+            client.results.get(1001)
+        assert (
+            "retrying GET https://api.cekura.ai/test_framework/v1/results/1001/ after status 503"
+            in caplog.text
+        )
+        assert API_KEY not in caplog.text
