@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import attrs
 import httpx
+from cekura_openapi import AuthenticatedClient
 
 from ._exceptions import (
     APIConnectionError,
@@ -28,7 +29,7 @@ from ._exceptions import (
     ServerError,
     redact_url,
 )
-from ._transport import RetryPolicy, parse_retry_after
+from ._transport import APIKeyAuth, RetryPolicy, parse_retry_after
 from ._version import __version__
 
 DEFAULT_BASE_URL: Final = "https://api.cekura.ai"
@@ -82,6 +83,21 @@ class ClientConfig:
             retry_policy=RetryPolicy(max_retries=max_retries),
             headers=headers,
         )
+
+    def httpx_options(self) -> dict[str, Any]:
+        """Keyword arguments for the one httpx client (sync or async) a client sends through."""
+        return {
+            "base_url": self.base_url,
+            "auth": APIKeyAuth(self.api_key),
+            "headers": dict(self.headers),
+            "timeout": self.timeout,
+            "follow_redirects": False,
+        }
+
+    def openapi_client(self) -> AuthenticatedClient:
+        """The generated low-level client, to be handed the shared httpx client. Auth is done by
+        that httpx client (APIKeyAuth), so the generated client's own token stays empty."""
+        return AuthenticatedClient(base_url=str(self.base_url), token="")
 
 
 class BaseClient:

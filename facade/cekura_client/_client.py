@@ -8,19 +8,16 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-from cekura_openapi import AuthenticatedClient
 from typing_extensions import Self
 
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     BaseClient,
-    ClientConfig,
     TimeoutTypes,
     connection_error,
 )
 from ._transport import (
-    APIKeyAuth,
     AsyncClientTransport,
     AsyncRetryTransport,
     ClientTransport,
@@ -31,12 +28,6 @@ from .resources.results import AsyncResults, Results
 __all__ = ["AsyncCekura", "Cekura"]
 
 RequestTimeout = TimeoutTypes | httpx._client.UseClientDefault
-
-
-def _openapi_client(config: ClientConfig) -> AuthenticatedClient:
-    # Auth is done by the shared httpx client (APIKeyAuth); the generated client only needs
-    # to be handed that httpx client, so its own token stays empty.
-    return AuthenticatedClient(base_url=str(config.base_url), token="")
 
 
 class Cekura(BaseClient):
@@ -73,14 +64,10 @@ class Cekura(BaseClient):
         )
         inner = ClientTransport(http_client) if http_client is not None else None
         self._http = httpx.Client(
-            base_url=self._config.base_url,
-            auth=APIKeyAuth(self._config.api_key),
-            headers=dict(self._config.headers),
-            timeout=self._config.timeout,
             transport=RetryTransport(inner, policy=self._config.retry_policy),
-            follow_redirects=False,
+            **self._config.httpx_options(),
         )
-        self.openapi = _openapi_client(self._config).set_httpx_client(self._http)
+        self.openapi = self._config.openapi_client().set_httpx_client(self._http)
         self.results = Results(self)
 
     def _send(
@@ -142,14 +129,10 @@ class AsyncCekura(BaseClient):
         )
         inner = AsyncClientTransport(http_client) if http_client is not None else None
         self._http = httpx.AsyncClient(
-            base_url=self._config.base_url,
-            auth=APIKeyAuth(self._config.api_key),
-            headers=dict(self._config.headers),
-            timeout=self._config.timeout,
             transport=AsyncRetryTransport(inner, policy=self._config.retry_policy),
-            follow_redirects=False,
+            **self._config.httpx_options(),
         )
-        self.openapi = _openapi_client(self._config).set_async_httpx_client(self._http)
+        self.openapi = self._config.openapi_client().set_async_httpx_client(self._http)
         self.results = AsyncResults(self)
 
     async def _send(
