@@ -71,9 +71,12 @@ def run_generator(spec: Path, config: Path, out_dir: Path) -> Path:
     return package_dir
 
 
-# openapi-python-client 0.29 writes `from typing import ..., Self` (Python 3.11+) in client.py.
-# The project supports Python 3.10, so that one name is imported from typing_extensions instead.
+# openapi-python-client 0.29 targets Python 3.11+; the project supports 3.10. Two rewrites:
+# - `from typing import ..., Self` (client.py): Self comes from typing_extensions instead;
+# - `datetime.datetime.fromisoformat(...)` (models): before 3.11 it refuses "Z" and most ISO 8601
+#   forms, so date-time fields are parsed with dateutil's isoparse (already a dependency).
 # (Its other 3.11-only construct, enum.StrEnum, is avoided by `literal_enums: true` in the config.)
+_FROMISOFORMAT = "datetime.datetime.fromisoformat("
 _SELF_IMPORT = re.compile(r"^from typing import (?P<names>.*)\bSelf\b(?P<rest>.*)$", re.MULTILINE)
 
 
@@ -92,23 +95,31 @@ def make_py310_compatible(package_dir: Path) -> None:
             return f"from typing import {kept}\n{line}" if kept else line
 
         new = _SELF_IMPORT.sub(_split, text)
+        if _FROMISOFORMAT in new:
+            new = _add_import(new.replace(_FROMISOFORMAT, "isoparse("), _ISOPARSE_IMPORT)
         if new != text:
             path.write_text(new, encoding="utf-8")
 
 
+_ISOPARSE_IMPORT = "from dateutil.parser import isoparse\n"
+_FUTURE = "from __future__ import annotations\n"
+
+
+def _add_import(text: str, line: str) -> str:
+    """Add an import line after ``from __future__`` (ruff's isort then puts it in place)."""
+    if text.startswith(_FUTURE):
+        return _FUTURE + line + text[len(_FUTURE) :]
+    return line + text
+
+
 def format_tree(package_dir: Path, env: dict[str, str]) -> None:
+    """Format with the pinned ruff, ignoring any ruff config found in parent directories
+    (--isolated): the output must not depend on where the generator ran."""
     ruff = str(Path(sys.executable).parent / "ruff")
+    common = ["--isolated", "--target-version=py310", "--no-cache", "--quiet"]
     for args in (
-        [
-            "check",
-            ".",
-            "--fix-only",
-            "--extend-select=I",
-            "--target-version=py310",
-            "--no-cache",
-            "--quiet",
-        ],
-        ["format", ".", "--target-version=py310", "--no-cache", "--quiet"],
+        ["check", ".", "--fix-only", "--extend-select=I", *common],
+        ["format", ".", *common],
     ):
         proc = subprocess.run(
             [ruff, *args], check=False, cwd=package_dir, env=env, capture_output=True, text=True
