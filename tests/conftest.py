@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+
 from cekura_client import AsyncCekura, Cekura, Result
 from cekura_client.testing import MockCekuraServer
 

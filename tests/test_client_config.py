@@ -8,6 +8,7 @@ import traceback
 import httpx
 import pytest
 import respx
+
 from cekura_client import (
     AsyncCekura,
     AuthenticationError,

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import yaml
+
 from cekura_client import AuthenticationError, Cekura, InvalidRequestError, ResponseValidationError
 
 from .conftest import SPEC

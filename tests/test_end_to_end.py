@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from cekura_client import AuthenticationError, NotFoundError, ResultStatus
 from cekura_client.testing import MockCekuraServer, payloads
 

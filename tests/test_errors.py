@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+
 from cekura_client import (
     APIConnectionError,
     APIStatusError,

@@ -10,6 +10,7 @@ import typing
 from pathlib import Path
 
 import pytest
+
 from cekura_client import ResultStatus
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+
 from cekura_client import ResponseValidationError, Result, ResultStatus
 from cekura_client.testing import payloads
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import respx
+
 from cekura_client import (
     APIConnectionError,
     Cekura,

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import attrs
 import httpx
+
 from cekura_openapi import AuthenticatedClient
 
 from ._exceptions import (
@@ -29,6 +30,7 @@ from ._exceptions import (
     ServerError,
     redact_url,
 )
+from ._polling import Clock
 from ._transport import APIKeyAuth, RetryPolicy, parse_retry_after
 from ._version import __version__
 
@@ -121,6 +123,7 @@ class BaseClient:
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
         )
+        self._clock = Clock()
 
     @property
     def base_url(self) -> httpx.URL:

@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
+
 from cekura_openapi.api.test_framework import results_retrieve
 
 from .._base_client import check_id, json_object
-from .._exceptions import ResponseValidationError
+from .._exceptions import CekuraError, ResponseValidationError
+from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
 from ..types.result import Result
 
 if TYPE_CHECKING:
@@ -64,6 +66,39 @@ class Results:
         )
         return parse_result(response)
 
+    def wait(
+        self,
+        result_id: int,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Result:
+        """Poll until the result is terminal (completed, failed, timeout, cancelled); return it.
+
+        Polls every 2 s at first, then 1.5x slower each time up to every 20 s (``poll_interval``
+        fixes the interval). Connection errors, 429 and 5xx do not end the wait; 401, 403, 404
+        and malformed bodies do, with their typed error. ``on_update(result)`` is called when
+        the status or the number of completed runs changes. Past ``timeout`` seconds it raises
+        WaitTimeoutError carrying the last Result seen.
+        """
+        poller = Poller(
+            check_id(result_id, "result_id"),
+            clock=self._client._clock,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_update=on_update,
+        )
+        while True:
+            try:
+                result = self.get(poller.result_id)
+            except CekuraError as exc:
+                poller.failed(exc)
+            else:
+                if poller.observe(result):
+                    return result
+            poller.clock.sleep(poller.next_delay())
+
 
 class AsyncResults:
     """Asynchronous access to test results; mirrors :class:`Results`."""
@@ -83,3 +118,29 @@ class AsyncResults:
             _get_request(result_id), timeout=timeout, extra_headers=extra_headers
         )
         return parse_result(response)
+
+    async def wait(
+        self,
+        result_id: int,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Result:
+        """Poll until the result is terminal; see :meth:`Results.wait`."""
+        poller = Poller(
+            check_id(result_id, "result_id"),
+            clock=self._client._clock,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_update=on_update,
+        )
+        while True:
+            try:
+                result = await self.get(poller.result_id)
+            except CekuraError as exc:
+                poller.failed(exc)
+            else:
+                if poller.observe(result):
+                    return result
+            await poller.clock.async_sleep(poller.next_delay())

@@ -1,6 +1,12 @@
 """Test helpers shipped with the client: realistic payloads and an embedded mock server."""
 
 from . import payloads
-from .server import DEFAULT_MOCK_API_KEY, MockCekuraServer, RecordedRequest
+from .server import DEFAULT_MOCK_API_KEY, MockCekuraServer, MockResponse, RecordedRequest
 
-__all__ = ["DEFAULT_MOCK_API_KEY", "MockCekuraServer", "RecordedRequest", "payloads"]
+__all__ = [
+    "DEFAULT_MOCK_API_KEY",
+    "MockCekuraServer",
+    "MockResponse",
+    "RecordedRequest",
+    "payloads",
+]

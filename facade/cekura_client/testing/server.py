@@ -6,8 +6,10 @@
 
 It serves ``GET /test_framework/v1/results/{id}/`` from a dict of payloads, answers like the
 real API (``401`` without a valid ``X-CEKURA-API-KEY``, ``404 {"detail": "Not found."}``), and
-records each request's method and path. It uses only the standard library and binds to
-127.0.0.1 on a free port.
+records each request's method and path. A value in ``results`` may also be a
+:class:`MockResponse` (any status, body and headers) or a callable returning a payload or a
+MockResponse on each request - to script a result that progresses, or an outage. It uses only
+the standard library and binds to 127.0.0.1 on a free port.
 """
 
 from __future__ import annotations
@@ -25,10 +27,19 @@ from typing_extensions import Self
 
 from .payloads import all_results
 
-__all__ = ["DEFAULT_MOCK_API_KEY", "MockCekuraServer", "RecordedRequest"]
+__all__ = ["DEFAULT_MOCK_API_KEY", "MockCekuraServer", "MockResponse", "RecordedRequest"]
 
 DEFAULT_MOCK_API_KEY = "mock-cekura-key"
 _RESULT_PATH = re.compile(r"^/test_framework/v1/results/(?P<id>[^/]+)/$")
+
+
+@attrs.frozen
+class MockResponse:
+    """A canned answer: ``body`` is sent as JSON unless it is ``bytes``."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -41,14 +52,19 @@ class RecordedRequest:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # Buffer the status line, headers and body and send them in one write: separate small
+    # writes on a keep-alive connection meet delayed ACKs and cost ~40 ms a request.
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # keep test and demo output clean
 
-    def _send_json(self, status: int, body: Any) -> None:
-        data = json.dumps(body).encode("utf-8")
+    def _send_json(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
+        for name, value in all_headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -69,10 +85,14 @@ class _Handler(BaseHTTPRequestHandler):
         payload = None
         if match and match["id"].isdigit():
             payload = owner.results.get(int(match["id"]))
+        if callable(payload):
+            payload = payload()
         if payload is None:
             self._send_json(404, {"detail": "Not found."})
-            return
-        self._send_json(200, payload)
+        elif isinstance(payload, MockResponse):
+            self._send_json(payload.status, payload.body, payload.headers)
+        else:
+            self._send_json(200, payload)
 
     def _method_not_allowed(self) -> None:
         self.server.owner.record(RecordedRequest(self.command, self.path, False))
@@ -116,7 +136,10 @@ class MockCekuraServer:
     def start(self) -> Self:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="mock-cekura", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="mock-cekura",
+                daemon=True,
             )
             self._thread.start()
         return self

@@ -1,0 +1,134 @@
+"""Waiting for a result to finish: the poll schedule and the rules for errors, shared by
+``Results.wait`` and ``AsyncResults.wait`` (each only adds its own way of sleeping)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Final
+
+import anyio
+
+from ._exceptions import (
+    APIConnectionError,
+    CekuraError,
+    RateLimitError,
+    ServerError,
+)
+from .types.result import Result
+
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "Clock", "Poller", "WaitTimeoutError"]
+
+DEFAULT_WAIT_TIMEOUT: Final = 1800.0
+#: Polling starts this often and slows by FACTOR up to CAP: following a 10-minute result
+#: takes about 35 requests, where a fixed 5 s poll takes 120.
+INITIAL_INTERVAL: Final = 2.0
+INTERVAL_FACTOR: Final = 1.5
+MAX_INTERVAL: Final = 20.0
+
+OnUpdate = Callable[[Result], object]
+
+
+class WaitTimeoutError(CekuraError, TimeoutError):
+    """``results.wait`` reached its deadline. ``last_result`` is the last Result fetched (None
+    if no poll succeeded); ``last_error`` the last transient error, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last_result: Result | None,
+        last_error: CekuraError | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.last_result = last_result
+        self.last_error = last_error
+
+
+class Clock:
+    """Time as the poller sees it. Tests replace it with a fake that advances on sleep."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    async def async_sleep(self, seconds: float) -> None:
+        await anyio.sleep(seconds)
+
+
+def _is_transient(error: CekuraError) -> bool:
+    """Errors that do not end a wait: the next poll may succeed."""
+    return isinstance(error, (APIConnectionError, RateLimitError, ServerError))
+
+
+class Poller:
+    """The state of one wait: deadline, next interval, last status seen."""
+
+    def __init__(
+        self,
+        result_id: int,
+        *,
+        clock: Clock,
+        timeout: float,
+        poll_interval: float | None,
+        on_update: OnUpdate | None,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if poll_interval is not None and poll_interval <= 0:
+            raise ValueError("poll_interval must be positive")
+        self.result_id = result_id
+        self.clock = clock
+        self.timeout = timeout
+        self.started = clock.now()
+        self.deadline = self.started + timeout
+        self.fixed_interval = poll_interval
+        self.interval = poll_interval if poll_interval is not None else INITIAL_INTERVAL
+        self.on_update = on_update
+        self.last_result: Result | None = None
+        self.last_error: CekuraError | None = None
+        self.requests = 0
+        self._last_seen: tuple[str, int] | None = None
+
+    def observe(self, result: Result) -> bool:
+        """Record a fetched result; True when the wait is over (the result is terminal)."""
+        self.requests += 1
+        self.last_result = result
+        self.last_error = None
+        seen = (result.status.value, result.completed_runs_count)
+        if seen != self._last_seen:
+            self._last_seen = seen
+            if self.on_update is not None:
+                self.on_update(result)
+        return result.is_terminal
+
+    def failed(self, error: CekuraError) -> None:
+        """Record a failed poll; re-raise it unless it is transient."""
+        self.requests += 1
+        if not _is_transient(error):
+            raise error
+        self.last_error = error
+
+    def next_delay(self) -> float:
+        """Seconds to sleep before the next poll; raises WaitTimeoutError past the deadline."""
+        remaining = self.deadline - self.clock.now()
+        if remaining <= 0:
+            raise self.timeout_error()
+        delay = self.interval
+        if isinstance(self.last_error, RateLimitError) and self.last_error.retry_after:
+            delay = max(delay, self.last_error.retry_after)
+        if self.fixed_interval is None:
+            self.interval = min(self.interval * INTERVAL_FACTOR, MAX_INTERVAL)
+        # Sleep past the deadline only to make one last poll right at it.
+        return min(delay, remaining)
+
+    def timeout_error(self) -> WaitTimeoutError:
+        status = self.last_result.status.value if self.last_result else "unknown"
+        return WaitTimeoutError(
+            f"Result {self.result_id} did not finish within {self.timeout:g} s "
+            f"(last status: {status}, {self.requests} requests)",
+            last_result=self.last_result,
+            last_error=self.last_error,
+        )
