@@ -26,6 +26,8 @@ __all__ = [
     "passing_result",
     "quirky_result",
     "running_result",
+    "webhook_pre_trigger",
+    "webhook_result_completed",
 ]
 
 PASSING_RESULT_ID = 1001
@@ -531,6 +533,25 @@ def quirky_result(result_id: int = QUIRKY_RESULT_ID) -> JSON:
         path_coverage={"covered": 3, "total": 5},
     )
     return result
+
+
+def webhook_result_completed(result_id: int = FAILING_RESULT_ID) -> JSON:
+    """A ``result.completed`` webhook body: the result, with scenarios as objects."""
+    result = failing_result(result_id)
+    for run in result["runs"].values():
+        run["scenario"] = {
+            "id": run["scenario"],
+            "name": run.pop("scenario_name"),
+            "personality_name": run["personality_name"],
+            "expected_outcome_prompt": "The caller's request is handled and confirmed.",
+        }
+    return {"event_type": "result.completed", "data": result}
+
+
+def webhook_pre_trigger(result_id: int = RUNNING_RESULT_ID) -> JSON:
+    """A ``result.pre_trigger`` webhook body: the result ID and its runs, before they run."""
+    runs = running_result(result_id)["runs"]
+    return {"event_type": "result.pre_trigger", "data": {"result_id": result_id, "runs": runs}}
 
 
 def all_results() -> dict[int, JSON]:

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from ._reader import Reader, fail, join
+from ._serialize import to_jsonable
 from .run import Run
 from .status import ResultStatus
 from .summaries import (
@@ -101,6 +102,11 @@ class Result:
         """Runs whose ``success`` is False (a ``completed`` result can still have these)."""
         return [run for run in self.runs if run.success is False]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The normalised result as plain JSON values (durations in seconds, ISO datetimes,
+        runs as a list); ``raw`` is left out. ``json.dumps(result.to_dict())`` works."""
+        return to_jsonable(self)
+
     def run(self, run_id: int) -> Run:
         """The run with this ID. Raises KeyError when the result has no such run."""
         for run in self.runs:
@@ -109,9 +115,10 @@ class Result:
         raise KeyError(run_id)
 
     @classmethod
-    def from_dict(cls, data: Any) -> Result:
-        """Build a Result from decoded JSON; raises ResponseValidationError naming the field."""
-        r = Reader(data, "")
+    def from_dict(cls, data: Any, path: str = "") -> Result:
+        """Build a Result from decoded JSON; raises ResponseValidationError naming the field
+        (``path`` prefixes the names, e.g. ``"data"`` for a webhook body)."""
+        r = Reader(data, path)
         status = r.string("status")
         if status is None:
             raise fail(r.at("status"), "a status string", None)
@@ -136,7 +143,7 @@ class Result:
             run_as_text=r.boolean("run_as_text"),
             is_cronjob=bool(r.boolean("is_cronjob")),
             run_type=r.string("run_type"),
-            runs=_runs(r),
+            runs=parse_runs(r),
             connected_runs=r.id_list("connected_runs") or [],
             not_connected_runs=r.id_list("not_connected_runs"),
             successful_calls=r.id_list("successful_calls") or [],
@@ -172,7 +179,7 @@ def _optional_object(r: Reader, key: str, model: Any) -> Any:
     return model.from_dict(value, r.at(key)) if value else None
 
 
-def _runs(r: Reader) -> list[Run]:
+def parse_runs(r: Reader) -> list[Run]:
     """``runs`` is a dict keyed by run ID string (detail endpoint) or a list (list endpoint)."""
     value = r.raw("runs")
     path = r.at("runs")
