@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast lint typecheck format generate check-generated vendor-seed ci clean
+.PHONY: demo test test-fast lint typecheck format generate check-generated vendor ci clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,18 +29,18 @@ demo: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	CEKURA_REQUIRE_PRISM=1 $(PY) -m pytest $(PYTEST_ARGS)
 
-## test-fast: the suite without the Prism contract tests
+## test-fast: the suite without the Prism contract tests and the full-scale spec runs
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not contract" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not contract and not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check facade scripts tests
-	$(BIN)/ruff format --check facade scripts tests
+	$(BIN)/ruff check facade scripts tests benchmarks
+	$(BIN)/ruff format --check facade scripts tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix facade scripts tests
-	$(BIN)/ruff format facade scripts tests
+	$(BIN)/ruff check --fix facade scripts tests benchmarks
+	$(BIN)/ruff format facade scripts tests benchmarks
 
 ## generate: regenerate generated/cekura_openapi from openapi/ (spec + generator config)
 generate: $(STAMP)
@@ -50,10 +50,11 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py check
 
-## vendor-seed: re-vendor openapi/cekura.yaml from the seed page in ../shared
-SEED ?= ../shared/seeds/000_d225609f2bca721d.txt
-vendor-seed: $(STAMP)
-	$(PY) scripts/vendor_seed.py $(SEED)
+## vendor: vendor a spec into openapi/ (SRC = a file, JSON/YAML/docs page, or an http(s) URL);
+##         then run `make generate`. Without SRC it re-vendors the seed page from ../shared.
+SRC ?= ../shared/seeds/000_d225609f2bca721d.txt
+vendor: $(STAMP)
+	$(PY) scripts/vendor.py $(SRC)
 
 ci: check-generated lint test
 

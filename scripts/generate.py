@@ -1,5 +1,10 @@
 """Generate the low-level client ``cekura_openapi`` from the vendored spec.
 
+The pipeline: openapi/cekura.yaml (as published) -> scripts/spec_fixes.py (general rules for
+upstream defects; the fixed spec is a temporary build artefact) -> openapi-python-client ->
+Python 3.10 compatibility rewrite -> ruff. The generator runs with --fail-on-warning, so an
+operation it would drop or a schema it cannot parse fails the build instead of going missing.
+
 ``generate`` writes ``generated/cekura_openapi`` (replacing the old tree only after the generator
 succeeded); ``check`` generates into a temporary directory and fails, naming the files that
 differ, when ``generated/`` is stale.
@@ -12,7 +17,9 @@ so the output depends only on the spec, the config and those pins.
 from __future__ import annotations
 
 import argparse
+import ast
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -20,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from spec_fixes import apply_fixes
+from spec_io import SpecFormatError, decode_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "cekura.yaml"
@@ -32,8 +42,32 @@ class GenerationError(Exception):
     pass
 
 
-def run_generator(spec: Path, config: Path, out_dir: Path) -> Path:
-    """Run openapi-python-client into ``out_dir/PACKAGE``; return that path."""
+_DROPPED = re.compile(r"^WARNING parsing (?P<op>[A-Z]+ \S+) .*Endpoint will not be generated", re.M)
+_UNPARSED = re.compile(r"^Unable to (?:parse|process) schema (?P<ref>\S+?):?$", re.M)
+
+
+def generator_problems(output: str) -> tuple[list[str], list[str]]:
+    """(dropped operations, unparsed schemas) named in openapi-python-client's output."""
+    dropped = sorted(set(m["op"] for m in _DROPPED.finditer(output)))
+    unparsed = sorted(set(m["ref"] for m in _UNPARSED.finditer(output)))
+    return dropped, unparsed
+
+
+def write_fixed_spec(spec: Path, out_dir: Path) -> Path:
+    """Apply scripts/spec_fixes.py to ``spec``; write the result (JSON) into ``out_dir``."""
+    try:
+        document, _ = decode_document(spec.read_bytes())
+    except (OSError, SpecFormatError) as exc:
+        raise GenerationError(f"cannot read {spec}: {exc}") from None
+    fixed, _ = apply_fixes(document)
+    target = out_dir / "cekura.fixed.json"
+    target.write_text(json.dumps(fixed, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def run_generator(spec: Path, config: Path, out_dir: Path, *, strict: bool = True) -> Path:
+    """Fix ``spec``, run openapi-python-client into ``out_dir/PACKAGE``; return that path.
+    With ``strict`` (the default) any generator warning fails the run."""
     bin_dir = Path(sys.executable).parent
     generator = bin_dir / "openapi-python-client"
     if not generator.exists():
@@ -43,25 +77,32 @@ def run_generator(spec: Path, config: Path, out_dir: Path) -> Path:
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     out_dir.mkdir(parents=True, exist_ok=True)
     package_dir = out_dir / PACKAGE
+    fixed_spec = write_fixed_spec(spec, out_dir)
     cmd = [
         str(generator),
         "generate",
         "--path",
-        str(spec),
+        str(fixed_spec),
         "--config",
         str(config),
         "--meta",
         "none",
         "--output-path",
         str(package_dir),
-        "--fail-on-warning",
+        *(["--fail-on-warning"] if strict else []),
     ]
     proc = subprocess.run(cmd, check=False, cwd=out_dir, env=env, capture_output=True, text=True)
+    fixed_spec.unlink()
+    (out_dir / "generator-output.txt").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode != 0 or not (package_dir / "__init__.py").exists():
+        dropped, unparsed = generator_problems(proc.stdout + proc.stderr)
+        summary = f"{len(dropped)} operation(s) dropped, {len(unparsed)} schema(s) unparsed"
         raise GenerationError(
-            f"openapi-python-client failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
+            f"openapi-python-client failed (exit {proc.returncode}; {summary}):\n"
+            f"{proc.stdout[-4000:]}{proc.stderr[-4000:]}"
         )
     make_py310_compatible(package_dir)
+    write_operation_index(package_dir)
     # PEP 561 marker: the generated package is typed (the generator only writes it with --meta).
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     format_tree(package_dir, env)
@@ -69,6 +110,53 @@ def run_generator(spec: Path, config: Path, out_dir: Path) -> Path:
     for cache in package_dir.rglob("__pycache__"):
         shutil.rmtree(cache)
     return package_dir
+
+
+def _request_of(module: Path) -> tuple[str, str] | None:
+    """(METHOD, URL template) built by a generated endpoint module's ``_get_kwargs``."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Dict):
+            continue
+        entries = {
+            key.value: value
+            for key, value in zip(node.keys, node.values, strict=True)
+            if isinstance(key, ast.Constant)
+        }
+        method, url = entries.get("method"), entries.get("url")
+        if isinstance(url, ast.Call) and isinstance(url.func, ast.Attribute):
+            url = url.func.value  # "/path/{id}/".format(...)
+        if isinstance(method, ast.Constant) and isinstance(url, ast.Constant):
+            return str(method.value).upper(), str(url.value)
+    return None
+
+
+def write_operation_index(package_dir: Path) -> None:
+    """Write ``operation_index.py``: which module implements each "METHOD /path/{param}/".
+
+    Upstream renames operationIds between versions (Get Result was
+    ``test_framework_v1_results_retrieve``, then ``results-retrieve``, then ``results-v1-retrieve``
+    while ``results-retrieve`` moved to the v2 path), and module names follow them. The facade
+    finds its operations by method and path through this index instead.
+    """
+    index: dict[str, str] = {}
+    for module in sorted((package_dir / "api").rglob("*.py")):
+        request = _request_of(module) if module.name != "__init__.py" else None
+        if request is not None:
+            dotted = ".".join(module.relative_to(package_dir).with_suffix("").parts)
+            index[f"{request[0]} {request[1]}"] = f"{PACKAGE}.{dotted}"
+    lines = [
+        '"""Which generated module implements each operation, keyed by "METHOD /path/{param}/".',
+        "",
+        "Written by scripts/generate.py from the generated modules; do not edit.",
+        '"""',
+        "",
+        "OPERATIONS: dict[str, str] = {",
+        *(f"    {key!r}: {value!r}," for key, value in sorted(index.items())),
+        "}",
+        "",
+    ]
+    (package_dir / "operation_index.py").write_text("\n".join(lines), encoding="utf-8")
 
 
 # openapi-python-client 0.29 targets Python 3.11+; the project supports 3.10. Two rewrites:
@@ -177,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "generate":
             generate(args.spec, args.config, args.target)
-            print(f"generated {args.target.relative_to(ROOT)} from {args.spec.name}")
+            print(f"generated {args.target} from {args.spec.name}")
             return 0
         problems = check(args.spec, args.config, args.target)
     except GenerationError as exc:

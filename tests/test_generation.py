@@ -17,9 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import generate  # noqa: E402
-import vendor_seed  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "seeds" / "000_d225609f2bca721d.txt"
 needs_generator = pytest.mark.skipif(
     not (Path(sys.executable).parent / "openapi-python-client").exists(),
     reason="openapi-python-client is not installed (it needs Python 3.11+)",
@@ -34,12 +32,27 @@ def test_status_enum_matches_the_generated_client() -> None:
 
 
 def test_generated_operation_builds_the_request_the_facade_sends() -> None:
-    from cekura_openapi.api.test_framework import results_retrieve
+    from cekura_client._operations import GET_RESULT, operation_module
 
-    assert results_retrieve._get_kwargs(id=5) == {
+    assert operation_module(GET_RESULT)._get_kwargs(id=5) == {
         "method": "get",
         "url": "/test_framework/v1/results/5/",
     }
+
+
+def test_operation_index_lists_every_generated_endpoint() -> None:
+    from cekura_openapi.operation_index import OPERATIONS
+
+    assert OPERATIONS == {
+        "GET /test_framework/v1/results/{id}/": "cekura_openapi.api.test_framework.results_retrieve"
+    }
+
+
+def test_missing_operation_is_a_clear_error() -> None:
+    from cekura_client._operations import MissingOperationError, operation_module
+
+    with pytest.raises(MissingOperationError, match="has no operation 'DELETE /nope/{id}/'"):
+        operation_module("DELETE /nope/{id}/")
 
 
 def test_provenance_matches_the_vendored_spec() -> None:
@@ -49,38 +62,6 @@ def test_provenance_matches_the_vendored_spec() -> None:
     spec = (ROOT / "openapi" / "cekura.yaml").read_bytes()
     assert provenance["spec_sha256"] == hashlib.sha256(spec).hexdigest()
     assert (provenance["operations"], provenance["schemas"]) == (1, 1)
-
-
-@pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not beside this checkout")
-def test_vendoring_the_seed_reproduces_the_vendored_bytes(tmp_path: Path) -> None:
-    vendor_seed.vendor(SEED, tmp_path, "2026-11-24")
-    assert (tmp_path / "cekura.yaml").read_bytes() == (
-        ROOT / "openapi" / "cekura.yaml"
-    ).read_bytes()
-
-
-@pytest.mark.parametrize(
-    ("page", "message"),
-    [
-        ("no fence here", "no '````yaml' fence"),
-        ("````yaml\nopenapi: [unclosed\n````\n", "not valid YAML"),
-        ("````yaml\nswagger: '2.0'\npaths: {/a: {}}\n````\n", "not an OpenAPI 3.x document"),
-        ("````yaml\nopenapi: 3.1.0\npaths: {}\n````\n", "the spec has no paths"),
-        ("````yaml\nopenapi: 3.1.0\n", "never closed"),
-    ],
-)
-def test_bad_seed_is_refused_and_nothing_is_overwritten(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], page: str, message: str
-) -> None:
-    out = tmp_path / "openapi"
-    out.mkdir()
-    (out / "cekura.yaml").write_text("original\n")
-    seed = tmp_path / "seed.txt"
-    seed.write_text(page)
-    assert vendor_seed.main([str(seed), "--out-dir", str(out)]) == 1
-    assert message in capsys.readouterr().err
-    assert (out / "cekura.yaml").read_text() == "original\n"
-    assert sorted(p.name for p in out.iterdir()) == ["cekura.yaml"]
 
 
 @needs_generator

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from cekura_openapi.api.test_framework import results_retrieve
-
 from .._base_client import check_id, json_object
 from .._exceptions import CekuraError, ResponseValidationError
+from .._operations import GET_RESULT, operation_module
 from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
 from ..types.result import Result
 
@@ -29,7 +28,10 @@ USE_CLIENT_DEFAULT = httpx.USE_CLIENT_DEFAULT
 
 def _get_request(result_id: int | str) -> dict[str, Any]:
     """Method and URL of Get Result, from the generated client (ID checked first)."""
-    return results_retrieve._get_kwargs(id=check_id(result_id, "result_id"))
+    request: dict[str, Any] = operation_module(GET_RESULT)._get_kwargs(
+        id=check_id(result_id, "result_id")
+    )
+    return request
 
 
 def parse_result(response: httpx.Response) -> Result:

@@ -1,0 +1,160 @@
+"""Vendor a Cekura OpenAPI spec into openapi/: ``make vendor SRC=<path or URL>``.
+
+* reads JSON or YAML deciding by content, not by file name (upstream has published YAML under a
+  ``.json`` name), or a Cekura docs page embedding the spec in a ````yaml block (the seed);
+* checks that it is an OpenAPI 3.x document with openapi-spec-validator, and refuses anything
+  else - in that case openapi/ is left exactly as it was;
+* writes ``openapi/cekura.yaml`` as deterministic YAML (same input, same bytes; one line per
+  value so reviews read as diffs) and ``openapi/cekura.provenance.json`` (source, sha256 of the
+  input, date, counts, and the validator's findings deeper in the document, which
+  scripts/spec_fixes.py repairs before generation).
+
+The spec is vendored as published: its content is not changed, only its formatting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from spec_io import SpecFormatError, atomic_write, counts, decode_document, dump_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "openapi"
+SPEC_NAME = "cekura.yaml"
+PROVENANCE_NAME = "cekura.provenance.json"
+URL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+MAX_FINDINGS_RECORDED = 20
+
+
+class VendorError(Exception):
+    """The input cannot be vendored; nothing was written."""
+
+
+def read_source(source: str) -> bytes:
+    if source.startswith(("http://", "https://")):
+        try:
+            response = httpx.get(source, timeout=URL_TIMEOUT, follow_redirects=True)
+        except httpx.HTTPError as exc:
+            raise VendorError(f"cannot fetch {source}: {type(exc).__name__}: {exc}") from None
+        if response.status_code != 200:
+            raise VendorError(f"cannot fetch {source}: HTTP {response.status_code}")
+        return response.content
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        raise VendorError(f"cannot read {source}: {exc.strerror}") from None
+
+
+def _where(error: ValidationError) -> str:
+    return "/" + "/".join(str(part) for part in error.absolute_path)
+
+
+_TOP_LEVEL_FIELDS = frozenset(
+    {"openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components",
+     "security", "tags", "externalDocs"}
+)  # fmt: skip
+
+
+def _inside_a_schema_object(error: ValidationError) -> bool:
+    """Whether the error is a JSON Schema defect inside one of the document's Schema Objects.
+
+    openapi-spec-validator reports errors in the OpenAPI structure with paths from the document
+    root (``/paths/~1a/get: 'responses' is a required property``), and checks each Schema
+    Object against the JSON Schema dialect separately, with paths relative to that schema
+    (``/type: ['string', 'null', 'null'] is not valid``). The first kind is fatal; the second is
+    a defect that scripts/spec_fixes.py repairs before generation.
+    """
+    path = list(error.absolute_path)
+    return bool(path) and path[0] not in _TOP_LEVEL_FIELDS
+
+
+def validate(document: Any) -> list[str]:
+    """Refuse what is not an OpenAPI 3.x document; return the validator's findings below the
+    top level (defects inside an otherwise valid document, e.g. ``type: [string, null, null]``)."""
+    if not isinstance(document, dict):
+        raise VendorError(f"not an OpenAPI document: the top level is a {type(document).__name__}")
+    version = document.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        found = "swagger " + str(document["swagger"]) if "swagger" in document else repr(version)
+        raise VendorError(f"not an OpenAPI 3.x document (openapi: {found})")
+    validator_class = (
+        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    )
+    findings: list[str] = []
+    for error in validator_class(document).iter_errors():
+        if not _inside_a_schema_object(error):
+            raise VendorError(f"invalid OpenAPI document at {_where(error)}: {error.message}")
+        findings.append(f"in a Schema Object, at {_where(error)}: {error.message}")
+    if not document.get("paths"):
+        raise VendorError("the document has no paths")
+    return sorted(findings)
+
+
+def vendor(source: str, out_dir: Path, today: str) -> dict[str, Any]:
+    """Read, check and write; returns the provenance record. Writes nothing on error."""
+    data = read_source(source)
+    try:
+        document, source_format = decode_document(data)
+    except SpecFormatError as exc:
+        raise VendorError(str(exc)) from None
+    findings = validate(document)
+    spec_bytes = dump_yaml(document).encode("utf-8")
+    provenance: dict[str, Any] = {
+        "source": source,
+        "source_format": source_format,
+        "source_sha256": hashlib.sha256(data).hexdigest(),
+        "spec_sha256": hashlib.sha256(spec_bytes).hexdigest(),
+        "openapi": document["openapi"],
+        "info_version": str((document.get("info") or {}).get("version", "")),
+        **counts(document),
+        "validator_findings": len(findings),
+        "validator_findings_sample": findings[:MAX_FINDINGS_RECORDED],
+        "vendored_on": today,
+    }
+    # The spec first: if the provenance write failed, the next `make vendor` rewrites both.
+    atomic_write(out_dir / SPEC_NAME, spec_bytes)
+    atomic_write(
+        out_dir / PROVENANCE_NAME,
+        (json.dumps(provenance, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    )
+    return provenance
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Vendor a Cekura OpenAPI spec into openapi/.")
+    parser.add_argument("source", help="a file (JSON, YAML or a docs page) or an http(s) URL")
+    parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
+    parser.add_argument("--date", default=dt.date.today().isoformat())
+    args = parser.parse_args(argv)
+    try:
+        provenance = vendor(args.source, args.out_dir, args.date)
+    except VendorError as exc:
+        print(
+            f"vendor: refused {args.source}: {exc}; {args.out_dir} left unchanged", file=sys.stderr
+        )
+        return 1
+    print(
+        f"vendored {provenance['operations']} operations, {provenance['schemas']} schemas "
+        f"({provenance['source_format']}) into {args.out_dir / SPEC_NAME}"
+    )
+    if provenance["validator_findings"]:
+        print(
+            f"note: {provenance['validator_findings']} validator finding(s) inside the document, "
+            "repaired before generation by scripts/spec_fixes.py; see the provenance record",
+            file=sys.stderr,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
