@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast lint typecheck format generate check-generated vendor ci clean
+.PHONY: demo test test-fast lint typecheck format generate check-generated vendor spec-diff ci clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ check-generated: $(STAMP)
 SRC ?= ../shared/seeds/000_d225609f2bca721d.txt
 vendor: $(STAMP)
 	$(PY) scripts/vendor.py $(SRC)
+
+## spec-diff: the vendored spec at git ref BASE against the working tree (Markdown)
+BASE ?= origin/main
+spec-diff: $(STAMP)
+	$(BIN)/cekura-spec-diff --git-base $(BASE) $(SPEC_DIFF_ARGS)
 
 ci: check-generated lint test
 

@@ -8,9 +8,9 @@ import tempfile
 from pathlib import Path
 
 import generate
-import spec_io
 import vendor
 from _common import bare_generate, upstream_specs
+from cekura_spec_tools import spec_io
 
 
 def endpoints(package: Path) -> int:

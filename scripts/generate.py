@@ -28,8 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from spec_fixes import apply_fixes
-from spec_io import SpecFormatError, decode_document
+from cekura_spec_tools.spec_fixes import apply_fixes
+from cekura_spec_tools.spec_io import SpecFormatError, decode_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "cekura.yaml"

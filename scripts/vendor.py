@@ -26,7 +26,13 @@ import httpx
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from spec_io import SpecFormatError, atomic_write, counts, decode_document, dump_yaml
+from cekura_spec_tools.spec_io import (
+    SpecFormatError,
+    atomic_write,
+    counts,
+    decode_document,
+    dump_yaml,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "openapi"

@@ -19,8 +19,8 @@ SPECS = sorted(UPSTREAM.glob("*.json")) if UPSTREAM.is_dir() else []
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import generate  # noqa: E402
-import spec_io  # noqa: E402
 import vendor  # noqa: E402
+from cekura_spec_tools import spec_io  # noqa: E402
 
 pytestmark = [
     pytest.mark.slow,

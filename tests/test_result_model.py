@@ -441,3 +441,45 @@ class TestExtraFieldsAndRaw:
     def test_not_an_object(self) -> None:
         with pytest.raises(ResponseValidationError, match="^response body: expected an object"):
             Result.from_dict([payloads.passing_result()])
+
+
+class RecordingDict(dict[str, Any]):
+    """A payload that remembers which keys the parser asked for."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.asked: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+
+def test_declared_spec_dependencies_are_exactly_what_the_parser_reads() -> None:
+    from cekura_client.types.result import RESULT_FIELDS, spec_dependencies
+
+    payload = RecordingDict(payloads.failing_result())
+    Result.from_dict(payload)
+    old_style = payloads.failing_result()
+    del old_style["scenarios"]  # older specs: scenario_names instead
+    old_payload = RecordingDict(old_style)
+    Result.from_dict(old_payload)
+    assert payload.asked | old_payload.asked == RESULT_FIELDS
+    assert spec_dependencies()["total_runs_count"] == "total_runs_count"
+    assert spec_dependencies()["scenario_names"] == "scenarios"
+    assert "raw" not in RESULT_FIELDS and "extra" not in RESULT_FIELDS
+
+
+def test_declared_dependencies_cover_the_vendored_schema() -> None:
+    """Every ResultDetailV2 property of the vendored spec is modelled (none falls in extra)."""
+    from pathlib import Path
+
+    import yaml
+
+    from cekura_client.types.result import RESULT_FIELDS
+
+    spec = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / "openapi" / "cekura.yaml").read_text()
+    )
+    properties = set(spec["components"]["schemas"]["ResultDetailV2"]["properties"])
+    assert properties <= RESULT_FIELDS

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import spec_fixes  # noqa: E402
+from cekura_spec_tools import spec_fixes  # noqa: E402
 
 
 def spec(

@@ -18,8 +18,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import spec_io  # noqa: E402
 import vendor  # noqa: E402
+from cekura_spec_tools import spec_io  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_d225609f2bca721d.txt"
 

@@ -22,22 +22,12 @@ from .summaries import (
     ScenarioRef,
 )
 
-__all__ = ["RESULT_FIELDS", "Result"]
+__all__ = ["RESULT_FIELDS", "Result", "spec_dependencies"]
 
-#: The ``ResultDetailV2`` properties this model reads; anything else lands in ``Result.extra``.
-RESULT_FIELDS = frozenset(
-    {
-        "id", "name", "agent", "agent_name", "agent_version", "status",
-        "met_expected_outcome_count", "total_expected_outcome_count", "success_rate",
-        "run_as_text", "is_cronjob", "runs", "overall_evaluation", "total_duration",
-        "total_runs_count", "completed_runs_count", "success_runs_count", "failed_runs_count",
-        "connected_runs", "not_connected_runs", "failed_infrastructure_runs",
-        "failed_workflow_runs", "successful_calls", "scenarios", "scenario_names",
-        "critical_categories", "metrics", "domain", "domain_logo", "runs_by_tags",
-        "latency_data", "failed_reasons", "ai_summary", "next_steps", "performance_metrics",
-        "run_type", "run_settings", "created_at", "updated_at",
-    }
-)  # fmt: skip
+#: Result attributes that are not read from the ResultDetailV2 property of the same name.
+_NOT_FROM_SPEC = frozenset({"extra", "raw"})
+#: Other properties an attribute is read from (older specs' names for the same data).
+_ALSO_READ_FROM = {"scenarios": ("scenario_names",)}
 
 
 @attrs.frozen(kw_only=True)
@@ -167,6 +157,23 @@ class Result:
             extra=r.extra(RESULT_FIELDS),
             raw=r.data,
         )
+
+
+def spec_dependencies() -> dict[str, str]:
+    """Which ``ResultDetailV2`` property each :class:`Result` attribute is built from
+    (property -> attribute), derived from the model's fields. The spec-diff tool uses it to name
+    the facade attributes a spec change touches."""
+    dependencies: dict[str, str] = {}
+    for field in attrs.fields(Result):
+        if field.name in _NOT_FROM_SPEC:
+            continue
+        for prop in (field.name, *_ALSO_READ_FROM.get(field.name, ())):
+            dependencies[prop] = field.name
+    return dependencies
+
+
+#: The ``ResultDetailV2`` properties Result reads; anything else lands in ``Result.extra``.
+RESULT_FIELDS = frozenset(spec_dependencies())
 
 
 def _object(value: Any, path: str) -> Mapping[str, Any]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spec_io import SpecFormatError, atomic_write, decode_document, operations
+from .spec_io import SpecFormatError, atomic_write, decode_document, operations
 
 Document = dict[str, Any]
 

@@ -1,0 +1,265 @@
+"""The spec-diff report: facade impact, generated-client changes, Markdown and JSON renderings."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cekura_client._operations import GET_RESULT
+from cekura_client.types.result import spec_dependencies
+
+from .diff_rules import Category, Context, classify
+from .spec_diff import Change, SpecDiff, diff_specs
+from .spec_fixes import apply_fixes
+
+MARKER = "<!-- cekura-spec-diff -->"
+_GENERATED_TITLES = (
+    ("functions_removed", "Functions removed"),
+    ("functions_renamed", "Functions renamed (operationId changed)"),
+    ("functions_added", "Functions added"),
+    ("models_removed", "Models removed"),
+    ("models_added", "Models added"),
+)
+_LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Impact:
+    attribute: str  # e.g. "Result.status" or "client.results.get"
+    change: Change
+
+
+@dataclass
+class GeneratedNames:
+    functions: dict[str, str] = field(default_factory=dict)  # "METHOD /path" -> "api.tag.name"
+    models: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Report:
+    old_label: str
+    new_label: str
+    diff: SpecDiff
+    impacts: list[Impact]
+    generated: tuple[GeneratedNames, GeneratedNames] | None
+    generated_note: str | None = None
+
+    @property
+    def breaking(self) -> list[Change]:
+        return self.diff.of(Category.BREAKING)
+
+
+def _response_model(doc: dict[str, Any], operation: str) -> str | None:
+    method, path = operation.split(" ", 1)
+    op = ((doc.get("paths") or {}).get(path) or {}).get(method.lower()) or {}
+    for status in ("200", 200):
+        content = (((op.get("responses") or {}).get(status) or {}).get("content")) or {}
+        ref = ((content.get("application/json") or {}).get("schema") or {}).get("$ref", "")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            return ref.rsplit("/", 1)[-1]
+    return None
+
+
+def facade_impact(old: dict[str, Any], new: dict[str, Any], diff: SpecDiff) -> list[Impact]:
+    """The changes that touch what the facade reads: its operations, and the properties of the
+    Get Result response schema that Result is built from (declared by the facade's model)."""
+    dependencies = spec_dependencies()
+    models = {_response_model(old, GET_RESULT), _response_model(new, GET_RESULT)} - {None}
+    impacts = []
+    # The facade only receives ResultDetailV2: judge schema changes as a reader would.
+    as_read = frozenset({Context.RESPONSE})
+    for change in diff.changes:
+        if change.operation == GET_RESULT:
+            impacts.append(Impact("client.results.get", change))
+        elif change.schema in models:
+            read = replace(change, category=classify(change.kind, as_read))
+            if not change.prop_path:
+                impacts.append(Impact("Result", read))
+            elif change.prop_path[0] in dependencies:
+                impacts.append(Impact(f"Result.{dependencies[change.prop_path[0]]}", read))
+    return impacts
+
+
+def _generated_names(document: dict[str, Any]) -> GeneratedNames | str:
+    """The public functions and models openapi-python-client generates from ``document`` (after
+    our spec fixes, as `make generate` does), from the generator's own parser."""
+    try:
+        # Optional: the generator is a dev dependency (and needs Python 3.11+).
+        from openapi_python_client.config import Config, ConfigFile, MetaType  # noqa: PLC0415
+        from openapi_python_client.parser import GeneratorData  # noqa: PLC0415
+    except ImportError:
+        return "openapi-python-client is not installed"
+    config_path = Path(__file__).resolve().parents[2] / "openapi" / "generator-config.yaml"
+    config = Config.from_sources(
+        ConfigFile.load_from_path(config_path),
+        MetaType.NONE,
+        document_source=Path("spec.json"),
+        file_encoding="utf-8",
+        overwrite=True,
+        output_path=None,
+    )
+    fixed, _ = apply_fixes(document)
+    data = GeneratorData.from_dict(fixed, config=config)
+    if not isinstance(data, GeneratorData):
+        return f"the generator could not parse the spec: {data.header}"
+    names = GeneratedNames()
+    for tag, collection in data.endpoint_collections_by_tag.items():
+        for endpoint in collection.endpoints:
+            path = getattr(endpoint.path, "_value", endpoint.path)  # an UntrustedString in 0.29
+            operation = f"{str(endpoint.method).upper()} {path}"
+            names.functions[operation] = f"api.{tag}.{endpoint.name!s}"
+    names.models.update(str(model.class_info.name) for model in data.models)
+    names.models.update(str(enum.class_info.name) for enum in data.enums)
+    return names
+
+
+def generated_changes(
+    old: dict[str, Any], new: dict[str, Any]
+) -> tuple[tuple[GeneratedNames, GeneratedNames] | None, str | None]:
+    """Parse both sides with the generator, in two processes at once."""
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        old_names, new_names = pool.map(_generated_names, [old, new])
+    if isinstance(old_names, str) or isinstance(new_names, str):
+        return None, str(old_names if isinstance(old_names, str) else new_names)
+    return (old_names, new_names), None
+
+
+def build_report(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    *,
+    old_label: str,
+    new_label: str,
+    with_generated: bool = True,
+) -> Report:
+    diff = diff_specs(old, new)
+    generated, note = generated_changes(old, new) if with_generated else (None, "not requested")
+    return Report(old_label, new_label, diff, facade_impact(old, new, diff), generated, note)
+
+
+def _generated_dict(report: Report) -> dict[str, Any]:
+    if report.generated is None:
+        return {"skipped": report.generated_note}
+    old, new = report.generated
+    common = old.functions.keys() & new.functions.keys()
+    return {
+        "functions_added": sorted(new.functions[op] for op in new.functions.keys() - common),
+        "functions_removed": sorted(old.functions[op] for op in old.functions.keys() - common),
+        # the operation is still there, but upstream renamed its operationId
+        "functions_renamed": sorted(
+            f"{old.functions[op]} -> {new.functions[op]}"
+            for op in common
+            if old.functions[op] != new.functions[op]
+        ),
+        "models_added": sorted(new.models - old.models),
+        "models_removed": sorted(old.models - new.models),
+    }
+
+
+def _change_dict(change: Change, diff: SpecDiff) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": change.kind,
+        "message": change.message,
+        "location": change.location,
+    }
+    if change.operation:
+        data["operation"] = change.operation
+    if change.schema:
+        data["schema"] = change.schema
+        data["operations_affected"] = len(diff.schema_users.get(change.schema, ()))
+    return data
+
+
+def to_json(report: Report) -> str:
+    diff = report.diff
+    data = {
+        "old": report.old_label,
+        "new": report.new_label,
+        "summary": {
+            "breaking": len(report.breaking),
+            "non_breaking": len(diff.of(Category.NON_BREAKING)),
+            "documentation_only": diff.documentation_changes,
+        },
+        "operations_added": diff.operations_added,
+        "operations_removed": diff.operations_removed,
+        "operations_deprecated": diff.operations_deprecated,
+        "breaking": [_change_dict(c, diff) for c in report.breaking],
+        "non_breaking": [_change_dict(c, diff) for c in diff.of(Category.NON_BREAKING)],
+        "documentation_changes": diff.documentation_changes,
+        "facade_impact": [
+            {
+                "attribute": i.attribute,
+                "category": i.change.category.value,
+                **_change_dict(i.change, diff),
+            }
+            for i in report.impacts
+        ],
+        "generated_client": _generated_dict(report),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _bullets(changes: list[Change], diff: SpecDiff) -> list[str]:
+    lines = []
+    for change in changes[:_LIST_LIMIT]:
+        users = len(diff.schema_users.get(change.schema, ())) if change.schema else 0
+        suffix = (
+            f" _(schema used by {users} operation{'s' if users != 1 else ''})_" if users else ""
+        )
+        lines.append(f"- `{change.kind}` {change.message}{suffix}")
+    if len(changes) > _LIST_LIMIT:
+        lines.append(f"- … and {len(changes) - _LIST_LIMIT} more (see `--format json`)")
+    return lines
+
+
+def _names_block(title: str, names: list[str]) -> list[str]:
+    if not names:
+        return []
+    shown = ", ".join(f"`{n}`" for n in names[:_LIST_LIMIT])
+    more = f" … and {len(names) - _LIST_LIMIT} more" if len(names) > _LIST_LIMIT else ""
+    return [f"- **{title}** ({len(names)}): {shown}{more}"]
+
+
+def to_markdown(report: Report) -> str:
+    diff = report.diff
+    non_breaking = diff.of(Category.NON_BREAKING)
+    lines = [
+        MARKER,
+        f"## OpenAPI spec diff: `{report.old_label}` → `{report.new_label}`",
+        "",
+        f"**{len(report.breaking)} breaking**, {len(non_breaking)} non-breaking and "
+        f"{diff.documentation_changes} documentation-only changes. Operations: "
+        f"{len(diff.operations_added)} added, {len(diff.operations_removed)} removed, "
+        f"{len(diff.operations_deprecated)} deprecated.",
+        "",
+        "### Facade impact",
+    ]
+    if report.impacts:
+        lines += [
+            f"- **{i.attribute}** — {i.change.category.value}: `{i.change.kind}` {i.change.message}"
+            for i in report.impacts
+        ]
+    else:
+        lines.append("No change touches a field or operation the facade reads.")
+    lines += ["", "### Breaking changes"]
+    lines += _bullets(report.breaking, diff) or ["None."]
+    lines += ["", "### Generated client"]
+    generated = _generated_dict(report)
+    if "skipped" in generated:
+        lines.append(f"Not computed: {generated['skipped']}.")
+    else:
+        block = []
+        for key, title in _GENERATED_TITLES:
+            block += _names_block(title, generated[key])
+        lines += block or ["No public function or model added or removed."]
+    lines += [
+        "",
+        "<details><summary>Non-breaking changes (" + str(len(non_breaking)) + ")</summary>",
+        "",
+    ]
+    lines += _bullets(non_breaking, diff) or ["None."]
+    lines += ["", "</details>", ""]
+    return "\n".join(lines)

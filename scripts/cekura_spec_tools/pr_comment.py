@@ -1,0 +1,93 @@
+"""Post the spec-diff report as one pull-request comment, updated in place on later pushes.
+
+    python -m cekura_spec_tools.pr_comment --repo OWNER/NAME --pr N --body-file spec-diff.md
+
+Reads GITHUB_TOKEN (and GITHUB_API_URL, default https://api.github.com). The comment is found by
+the marker the report starts with, so re-runs edit it instead of adding another. The token is
+never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import httpx
+
+from .diff_report import MARKER
+
+DEFAULT_API = "https://api.github.com"
+
+
+class CommentError(Exception):
+    pass
+
+
+def _check(response: httpx.Response, action: str) -> httpx.Response:
+    if response.status_code >= 400:
+        raise CommentError(f"{action} failed: HTTP {response.status_code} {response.text[:200]}")
+    return response
+
+
+def find_comment(client: httpx.Client, repo: str, pr: int) -> int | None:
+    """The ID of the existing report comment on the pull request, if any (all pages)."""
+    url: str | None = f"/repos/{repo}/issues/{pr}/comments?per_page=100"
+    while url:
+        response = _check(client.get(url), "listing comments")
+        for comment in response.json():
+            if MARKER in (comment.get("body") or ""):
+                return int(comment["id"])
+        url = response.links.get("next", {}).get("url")
+    return None
+
+
+def upsert_comment(client: httpx.Client, repo: str, pr: int, body: str) -> tuple[str, int]:
+    """Create the report comment or update it; returns ("created"|"updated", comment id)."""
+    if MARKER not in body:
+        body = f"{MARKER}\n{body}"
+    existing = find_comment(client, repo, pr)
+    if existing is None:
+        response = _check(
+            client.post(f"/repos/{repo}/issues/{pr}/comments", json={"body": body}),
+            "creating the comment",
+        )
+        return "created", int(response.json()["id"])
+    _check(
+        client.patch(f"/repos/{repo}/issues/comments/{existing}", json={"body": body}),
+        "updating the comment",
+    )
+    return "updated", existing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Post or update the spec-diff PR comment.")
+    parser.add_argument("--repo", required=True, help="OWNER/NAME")
+    parser.add_argument("--pr", type=int, required=True)
+    parser.add_argument("--body-file", type=Path, required=True)
+    args = parser.parse_args(argv)
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        print("pr_comment: GITHUB_TOKEN is not set", file=sys.stderr)
+        return 2
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/vnd.github+json",
+        "X-GitHub-Api-Version": "2022-11-28",
+    }
+    api = os.environ.get("GITHUB_API_URL", DEFAULT_API)
+    try:
+        with httpx.Client(base_url=api, headers=headers, timeout=30) as client:
+            action, comment_id = upsert_comment(
+                client, args.repo, args.pr, args.body_file.read_text()
+            )
+    except (CommentError, httpx.HTTPError, OSError) as exc:
+        print(f"pr_comment: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{action} comment {comment_id} on {args.repo}#{args.pr}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
