@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast lint typecheck format generate check-generated vendor spec-diff ci clean
+.PHONY: demo test test-fast lint typecheck format generate check-generated vendor spec-diff bench fuzz ci clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,14 @@ vendor: $(STAMP)
 BASE ?= origin/main
 spec-diff: $(STAMP)
 	$(BIN)/cekura-spec-diff --git-base $(BASE) $(SPEC_DIFF_ARGS)
+
+## bench: the client benchmarks, each as a ratio to a baseline measured in the same run
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+## fuzz: the property-based tests with 10,000 examples each
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz.py -q -p no:randomly $(PYTEST_ARGS)
 
 ci: check-generated lint test
 

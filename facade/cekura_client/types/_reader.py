@@ -9,6 +9,7 @@ unusable. Paths are only built when an error is raised, so reading stays cheap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -37,11 +38,28 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def fail(path: str, expected: str, value: Any) -> ResponseValidationError:
-    return ResponseValidationError(path=path, expected=expected, value=value)
+class FieldPath:
+    """A field path built only when printed: parsing a large result creates hundreds of
+    thousands of paths, and needs their text only for the one that fails."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: PathLike, key: str | int) -> None:
+        self.parent = parent
+        self.key = key
+
+    def __str__(self) -> str:
+        return join(str(self.parent), self.key)
 
 
-def to_int(value: Any, path: str) -> int:
+PathLike = str | FieldPath
+
+
+def fail(path: PathLike, expected: str, value: Any) -> ResponseValidationError:
+    return ResponseValidationError(path=str(path), expected=expected, value=value)
+
+
+def to_int(value: Any, path: PathLike) -> int:
     """An integer from a JSON integer, an integral float, or a numeric string."""
     if type(value) is int:
         return value
@@ -52,7 +70,7 @@ def to_int(value: Any, path: str) -> int:
     raise fail(path, "an integer", value)
 
 
-def to_float(value: Any, path: str) -> float:
+def to_float(value: Any, path: PathLike) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         result = float(value)
     elif isinstance(value, str):
@@ -67,7 +85,7 @@ def to_float(value: Any, path: str) -> float:
     return result
 
 
-def to_bool(value: Any, path: str) -> bool:
+def to_bool(value: Any, path: PathLike) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
@@ -78,7 +96,7 @@ def to_bool(value: Any, path: str) -> bool:
     raise fail(path, "a boolean", value)
 
 
-def to_str(value: Any, path: str) -> str:
+def to_str(value: Any, path: PathLike) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -86,7 +104,7 @@ def to_str(value: Any, path: str) -> str:
     raise fail(path, "a string", value)
 
 
-def to_datetime(value: Any, path: str) -> dt.datetime | None:
+def to_datetime(value: Any, path: PathLike) -> dt.datetime | None:
     """An aware datetime from ISO 8601 text; naive times are taken as UTC; ``""`` is None."""
     if value is None or value == "":
         return None
@@ -104,7 +122,7 @@ def to_datetime(value: Any, path: str) -> dt.datetime | None:
     return parsed
 
 
-def to_duration(value: Any, path: str) -> dt.timedelta | None:
+def to_duration(value: Any, path: PathLike) -> dt.timedelta | None:
     """A duration from ``"MM:SS"``, ``"H:MM:SS"``, minutes past 59 (``"75:03"``) or seconds.
 
     ``None`` and ``""`` (a result still running) give ``None``.
@@ -116,14 +134,21 @@ def to_duration(value: Any, path: str) -> dt.timedelta | None:
             raise fail(path, "a non-negative duration", value)
         return dt.timedelta(seconds=value)
     if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match:
-            hours, minutes, seconds = match.groups()
-            if float(seconds) < 60:
-                return dt.timedelta(
-                    hours=int(hours or 0), minutes=int(minutes), seconds=float(seconds)
-                )
+        parsed = duration_text(value)
+        if parsed is not None:
+            return parsed
     raise fail(path, 'a duration like "MM:SS" or "H:MM:SS"', value)
+
+
+@functools.lru_cache(maxsize=4096)
+def duration_text(value: str) -> dt.timedelta | None:
+    # Cached: transcripts repeat the same few "MM:SS" stamps thousands of times.
+    match = _DURATION.match(value)
+    if match:
+        hours, minutes, seconds = match.groups()
+        if float(seconds) < 60:
+            return dt.timedelta(hours=int(hours or 0), minutes=int(minutes), seconds=float(seconds))
+    return None
 
 
 class Reader:
@@ -136,21 +161,23 @@ class Reader:
 
     __slots__ = ("data", "path")
 
-    def __init__(self, data: Any, path: str) -> None:
+    def __init__(self, data: Any, path: PathLike) -> None:
         if not isinstance(data, dict):
             raise fail(path, "an object", data)
         self.data: JSONObject = data
         self.path = path
 
-    def at(self, key: str) -> str:
-        return join(self.path, key)
+    def at(self, key: str) -> FieldPath:
+        return FieldPath(self.path, key)
 
     def raw(self, key: str) -> Any:
         return self.data.get(key)
 
     def integer(self, key: str) -> int | None:
         value = self.data.get(key)
-        return None if value is None else to_int(value, self.at(key))
+        if value is None or type(value) is int:
+            return value
+        return to_int(value, self.at(key))
 
     def required_integer(self, key: str) -> int:
         value = self.data.get(key)
@@ -160,19 +187,32 @@ class Reader:
 
     def count(self, key: str) -> int:
         value = self.data.get(key)
+        if type(value) is int:
+            return value
         return 0 if value is None else to_int(value, self.at(key))
 
     def number(self, key: str) -> float | None:
         value = self.data.get(key)
-        return None if value is None else to_float(value, self.at(key))
+        if value is None:
+            return None
+        kind = type(value)
+        if kind is float and math.isfinite(value):
+            return value  # type: ignore[no-any-return]
+        if kind is int:
+            return float(value)
+        return to_float(value, self.at(key))
 
     def boolean(self, key: str) -> bool | None:
         value = self.data.get(key)
-        return None if value is None else to_bool(value, self.at(key))
+        if value is None or value is True or value is False:
+            return value
+        return to_bool(value, self.at(key))
 
     def string(self, key: str) -> str | None:
         value = self.data.get(key)
-        return None if value is None else to_str(value, self.at(key))
+        if value is None or type(value) is str:
+            return value
+        return to_str(value, self.at(key))
 
     def text_or_none(self, key: str) -> str | None:
         """A string where ``""`` means "none" (e.g. ``error_message``)."""
@@ -180,10 +220,12 @@ class Reader:
         return value or None
 
     def datetime(self, key: str) -> dt.datetime | None:
-        return to_datetime(self.data.get(key), self.at(key))
+        value = self.data.get(key)
+        return None if value is None else to_datetime(value, self.at(key))
 
     def duration(self, key: str) -> dt.timedelta | None:
-        return to_duration(self.data.get(key), self.at(key))
+        value = self.data.get(key)
+        return None if value is None else to_duration(value, self.at(key))
 
     def mapping(self, key: str) -> JSONObject | None:
         value = self.data.get(key)
@@ -205,8 +247,10 @@ class Reader:
         items = self.array(key)
         if items is None:
             return None
+        if all(type(item) is int for item in items):
+            return list(items)
         path = self.at(key)
-        return [to_int(item, join(path, i)) for i, item in enumerate(items)]
+        return [to_int(item, FieldPath(path, i)) for i, item in enumerate(items)]
 
     def str_list(self, key: str) -> list[str]:
         """A list of strings; a single string becomes a one-item list; null/missing is []."""
@@ -216,19 +260,21 @@ class Reader:
         if isinstance(value, str):
             return [value]
         if isinstance(value, list):
+            if all(type(item) is str for item in value):
+                return list(value)
             path = self.at(key)
-            return [to_str(item, join(path, i)) for i, item in enumerate(value)]
+            return [to_str(item, FieldPath(path, i)) for i, item in enumerate(value)]
         raise fail(self.at(key), "a string or an array of strings", value)
 
-    def models(self, key: str, parse: Callable[[Any, str], T]) -> list[T]:
+    def models(self, key: str, parse: Callable[[Any, PathLike], T]) -> list[T]:
         """Parse every item of an array with ``parse(item, path)``; null/missing is []."""
         items = self.array(key)
         if not items:
             return []
         path = self.at(key)
-        return [parse(item, join(path, i)) for i, item in enumerate(items)]
+        return [parse(item, FieldPath(path, i)) for i, item in enumerate(items)]
 
-    def model(self, key: str, parse: Callable[[Any, str], T]) -> T | None:
+    def model(self, key: str, parse: Callable[[Any, PathLike], T]) -> T | None:
         value = self.data.get(key)
         return None if value is None else parse(value, self.at(key))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from ._reader import Reader
+from ._reader import PathLike, Reader
 
 __all__ = ["BINARY_METRIC_TYPES", "MetricScore"]
 
@@ -48,7 +48,7 @@ class MetricScore:
         return self.passed is False
 
     @classmethod
-    def from_dict(cls, data: Any, path: str = "metric") -> MetricScore:
+    def from_dict(cls, data: Any, path: PathLike = "metric") -> MetricScore:
         r = Reader(data, path)
         eval_type = r.string("eval_type")
         metric_type = r.string("type") or eval_type

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ._reader import Reader, fail, join
+from ._reader import FieldPath, PathLike, Reader, fail
 from ._serialize import to_jsonable
 from .run import Run
 from .status import ResultStatus
@@ -105,7 +105,7 @@ class Result:
         raise KeyError(run_id)
 
     @classmethod
-    def from_dict(cls, data: Any, path: str = "") -> Result:
+    def from_dict(cls, data: Any, path: PathLike = "") -> Result:
         """Build a Result from decoded JSON; raises ResponseValidationError naming the field
         (``path`` prefixes the names, e.g. ``"data"`` for a webhook body)."""
         r = Reader(data, path)
@@ -176,7 +176,7 @@ def spec_dependencies() -> dict[str, str]:
 RESULT_FIELDS = frozenset(spec_dependencies())
 
 
-def _object(value: Any, path: str) -> Mapping[str, Any]:
+def _object(value: Any, path: PathLike) -> Mapping[str, Any]:
     return Reader(value, path).data
 
 
@@ -193,9 +193,9 @@ def parse_runs(r: Reader) -> list[Run]:
     if value is None:
         return []
     if isinstance(value, dict):
-        runs = [Run.from_dict(item, join(path, key)) for key, item in value.items()]
+        runs = [Run.from_dict(item, FieldPath(path, key)) for key, item in value.items()]
     elif isinstance(value, list):
-        runs = [Run.from_dict(item, join(path, i)) for i, item in enumerate(value)]
+        runs = [Run.from_dict(item, FieldPath(path, i)) for i, item in enumerate(value)]
     else:
         raise fail(path, "an object keyed by run ID or an array of runs", value)
     runs.sort(key=_run_id)

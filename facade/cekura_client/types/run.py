@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from ._reader import Reader, fail
+from ._reader import PathLike, Reader, fail
 from .metric import MetricScore
 
 __all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
@@ -25,7 +25,7 @@ class OutcomeAlignment:
     aligned: bool | None
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> OutcomeAlignment:
+    def from_dict(cls, data: Any, path: PathLike) -> OutcomeAlignment:
         r = Reader(data, path)
         return cls(
             outcome=r.string("outcome"),
@@ -43,7 +43,7 @@ class ExpectedOutcome:
     alignments: list[OutcomeAlignment]
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> ExpectedOutcome | None:
+    def from_dict(cls, data: Any, path: PathLike) -> ExpectedOutcome | None:
         r = Reader(data, path)
         if not r.data:
             return None  # `{}`: the run has no expected outcome (yet)
@@ -66,7 +66,7 @@ class TranscriptTurn:
     data: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> TranscriptTurn:
+    def from_dict(cls, data: Any, path: PathLike) -> TranscriptTurn:
         r = Reader(data, path)
         return cls(
             role=r.string("role"),
@@ -132,7 +132,7 @@ class Run:
         return None
 
     @classmethod
-    def from_dict(cls, data: Any, path: str = "run") -> Run:
+    def from_dict(cls, data: Any, path: PathLike = "run") -> Run:
         r = Reader(data, path)
         scenario_id, scenario_name = _scenario(r)
         evaluation = r.mapping("evaluation")

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from ._reader import Reader, join, to_int
+from ._reader import FieldPath, PathLike, Reader, to_int
 
 __all__ = [
     "AISummary",
@@ -41,7 +41,7 @@ class MetricSummary:
     p50: float | None
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> MetricSummary:
+    def from_dict(cls, data: Any, path: PathLike) -> MetricSummary:
         r = Reader(data, path)
         return cls(
             id=r.integer("id"),
@@ -69,7 +69,7 @@ class AggregateMetric:
         return self.percentiles.get("p50")
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> AggregateMetric:
+    def from_dict(cls, data: Any, path: PathLike) -> AggregateMetric:
         r = Reader(data, path)
         percentiles = r.mapping_or_empty("percentiles")
         p_reader = Reader(percentiles, r.at("percentiles"))
@@ -95,13 +95,14 @@ class OverallEvaluation:
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> OverallEvaluation:
+    def from_dict(cls, data: Any, path: PathLike) -> OverallEvaluation:
         r = Reader(data, path)
         summary_path = r.at("metric_summary")
         summaries: dict[int, MetricSummary] = {}
         for key, value in r.mapping_or_empty("metric_summary").items():
-            item = MetricSummary.from_dict(value, join(summary_path, key))
-            metric_id = item.id if item.id is not None else to_int(key, join(summary_path, key))
+            item_path = FieldPath(summary_path, key)
+            item = MetricSummary.from_dict(value, item_path)
+            metric_id = item.id if item.id is not None else to_int(key, item_path)
             summaries[metric_id] = item
         return cls(
             success_rate=r.number("success_rate"),
@@ -124,7 +125,7 @@ class FailedReason:
     affected_count: int | None
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> FailedReason:
+    def from_dict(cls, data: Any, path: PathLike) -> FailedReason:
         r = Reader(data, path)
         return cls(
             rank=r.integer("rank"),
@@ -143,7 +144,7 @@ class FailedReasons:
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> FailedReasons:
+    def from_dict(cls, data: Any, path: PathLike) -> FailedReasons:
         r = Reader(data, path)
         return cls(
             issues=r.models("issues", FailedReason.from_dict),
@@ -164,7 +165,7 @@ class AISummary:
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> AISummary:
+    def from_dict(cls, data: Any, path: PathLike) -> AISummary:
         r = Reader(data, path)
         return cls(
             what_happened=r.string("what_happened"),
@@ -184,7 +185,7 @@ class NextStep:
     description: str | None
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> NextStep:
+    def from_dict(cls, data: Any, path: PathLike) -> NextStep:
         r = Reader(data, path)
         return cls(title=r.string("title"), description=r.string("description"))
 
@@ -197,7 +198,7 @@ class ScenarioRef:
     name: str | None
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> ScenarioRef:
+    def from_dict(cls, data: Any, path: PathLike) -> ScenarioRef:
         r = Reader(data, path)
         return cls(id=r.integer("id"), name=r.string("name"))
 
@@ -213,7 +214,7 @@ class CriticalCategory:
     observability_enabled: bool | None
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> CriticalCategory:
+    def from_dict(cls, data: Any, path: PathLike) -> CriticalCategory:
         r = Reader(data, path)
         return cls(
             id=r.integer("id"),
@@ -237,7 +238,7 @@ class RunSettings:
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> RunSettings:
+    def from_dict(cls, data: Any, path: PathLike) -> RunSettings:
         r = Reader(data, path)
         return cls(
             override_value=r.integer("override_value"),
