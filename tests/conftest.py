@@ -54,6 +54,21 @@ def fetch(request: pytest.FixtureRequest) -> Fetch:
     return sync_fetch if request.param == "sync" else async_fetch
 
 
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the retry transport's waits instead of sleeping (sync and async)."""
+    from cekura_client import _transport
+
+    recorded: list[float] = []
+
+    async def fake_async_sleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(_transport, "default_sleep", recorded.append)
+    monkeypatch.setattr(_transport, "default_async_sleep", fake_async_sleep)
+    return recorded
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

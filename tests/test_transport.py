@@ -6,7 +6,6 @@ from __future__ import annotations
 import email.utils
 import logging
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,7 +18,6 @@ from cekura_client import (
     RetryPolicy,
     RetryTransport,
     ServerError,
-    _transport,
 )
 from cekura_client._transport import parse_retry_after
 from cekura_client.testing import payloads
@@ -28,19 +26,6 @@ from .conftest import API_KEY, RESULT_URL, Fetch
 
 URL = f"{RESULT_URL}1001/"
 OK = httpx.Response(200, json=payloads.passing_result())
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """Record the transport's waits instead of sleeping (sync and async)."""
-    recorded: list[float] = []
-
-    async def fake_async_sleep(seconds: float) -> None:
-        recorded.append(seconds)
-
-    monkeypatch.setattr(_transport, "default_sleep", recorded.append)
-    monkeypatch.setattr(_transport, "default_async_sleep", fake_async_sleep)
-    yield recorded
 
 
 class TestRetriesThroughTheClient:

@@ -9,6 +9,8 @@ Retry rules (one :class:`RetryPolicy`, used by the sync and the async transport)
   timeouts, 408, 409, 429 and 5xx;
 * other methods (POST, PATCH) are retried only when the request cannot have reached the server
   (connect error, connect or pool timeout) - never after a reset, a read timeout or a 5xx;
+* for idempotent methods the body is read inside the retry loop, so a reset or a stall half-way
+  through a response body is retried too;
 * a server header ``x-should-retry: true|false`` overrides the status rule;
 * the wait honours ``retry-after-ms`` and ``Retry-After`` (seconds or an HTTP date) up to
   ``max_retry_after`` seconds; a longer requested wait is not slept: the response is returned
@@ -183,6 +185,10 @@ class RetryTransport(httpx.BaseTransport):
         while True:
             try:
                 response = self.wrapped.handle_request(request)
+                if request.method in IDEMPOTENT_METHODS:
+                    # Read the body here, so that a connection reset or a timeout half-way
+                    # through it is retried like any other transport error.
+                    response.read()
             except httpx.TransportError as exc:
                 delay = self.policy.delay_after_error(request, exc, attempt)
                 if delay is None:
@@ -221,6 +227,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         while True:
             try:
                 response = await self.wrapped.handle_async_request(request)
+                if request.method in IDEMPOTENT_METHODS:
+                    await response.aread()  # see RetryTransport
             except httpx.TransportError as exc:
                 delay = self.policy.delay_after_error(request, exc, attempt)
                 if delay is None:
