@@ -75,3 +75,25 @@ def test_connection_refused_after_retries(fetch: Fetch, monkeypatch: pytest.Monk
     server.stop()  # the port is now closed
     with pytest.raises(APIConnectionError, match=r"^Connection error \(ConnectError\)\.$"):
         fetch(1001, base_url=url)
+
+
+def test_key_absent_from_debug_logs_errors_and_tracebacks(
+    mock_server: MockCekuraServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Real sockets, every logger at DEBUG (httpx, httpcore, ours): the key never shows."""
+    import logging
+    import traceback
+
+    from cekura_client import Cekura
+
+    from .conftest import API_KEY
+
+    with caplog.at_level(logging.DEBUG):
+        with Cekura(api_key=API_KEY, base_url=mock_server.url) as client:
+            client.results.get(payloads.FAILING_RESULT_ID)
+            with pytest.raises(NotFoundError) as info:
+                client.results.get(999)
+            text = repr(client) + str(info.value) + repr(info.value)
+            text += "".join(traceback.format_exception(info.value)) + str(vars(info.value))
+    assert "httpcore" in caplog.text  # the transport's DEBUG lines were captured...
+    assert API_KEY not in caplog.text + text  # ...and none carries the key

@@ -33,7 +33,7 @@ def join(path: str, key: str | int) -> str:
     """Extend a field path: ``a`` + ``b`` -> ``a.b``; integers and non-identifiers index."""
     if isinstance(key, int):
         return f"{path}[{key}]"
-    if not key.isidentifier():
+    if not (key.isascii() and key.isidentifier()):
         return f"{path}[{key!r}]"
     return f"{path}.{key}" if path else key
 
