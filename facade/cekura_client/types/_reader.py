@@ -72,7 +72,10 @@ def to_int(value: Any, path: PathLike) -> int:
 
 def to_float(value: Any, path: PathLike) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError:  # an integer beyond the float range
+            raise fail(path, "a finite number", value) from None
     elif isinstance(value, str):
         try:
             result = float(value)
@@ -129,14 +132,17 @@ def to_duration(value: Any, path: PathLike) -> dt.timedelta | None:
     """
     if value is None or value == "":
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value < 0 or not math.isfinite(value):
-            raise fail(path, "a non-negative duration", value)
-        return dt.timedelta(seconds=value)
-    if isinstance(value, str):
-        parsed = duration_text(value)
-        if parsed is not None:
-            return parsed
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value < 0 or not math.isfinite(value):
+                raise fail(path, "a non-negative duration", value)
+            return dt.timedelta(seconds=value)
+        if isinstance(value, str):
+            parsed = duration_text(value)
+            if parsed is not None:
+                return parsed
+    except OverflowError:  # more than timedelta holds (999,999,999 days)
+        raise fail(path, "a duration timedelta can hold", value) from None
     raise fail(path, 'a duration like "MM:SS" or "H:MM:SS"', value)
 
 
@@ -195,11 +201,8 @@ class Reader:
         value = self.data.get(key)
         if value is None:
             return None
-        kind = type(value)
-        if kind is float and math.isfinite(value):
-            return value  # type: ignore[no-any-return]
-        if kind is int:
-            return float(value)
+        if type(value) is float and math.isfinite(value):
+            return value
         return to_float(value, self.at(key))
 
     def boolean(self, key: str) -> bool | None:
