@@ -237,12 +237,22 @@ def test_payloads_from_each_upstream_schema(spec: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("total_duration", 10**17, "total_duration: expected a duration timedelta can hold, got integer"),
-        ("total_duration", "99999999999999:00", "total_duration: expected a duration timedelta can hold, got string"),
+        (
+            "total_duration",
+            10**17,
+            "total_duration: expected a duration timedelta can hold, got integer",
+        ),
+        (
+            "total_duration",
+            "99999999999999:00",
+            "total_duration: expected a duration timedelta can hold, got string",
+        ),
         ("success_rate", 10**400, "success_rate: expected a finite number, got integer"),
     ],
 )
-def test_values_beyond_python_ranges_are_refused_with_the_field(field: str, value: Any, message: str) -> None:
+def test_values_beyond_python_ranges_are_refused_with_the_field(
+    field: str, value: Any, message: str
+) -> None:
     """Found by `make fuzz`: a numeric duration of 10^17 s overflowed timedelta."""
     payload = payloads.passing_result()
     payload[field] = value
