@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -483,3 +484,65 @@ def test_declared_dependencies_cover_the_vendored_schema() -> None:
     )
     properties = set(spec["components"]["schemas"]["ResultDetailV2"]["properties"])
     assert properties <= RESULT_FIELDS
+
+
+class TestGarbageCollectorPause:
+    def test_paused_while_building_and_restored(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import gc
+
+        from cekura_client.types import run as run_module
+
+        seen: list[bool] = []
+        real = run_module.Run.from_dict.__func__  # type: ignore[attr-defined]
+
+        def spy(cls: Any, data: Any, path: Any = "run") -> Any:
+            seen.append(gc.isenabled())
+            return real(cls, data, path)
+
+        monkeypatch.setattr(run_module.Run, "from_dict", classmethod(spy))
+        assert gc.isenabled()
+        Result.from_dict(payloads.failing_result())
+        assert seen == [False] * 4 and gc.isenabled()
+
+    def test_restored_after_a_validation_error(self) -> None:
+        import gc
+
+        payload = payloads.failing_result()
+        payload["total_runs_count"] = "many"
+        with pytest.raises(ResponseValidationError):
+            Result.from_dict(payload)
+        assert gc.isenabled()
+
+    def test_left_off_when_the_caller_turned_it_off(self) -> None:
+        import gc
+
+        gc.disable()
+        try:
+            Result.from_dict(payloads.passing_result())
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
+class TestFromJson:
+    def test_bytes_and_text(self) -> None:
+        raw = json.dumps(payloads.quirky_result())
+        assert Result.from_json(raw) == Result.from_json(raw.encode())
+        assert Result.from_json(raw).total_runs_count == 2
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            (
+                b'{"id": 1, "sta',
+                """response body: expected a JSON document, got string '{"id": 1, "sta'""",
+            ),
+            ("<html>", "response body: expected a JSON document, got string '<html>'"),
+            (b"\xff", "response body: expected a JSON document, got string"),
+            ("[1]", "response body: expected an object, got array of length 1"),
+        ],
+    )
+    def test_not_a_json_object(self, text: str | bytes, message: str) -> None:
+        with pytest.raises(ResponseValidationError) as info:
+            Result.from_json(text)
+        assert str(info.value).startswith(message)

@@ -16,6 +16,7 @@ from .._base_client import check_id, json_object
 from .._exceptions import CekuraError, ResponseValidationError
 from .._operations import GET_RESULT, operation_module
 from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
+from ..types._reader import gc_paused
 from ..types.result import Result
 
 if TYPE_CHECKING:
@@ -36,9 +37,9 @@ def _get_request(result_id: int | str) -> dict[str, Any]:
 
 def parse_result(response: httpx.Response) -> Result:
     """A :class:`Result` from a Get Result response, or the facade's typed error."""
-    body = json_object(response)
     try:
-        return Result.from_dict(body)
+        with gc_paused():  # decoding allocates as much as building: see gc_paused
+            return Result.from_dict(json_object(response))
     except ResponseValidationError as exc:
         exc.set_request(response.request)
         raise

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from ._reader import FieldPath, PathLike, Reader, fail
+from ._reader import FieldPath, PathLike, Reader, fail, gc_paused
 from ._serialize import to_jsonable
 from .run import Run
 from .status import ResultStatus
@@ -108,7 +109,22 @@ class Result:
     def from_dict(cls, data: Any, path: PathLike = "") -> Result:
         """Build a Result from decoded JSON; raises ResponseValidationError naming the field
         (``path`` prefixes the names, e.g. ``"data"`` for a webhook body)."""
-        r = Reader(data, path)
+        with gc_paused():
+            return cls._build(Reader(data, path))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Result:
+        """Decode and build a Result from JSON text (a stored response, a queue message).
+        Raises ResponseValidationError for text that is not a JSON object, or naming the field."""
+        with gc_paused():
+            try:
+                data = json.loads(text)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                raise fail("", "a JSON document", _preview(text)) from None
+            return cls.from_dict(data)
+
+    @classmethod
+    def _build(cls, r: Reader) -> Result:
         status = r.string("status")
         if status is None:
             raise fail(r.at("status"), "a status string", None)
@@ -174,6 +190,10 @@ def spec_dependencies() -> dict[str, str]:
 
 #: The ``ResultDetailV2`` properties Result reads; anything else lands in ``Result.extra``.
 RESULT_FIELDS = frozenset(spec_dependencies())
+
+
+def _preview(text: str | bytes) -> str:
+    return text[:200].decode("utf-8", "replace") if isinstance(text, bytes) else text[:200]
 
 
 def _object(value: Any, path: PathLike) -> Mapping[str, Any]:
