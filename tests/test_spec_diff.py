@@ -523,6 +523,56 @@ def test_cli_git_base(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "cannot read openapi/cekura.yaml at no-such-ref" in bad.stderr
 
 
+def test_git_base_reads_generated_names_from_the_committed_trees(tmp_path: Path) -> None:
+    """With --git-base the generated section comes from generated/ at both refs (fast), and
+    matches what parsing would say."""
+    repo = tmp_path / "repo"
+    index_path = repo / "generated" / "cekura_openapi" / "operation_index.py"
+    models_path = repo / "generated" / "cekura_openapi" / "models" / "__init__.py"
+    (repo / "openapi").mkdir(parents=True)
+    models_path.parent.mkdir(parents=True)
+    (repo / "openapi" / "cekura.yaml").write_text(yaml.safe_dump(base()))
+    index_path.write_text(
+        'OPERATIONS: dict[str, str] = {"GET /a/": "cekura_openapi.api.x.a_retrieve", "GET /b/": "cekura_openapi.api.x.b_list"}\n'
+    )
+    models_path.write_text('__all__ = ("Old", "Kept")\n')
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    index_path.write_text(
+        'OPERATIONS: dict[str, str] = {"GET /a/": "cekura_openapi.api.y.a_get", "GET /c/": "cekura_openapi.api.x.c_list"}\n'
+    )
+    models_path.write_text('__all__ = ("Kept", "New")\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "cekura_spec_tools.diff_cli", "--git-base", "HEAD", "--format", "json"],
+        cwd=repo, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["generated_client"] == {
+        "functions_added": ["api.x.c_list"],
+        "functions_removed": ["api.x.b_list"],
+        "functions_renamed": ["api.x.a_retrieve -> api.y.a_get"],
+        "models_added": ["New"],
+        "models_removed": ["Old"],
+    }
+
+
+def test_generated_tree_names_equal_parsed_names() -> None:
+    """The committed tree and the generator's parser agree on the vendored spec."""
+    from cekura_spec_tools.diff_report import _generated_names, names_from_generated_tree
+
+    package = ROOT / "generated" / "cekura_openapi"
+    from_tree = names_from_generated_tree(
+        (package / "operation_index.py").read_text(),
+        (package / "models" / "__init__.py").read_text(),
+    )
+    parsed = _generated_names(vendored())
+    assert not isinstance(parsed, str)
+    assert from_tree.models == parsed.models
+    assert sorted(from_tree.functions.values()) == sorted(parsed.functions.values())
+
+
 def test_generated_client_section_on_the_vendored_spec() -> None:
     old = vendored()
     new = copy.deepcopy(old)

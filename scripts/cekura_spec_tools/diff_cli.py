@@ -18,11 +18,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .diff_report import build_report, to_json, to_markdown
+from .diff_report import (
+    GeneratedNames,
+    build_report,
+    names_from_generated_tree,
+    to_json,
+    to_markdown,
+)
 from .spec_io import SpecFormatError, decode_document
 
 EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 VENDORED = "openapi/cekura.yaml"
+GENERATED = "generated/cekura_openapi"
+_TREE_FILES = ("operation_index.py", "models/__init__.py")
 
 
 class InputError(Exception):
@@ -52,6 +60,19 @@ def _read_git(ref: str, path: str) -> bytes:
         message = proc.stderr.decode(errors="replace").strip()
         raise InputError(f"cannot read {path} at {ref}: {message}")
     return proc.stdout
+
+
+def _generated_at(ref: str) -> tuple[GeneratedNames, GeneratedNames] | None:
+    """With --git-base, both sides' generated names from the committed generated/ trees (at REF
+    and in the working tree, which `make check-generated` keeps in step with the spec): the
+    same answer as parsing both specs with the generator, in milliseconds. None when a tree
+    predates the operation index."""
+    try:
+        old = [_read_git(ref, f"{GENERATED}/{name}").decode() for name in _TREE_FILES]
+        new = [Path(GENERATED, name).read_text(encoding="utf-8") for name in _TREE_FILES]
+    except (InputError, OSError):
+        return None
+    return names_from_generated_tree(*old), names_from_generated_tree(*new)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,8 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"cekura-spec-diff: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    from_trees = _generated_at(args.git_base) if args.git_base and not args.no_generated else None
     report = build_report(
-        old, new, old_label=old_label, new_label=new_path, with_generated=not args.no_generated
+        old,
+        new,
+        old_label=old_label,
+        new_label=new_path,
+        with_generated=not args.no_generated,
+        generated_names=from_trees,
     )
     text = to_json(report) if args.format == "json" else to_markdown(report)
     if args.output:

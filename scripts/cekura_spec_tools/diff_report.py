@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -116,6 +117,24 @@ def _generated_names(document: dict[str, Any]) -> GeneratedNames | str:
     return names
 
 
+def names_from_generated_tree(operation_index: str, models_init: str) -> GeneratedNames:
+    """The same names, read from a committed ``generated/cekura_openapi`` tree (its
+    ``operation_index.py`` and ``models/__init__.py``) instead of parsing the spec again."""
+    names = GeneratedNames()
+    for node in ast.parse(operation_index).body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            operations = ast.literal_eval(node.value)
+            names.functions = {
+                op: module.removeprefix("cekura_openapi.") for op, module in operations.items()
+            }
+    for node in ast.parse(models_init).body:
+        if isinstance(node, ast.Assign) and any(
+            getattr(t, "id", "") == "__all__" for t in node.targets
+        ):
+            names.models = set(ast.literal_eval(node.value))
+    return names
+
+
 def generated_changes(
     old: dict[str, Any], new: dict[str, Any]
 ) -> tuple[tuple[GeneratedNames, GeneratedNames] | None, str | None]:
@@ -134,9 +153,18 @@ def build_report(
     old_label: str,
     new_label: str,
     with_generated: bool = True,
+    generated_names: tuple[GeneratedNames, GeneratedNames] | None = None,
 ) -> Report:
+    """``generated_names`` (old, new), when given, are used instead of parsing both specs."""
     diff = diff_specs(old, new)
-    generated, note = generated_changes(old, new) if with_generated else (None, "not requested")
+    generated: tuple[GeneratedNames, GeneratedNames] | None
+    note: str | None
+    if generated_names is not None:
+        generated, note = generated_names, None
+    elif with_generated:
+        generated, note = generated_changes(old, new)
+    else:
+        generated, note = None, "not requested"
     return Report(old_label, new_label, diff, facade_impact(old, new, diff), generated, note)
 
 
