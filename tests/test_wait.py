@@ -17,8 +17,9 @@ from cekura_client import (
     NotFoundError,
     Result,
     ResultStatus,
+    WaitTimeoutError,
 )
-from cekura_client._polling import Clock, WaitTimeoutError
+from cekura_client._polling import Clock
 from cekura_client.testing import MockCekuraServer, MockResponse, payloads
 
 from .conftest import API_KEY

@@ -27,6 +27,8 @@ from ._exceptions import (
     ResponseValidationError,
     ServerError,
 )
+from ._operations import MissingOperationError
+from ._polling import WaitTimeoutError
 from ._transport import APIKeyAuth, AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._version import __version__
 from .types import (
@@ -74,6 +76,7 @@ __all__ = [
     "MetricScore",
     "MetricSummary",
     "MissingAPIKeyError",
+    "MissingOperationError",
     "NextStep",
     "NotFoundError",
     "OutcomeAlignment",
@@ -90,5 +93,6 @@ __all__ = [
     "ScenarioRef",
     "ServerError",
     "TranscriptTurn",
+    "WaitTimeoutError",
     "__version__",
 ]
