@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._base_client import check_id, json_object
+from .._base_client import BaseClient, check_id, json_object
 from .._exceptions import CekuraError, ResponseValidationError
 from .._operations import GET_RESULT, operation_module
 from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
@@ -43,6 +43,23 @@ def parse_result(response: httpx.Response) -> Result:
     except ResponseValidationError as exc:
         exc.set_request(response.request)
         raise
+
+
+def _poller(
+    client: BaseClient,
+    result_id: int | str,
+    timeout: float,
+    poll_interval: float | None,
+    on_update: OnUpdate | None,
+) -> Poller:
+    """The state of one ``wait`` (ID checked before any request), for either client."""
+    return Poller(
+        check_id(result_id, "result_id"),
+        clock=client._clock,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        on_update=on_update,
+    )
 
 
 class Results:
@@ -85,13 +102,7 @@ class Results:
         the status or the number of completed runs changes. Past ``timeout`` seconds it raises
         WaitTimeoutError carrying the last Result seen.
         """
-        poller = Poller(
-            check_id(result_id, "result_id"),
-            clock=self._client._clock,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_update=on_update,
-        )
+        poller = _poller(self._client, result_id, timeout, poll_interval, on_update)
         while True:
             try:
                 result = self.get(poller.result_id)
@@ -131,13 +142,7 @@ class AsyncResults:
         on_update: OnUpdate | None = None,
     ) -> Result:
         """Poll until the result is terminal; see :meth:`Results.wait`."""
-        poller = Poller(
-            check_id(result_id, "result_id"),
-            clock=self._client._clock,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_update=on_update,
-        )
+        poller = _poller(self._client, result_id, timeout, poll_interval, on_update)
         while True:
             try:
                 result = await self.get(poller.result_id)
