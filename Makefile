@@ -1,28 +1,37 @@
 # Two commands a newcomer needs:  make demo   and   make test
 # Both create .venv and install what they need (PyPI; npm for Prism), then run.
+#   make demo installs only the client (runtime dependencies);
+#   every other target installs the dev set: the client, test tools and the spec tooling
+#   (scripts/, its own distribution).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
+RUNTIME_STAMP := $(VENV)/.runtime-installed
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: demo test test-fast lint typecheck format generate check-generated vendor spec-diff bench fuzz ci clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+
+$(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
 	@touch $@
+
+$(STAMP): pyproject.toml scripts/pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' -e ./scripts
+	@touch $@ $(RUNTIME_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 ## demo: fetch results through the facade from the embedded mock server and print them
-##       (with CEKURA_API_KEY set: make demo RESULT_ID=123 uses the real API)
-demo: $(STAMP)
+##       (CEKURA_API_KEY=... make demo RESULT_ID=123 asks the real API)
+demo: $(RUNTIME_STAMP)
 	$(PY) scripts/demo.py $(RESULT_ID)
 
 ## test: the whole suite, Prism contract tests included
@@ -44,17 +53,17 @@ format: $(STAMP)
 
 ## generate: regenerate generated/cekura_openapi from openapi/ (spec + generator config)
 generate: $(STAMP)
-	$(PY) scripts/generate.py generate
+	$(BIN)/cekura-generate generate
 
 ## check-generated: fail, naming the files, when generated/ is stale
 check-generated: $(STAMP)
-	$(PY) scripts/generate.py check
+	$(BIN)/cekura-generate check
 
 ## vendor: vendor a spec into openapi/ (SRC = a file, JSON/YAML/docs page, or an http(s) URL);
 ##         then run `make generate`. Without SRC it re-vendors the seed page from ../shared.
 SRC ?= ../shared/seeds/000_d225609f2bca721d.txt
 vendor: $(STAMP)
-	$(PY) scripts/vendor.py $(SRC)
+	$(BIN)/cekura-vendor $(SRC)
 
 ## spec-diff: the vendored spec at git ref BASE against the working tree (Markdown)
 BASE ?= origin/main
@@ -67,7 +76,7 @@ bench: $(STAMP)
 
 ## fuzz: the property-based tests with 10,000 examples each
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz.py -q -p no:randomly $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/client/test_fuzz.py -q -p no:randomly $(PYTEST_ARGS)
 
 ci: check-generated lint test
 

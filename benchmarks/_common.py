@@ -11,7 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = ROOT.parent / "shared" / "upstream-specs"
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def upstream_specs() -> list[Path]:

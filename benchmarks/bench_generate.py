@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import vendor
-from _common import ROOT, bare_generate, upstream_specs
+from _common import bare_generate, upstream_specs
+from cekura_spec_tools import vendor
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
             bare.append(seconds)
             start = time.perf_counter()
             subprocess.run(
-                [sys.executable, str(ROOT / "scripts" / "generate.py"), "generate",
+                [sys.executable, "-m", "cekura_spec_tools.generate", "generate",
                  "--spec", str(tmp / "openapi" / "cekura.yaml"),
                  "--target", str(tmp / f"ours{round_}" / "cekura_openapi")],
                 check=True, capture_output=True,

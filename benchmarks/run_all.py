@@ -26,7 +26,7 @@ import httpx
 
 from _payloads import large_result
 from cekura_client import AsyncCekura, Cekura, Result
-from cekura_client._polling import Clock
+from cekura_client._clock import Clock
 from cekura_client.testing import MockCekuraServer, MockResponse, payloads
 
 KEY = "bench-key"

@@ -7,10 +7,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import generate
-import vendor
 from _common import bare_generate, upstream_specs
-from cekura_spec_tools import spec_io
+from cekura_spec_tools import generate, spec_io, vendor
 
 
 def endpoints(package: Path) -> int:

@@ -1,9 +1,9 @@
 """The main job: fetch results through the facade and print readable summaries.
 
-Without arguments (or without CEKURA_API_KEY) it starts the embedded mock server on loopback and
-shows its four results: passing, failing, still running, and one full of the API's quirks.
-With CEKURA_API_KEY set and result IDs given, it fetches those from the real API
-(CEKURA_API_URL, default https://api.cekura.ai).
+Without arguments it starts the embedded mock server on loopback and shows its results:
+passing, failing, still running, and one full of the API's quirks. Given result IDs, it fetches
+those from the real API (CEKURA_API_KEY required; CEKURA_API_URL, default
+https://api.cekura.ai) - never from the mock, so a 404 is always the real API's.
 
 Usage: python scripts/demo.py [RESULT_ID ...]
 """
@@ -36,7 +36,14 @@ def main(argv: list[str]) -> int:
     except ValueError:
         print("usage: demo.py [RESULT_ID ...]  (result IDs are integers)", file=sys.stderr)
         return 2
-    if ids and os.environ.get("CEKURA_API_KEY"):
+    if ids:
+        if not os.environ.get("CEKURA_API_KEY"):
+            print(
+                "Fetching result IDs needs the real API: set CEKURA_API_KEY (and CEKURA_API_URL "
+                "for another host). Without IDs, the demo uses the embedded mock.",
+                file=sys.stderr,
+            )
+            return 2
         with Cekura() as client:
             print(f"Fetching from {client.base_url}\n")
             return show(client, ids)
@@ -48,7 +55,7 @@ def main(argv: list[str]) -> int:
             f"Embedded mock Cekura API at {server.url} (set CEKURA_API_KEY and pass result "
             "IDs to use the real API)\n"
         )
-        return show(client, ids or list(payloads.all_results()))
+        return show(client, list(payloads.all_results()))
 
 
 if __name__ == "__main__":

@@ -1,29 +1,19 @@
+"""Fixtures for every test folder: the embedded mock, both clients, recorded waits, Prism.
+Servers and constants live in tests/support/."""
+
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from cekura_client import AsyncCekura, Cekura, Result
+from cekura_client._clock import Clock
 from cekura_client.testing import MockCekuraServer
-
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "cekura.yaml"
-PRISM = ROOT / "node_modules" / ".bin" / "prism"
-API_KEY = "sk-test-4f1c9a0b7e2d"  # a fake key that tests search for in outputs
-BASE_URL = "https://api.cekura.ai"
-RESULT_URL = f"{BASE_URL}/test_framework/v1/results/"
-
-Fetch = Callable[..., Result]
+from tests.support.constants import API_KEY, SPEC, Fetch
+from tests.support.prism import prism_server
 
 
 @pytest.fixture
@@ -56,58 +46,22 @@ def fetch(request: pytest.FixtureRequest) -> Fetch:
 
 @pytest.fixture
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the retry transport's waits instead of sleeping (sync and async)."""
-    from cekura_client import _transport
-
+    """Record the clock's sleeps (retries and polls, sync and async) instead of sleeping."""
     recorded: list[float] = []
 
-    async def fake_async_sleep(seconds: float) -> None:
+    def fake_sleep(self: Clock, seconds: float) -> None:
         recorded.append(seconds)
 
-    monkeypatch.setattr(_transport, "default_sleep", recorded.append)
-    monkeypatch.setattr(_transport, "default_async_sleep", fake_async_sleep)
+    async def fake_async_sleep(self: Clock, seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(Clock, "sleep", fake_sleep)
+    monkeypatch.setattr(Clock, "async_sleep", fake_async_sleep)
     return recorded
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
 def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Prism (pinned in package.json) mocking the vendored spec on a free loopback port."""
-    if not PRISM.exists() or shutil.which("node") is None:
-        if os.environ.get("CEKURA_REQUIRE_PRISM"):
-            pytest.fail("Prism is not installed: run `make test` (it runs `npm ci`)")
-        pytest.skip("Prism is not installed (node_modules/.bin/prism); `make test` installs it")
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("prism") / "prism.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"Prism exited ({proc.returncode}): {log_path.read_text()[-2000:]}")
-            try:
-                httpx.get(url + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail("Prism did not start within 90 s")
-                time.sleep(0.2)
+    with prism_server(SPEC, tmp_path_factory.mktemp("prism") / "prism.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()

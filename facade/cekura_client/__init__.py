@@ -9,6 +9,7 @@ The low-level generated client is ``cekura_openapi``; ``client.openapi`` is an i
 that shares this client's transport.
 """
 
+from ._auth import APIKeyAuth
 from ._client import AsyncCekura, Cekura
 from ._exceptions import (
     APIConnectionError,
@@ -21,15 +22,19 @@ from ._exceptions import (
     InsecureTransportError,
     InvalidRequestError,
     MissingAPIKeyError,
+    MissingOperationError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
     ServerError,
+    WaitTimeoutError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookVerificationError,
 )
-from ._operations import MissingOperationError
-from ._polling import WaitTimeoutError
-from ._transport import APIKeyAuth, AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._retry import RetryPolicy
+from ._transport import AsyncRetryTransport, RetryTransport
 from ._version import __version__
 from .types import (
     TERMINAL_STATUSES,
@@ -94,5 +99,8 @@ __all__ = [
     "ServerError",
     "TranscriptTurn",
     "WaitTimeoutError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookVerificationError",
     "__version__",
 ]

@@ -1,22 +1,16 @@
 """``Cekura`` and ``AsyncCekura``: configuration, one shared httpx client, one attribute per
-resource. Everything but the act of sending lives in ``_base_client`` and the resources."""
+resource. Sending, error mapping and parsing live in ``_base_client``'s one request path."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
 
 import httpx
 from typing_extensions import Self
 
-from ._base_client import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    BaseClient,
-    TimeoutTypes,
-    connection_error,
-)
+from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, TimeoutTypes
 from ._transport import (
     AsyncClientTransport,
     AsyncRetryTransport,
@@ -27,10 +21,8 @@ from .resources.results import AsyncResults, Results
 
 __all__ = ["AsyncCekura", "Cekura"]
 
-RequestTimeout = TimeoutTypes | httpx._client.UseClientDefault
 
-
-class Cekura(BaseClient):
+class Cekura(SyncAPIClient):
     """Synchronous client for the Cekura API.
 
     >>> client = Cekura()                 # reads CEKURA_API_KEY (and CEKURA_API_URL)
@@ -55,33 +47,25 @@ class Cekura(BaseClient):
         allow_insecure_http: bool = False,
     ) -> None:
         super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            allow_insecure_http=allow_insecure_http,
+            ClientConfig.resolve(
+                api_key=api_key,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=default_headers,
+                allow_insecure_http=allow_insecure_http,
+            )
         )
         inner = ClientTransport(http_client) if http_client is not None else None
+        self._retry_transport = RetryTransport(
+            inner, policy=self._config.retry_policy, clock=self._clock
+        )
         self._http = httpx.Client(
-            transport=RetryTransport(inner, policy=self._config.retry_policy),
+            transport=self._retry_transport,
             **self._config.httpx_options(),
         )
         self.openapi = self._config.openapi_client().set_httpx_client(self._http)
         self.results = Results(self)
-
-    def _send(
-        self,
-        request_args: Mapping[str, Any],
-        *,
-        timeout: RequestTimeout,
-        extra_headers: Mapping[str, str] | None,
-    ) -> httpx.Response:
-        request = self._http.build_request(**request_args, headers=extra_headers, timeout=timeout)
-        try:
-            return self._http.send(request)
-        except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
 
     def close(self) -> None:
         """Close the connections this client opened (not a caller-supplied http_client)."""
@@ -99,7 +83,7 @@ class Cekura(BaseClient):
         self.close()
 
 
-class AsyncCekura(BaseClient):
+class AsyncCekura(AsyncAPIClient):
     """Asynchronous client for the Cekura API; mirrors :class:`Cekura` method for method.
 
     >>> async with AsyncCekura() as client:
@@ -120,33 +104,25 @@ class AsyncCekura(BaseClient):
         allow_insecure_http: bool = False,
     ) -> None:
         super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            allow_insecure_http=allow_insecure_http,
+            ClientConfig.resolve(
+                api_key=api_key,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=default_headers,
+                allow_insecure_http=allow_insecure_http,
+            )
         )
         inner = AsyncClientTransport(http_client) if http_client is not None else None
+        self._retry_transport = AsyncRetryTransport(
+            inner, policy=self._config.retry_policy, clock=self._clock
+        )
         self._http = httpx.AsyncClient(
-            transport=AsyncRetryTransport(inner, policy=self._config.retry_policy),
+            transport=self._retry_transport,
             **self._config.httpx_options(),
         )
         self.openapi = self._config.openapi_client().set_async_httpx_client(self._http)
         self.results = AsyncResults(self)
-
-    async def _send(
-        self,
-        request_args: Mapping[str, Any],
-        *,
-        timeout: RequestTimeout,
-        extra_headers: Mapping[str, str] | None,
-    ) -> httpx.Response:
-        request = self._http.build_request(**request_args, headers=extra_headers, timeout=timeout)
-        try:
-            return await self._http.send(request)
-        except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
 
     async def close(self) -> None:
         """Close the connections this client opened (not a caller-supplied http_client)."""

@@ -14,7 +14,14 @@ The hierarchy follows openai-python's, which users of generated SDKs already kno
     │   │   ├── RateLimitError        429
     │   │   └── ServerError           5xx
     │   └── ResponseValidationError   (a 2xx body that does not fit the model)
-    └── (ValueError subclasses for bad arguments: MissingAPIKeyError, InvalidRequestError)
+    ├── WaitTimeoutError              (also TimeoutError: results.wait passed its deadline)
+    ├── MissingOperationError         (also LookupError: the generated client lacks an operation)
+    ├── WebhookError                  (receiving webhooks)
+    │   ├── WebhookVerificationError  (missing or wrong secret)
+    │   └── WebhookPayloadError       (also ValueError: the body is not a Cekura event)
+    ├── MissingAPIKeyError            (also ValueError: no key given or in CEKURA_API_KEY)
+    ├── InsecureTransportError        (also ValueError: the key would travel in cleartext)
+    └── InvalidRequestError           (also ValueError: an argument refused before sending)
 
 No message, repr or attribute of these errors carries the API key: URLs are stored without user
 info and with secret-looking query parameters redacted, and request headers are never stored.
@@ -22,9 +29,12 @@ info and with secret-looking query parameters redacted, and request headers are 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from .types.result import Result
 
 __all__ = [
     "APIConnectionError",
@@ -37,11 +47,17 @@ __all__ = [
     "InsecureTransportError",
     "InvalidRequestError",
     "MissingAPIKeyError",
+    "MissingOperationError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
     "ServerError",
+    "WaitTimeoutError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookVerificationError",
+    "detail_of",
 ]
 
 _SECRET_QUERY_WORDS = ("key", "token", "secret", "password", "signature", "auth")
@@ -116,7 +132,8 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, request=request)
 
 
-def _detail_of(body: Any) -> str | None:
+def detail_of(body: Any) -> str | None:
+    """The server's ``detail`` message in an error body, if it sent one."""
     if isinstance(body, dict):
         detail = body.get("detail")
         if isinstance(detail, str):
@@ -139,7 +156,7 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.body = body
-        self.detail = _detail_of(body)
+        self.detail = detail_of(body)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
@@ -224,3 +241,40 @@ def _short_repr(value: Any, limit: int = 60) -> str:
         return f"of length {len(value)}"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class WaitTimeoutError(CekuraError, TimeoutError):
+    """``results.wait`` reached its deadline. ``last_result`` is the last Result fetched (None
+    if no poll succeeded); ``last_error`` the last transient error, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last_result: Result | None,
+        last_error: CekuraError | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.last_result = last_result
+        self.last_error = last_error
+
+
+class MissingOperationError(CekuraError, LookupError):
+    """The generated client has no operation the facade needs (regenerate from a spec that has
+    it)."""
+
+
+class WebhookError(CekuraError):
+    """Root of the webhook errors."""
+
+
+class WebhookVerificationError(WebhookError):
+    """The request does not carry the configured secret: answer 401 and ignore it."""
+
+
+class WebhookPayloadError(WebhookError, ValueError):
+    """The body is not a Cekura event. ``path`` names the field when one is at fault."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path

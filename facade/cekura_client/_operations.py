@@ -1,8 +1,10 @@
-"""The API operations the facade calls, declared once by method and path.
+"""The API operations the facade calls, each declared once by method and path candidates, and
+resolved once against the generated client.
 
-The generated module behind an operation is looked up in ``cekura_openapi.operation_index``
-(written by scripts/generate.py), never by module name: upstream renames operationIds between
-spec versions, and module names follow them.
+An operation names where it may live, in order of preference (a newer path first). The generated
+module behind a path is found in ``cekura_openapi.operation_index`` (written by the generator
+script), never by module name: upstream renames operationIds between spec versions, and module
+names follow them, while method and path stay.
 """
 
 from __future__ import annotations
@@ -10,22 +12,51 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from types import ModuleType
-from typing import Final
+import warnings
+from collections.abc import Callable
+from typing import Any, Final
 
-from cekura_openapi.operation_index import OPERATIONS
+import attrs
 
-from ._exceptions import CekuraError
+from cekura_openapi import operation_index
 
-__all__ = ["GET_RESULT", "MissingOperationError", "operation_module"]
+from ._exceptions import MissingOperationError
 
-GET_RESULT: Final = "GET /test_framework/v1/results/{id}/"
+__all__ = ["GET_RESULT", "Operation", "ResolvedOperation", "resolve"]
 
 _PARAM = re.compile(r"\{[^}]*\}")
 
 
-class MissingOperationError(CekuraError, LookupError):
-    """The generated client has no module for an operation the facade needs."""
+@attrs.frozen
+class Operation:
+    """A facade operation: its public name and the method+path candidates it may call."""
+
+    name: str
+    candidates: tuple[tuple[str, str], ...]
+
+    def candidate_keys(self) -> tuple[str, ...]:
+        """The candidates as "METHOD /path/{param}/" keys."""
+        return tuple(f"{method} {path}" for method, path in self.candidates)
+
+
+@attrs.frozen
+class ResolvedOperation:
+    """The candidate the generated client provides: its key, whether the spec deprecates it, and
+    the generated function that builds the request's method, URL and parameters."""
+
+    operation: Operation
+    key: str
+    deprecated: bool
+    build_request: Callable[..., dict[str, Any]] = attrs.field(repr=False)
+
+
+GET_RESULT: Final = Operation(
+    "client.results.get",
+    candidates=(
+        ("GET", "/test_framework/v2/results/{id}/"),
+        ("GET", "/test_framework/v1/results/{id}/"),
+    ),
+)
 
 
 def _normalise(key: str) -> str:
@@ -34,15 +65,37 @@ def _normalise(key: str) -> str:
 
 @functools.cache
 def _index() -> dict[str, str]:
-    return {_normalise(key): module for key, module in OPERATIONS.items()}
+    return {_normalise(key): module for key, module in operation_index.OPERATIONS.items()}
 
 
-def operation_module(key: str) -> ModuleType:
-    """The generated module implementing ``key`` ("METHOD /path/{param}/")."""
-    module = _index().get(_normalise(key))
-    if module is None:
+@functools.cache
+def _deprecated() -> frozenset[str]:
+    return frozenset(_normalise(key) for key in getattr(operation_index, "DEPRECATED", ()))
+
+
+@functools.cache
+def resolve(operation: Operation) -> ResolvedOperation:
+    """The first candidate the generated client has that its spec does not deprecate; else the
+    first deprecated one, with a DeprecationWarning. Cached: each operation resolves once."""
+    present = [key for key in operation.candidate_keys() if _normalise(key) in _index()]
+    if not present:
         raise MissingOperationError(
-            f"the generated client has no operation {key!r}; regenerate it from a spec that "
-            "has it (make vendor SRC=... && make generate)"
+            f"the generated client has none of {', '.join(map(repr, operation.candidate_keys()))} "
+            f"({operation.name}); regenerate it from a spec that has one "
+            "(make vendor SRC=... && make generate)"
         )
-    return importlib.import_module(module)
+    current = [key for key in present if _normalise(key) not in _deprecated()]
+    key = current[0] if current else present[0]
+    if not current:
+        warnings.warn(
+            f"{operation.name} calls {key}, which the vendored spec marks deprecated",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    module = importlib.import_module(_index()[_normalise(key)])
+    return ResolvedOperation(
+        operation=operation,
+        key=key,
+        deprecated=not current,
+        build_request=module._get_kwargs,
+    )

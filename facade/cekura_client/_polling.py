@@ -3,21 +3,20 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Final
 
-import anyio
-
+from ._clock import Clock
 from ._exceptions import (
     APIConnectionError,
     CekuraError,
     RateLimitError,
     ServerError,
+    WaitTimeoutError,
 )
 from .types.result import Result
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "Clock", "Poller", "WaitTimeoutError"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "OnUpdate", "Poller"]
 
 DEFAULT_WAIT_TIMEOUT: Final = 1800.0
 #: Polling starts this often and slows by FACTOR up to CAP: following a 10-minute result
@@ -27,35 +26,6 @@ INTERVAL_FACTOR: Final = 1.5
 MAX_INTERVAL: Final = 20.0
 
 OnUpdate = Callable[[Result], object]
-
-
-class WaitTimeoutError(CekuraError, TimeoutError):
-    """``results.wait`` reached its deadline. ``last_result`` is the last Result fetched (None
-    if no poll succeeded); ``last_error`` the last transient error, if any."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        last_result: Result | None,
-        last_error: CekuraError | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.last_result = last_result
-        self.last_error = last_error
-
-
-class Clock:
-    """Time as the poller sees it. Tests replace it with a fake that advances on sleep."""
-
-    def now(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-    async def async_sleep(self, seconds: float) -> None:
-        await anyio.sleep(seconds)
 
 
 def _is_transient(error: CekuraError) -> bool:
@@ -69,7 +39,6 @@ class Poller:
     def __init__(
         self,
         result_id: int,
-        *,
         clock: Clock,
         timeout: float,
         poll_interval: float | None,

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ._client import Cekura
-from ._exceptions import CekuraError
-from ._polling import DEFAULT_WAIT_TIMEOUT, WaitTimeoutError
+from ._exceptions import CekuraError, WaitTimeoutError
+from ._polling import DEFAULT_WAIT_TIMEOUT
 from .gate import GateVerdict, evaluate_gate
 from .summary import format_duration, format_result
 from .types.result import Result

@@ -27,7 +27,12 @@ from typing import Any, Final
 
 import attrs
 
-from ._exceptions import CekuraError, ResponseValidationError
+from ._exceptions import (
+    ResponseValidationError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookVerificationError,
+)
 from .types._reader import Reader
 from .types.result import Result, parse_runs
 from .types.run import Run
@@ -48,22 +53,6 @@ __all__ = [
 
 SECRET_HEADER: Final = "X-CEKURA-SECRET"
 IDEMPOTENCY_HEADER: Final = "X-CEKURA-IDEMPOTENCY-KEY"
-
-
-class WebhookError(CekuraError):
-    """Root of the webhook errors."""
-
-
-class WebhookVerificationError(WebhookError):
-    """The request does not carry the configured secret: answer 401 and ignore it."""
-
-
-class WebhookPayloadError(WebhookError, ValueError):
-    """The body is not a Cekura event. ``path`` names the field when one is at fault."""
-
-    def __init__(self, message: str, *, path: str | None = None) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 @attrs.frozen(kw_only=True)

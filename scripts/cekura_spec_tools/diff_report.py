@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cekura_client._operations import GET_RESULT
-from cekura_client.types.result import spec_dependencies
+from cekura_client.spec_contract import GET_RESULT, result_fields
 
 from .diff_rules import Category, Context, classify
+from .paths import CONFIG
 from .spec_diff import Change, SpecDiff, diff_specs
 from .spec_fixes import apply_fixes
 
@@ -67,14 +67,15 @@ def _response_model(doc: dict[str, Any], operation: str) -> str | None:
 def facade_impact(old: dict[str, Any], new: dict[str, Any], diff: SpecDiff) -> list[Impact]:
     """The changes that touch what the facade reads: its operations, and the properties of the
     Get Result response schema that Result is built from (declared by the facade's model)."""
-    dependencies = spec_dependencies()
-    models = {_response_model(old, GET_RESULT), _response_model(new, GET_RESULT)} - {None}
+    dependencies = result_fields()
+    keys = GET_RESULT.candidate_keys()
+    models = {_response_model(doc, key) for doc in (old, new) for key in keys} - {None}
     impacts = []
     # The facade only receives ResultDetailV2: judge schema changes as a reader would.
     as_read = frozenset({Context.RESPONSE})
     for change in diff.changes:
-        if change.operation == GET_RESULT:
-            impacts.append(Impact("client.results.get", change))
+        if change.operation in keys:
+            impacts.append(Impact(GET_RESULT.name, change))
         elif change.schema in models:
             read = replace(change, category=classify(change.kind, as_read))
             if not change.prop_path:
@@ -93,7 +94,7 @@ def _generated_names(document: dict[str, Any]) -> GeneratedNames | str:
         from openapi_python_client.parser import GeneratorData  # noqa: PLC0415
     except ImportError:
         return "openapi-python-client is not installed"
-    config_path = Path(__file__).resolve().parents[2] / "openapi" / "generator-config.yaml"
+    config_path = CONFIG
     config = Config.from_sources(
         ConfigFile.load_from_path(config_path),
         MetaType.NONE,
@@ -122,7 +123,11 @@ def names_from_generated_tree(operation_index: str, models_init: str) -> Generat
     ``operation_index.py`` and ``models/__init__.py``) instead of parsing the spec again."""
     names = GeneratedNames()
     for node in ast.parse(operation_index).body:
-        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+        if (
+            isinstance(node, ast.AnnAssign)
+            and getattr(node.target, "id", "") == "OPERATIONS"
+            and node.value is not None
+        ):
             operations = ast.literal_eval(node.value)
             names.functions = {
                 op: module.removeprefix("cekura_openapi.") for op, module in operations.items()

@@ -1,65 +1,29 @@
-"""``client.results``: test results (``/test_framework/v1/results/``).
+"""``client.results``: test results.
 
-Requests are built by the generated operation module (paths, parameters); the facade sends
-them through the shared transport and parses the body with its own models, because the
-generated model keeps the spec's wrong types and raises on status values it does not know.
+Each method is a call of the client's one request path (``_request``) with the operation, its
+parameters and the model to parse with. The request itself is built by the generated client;
+the body is parsed by the facade's own model, because the generated model keeps the spec's wrong
+types and raises on status values it does not know.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
-from .._base_client import BaseClient, check_id, json_object
-from .._exceptions import CekuraError, ResponseValidationError
-from .._operations import GET_RESULT, operation_module
+from .._arguments import check_id
+from .._exceptions import CekuraError
+from .._operations import GET_RESULT
 from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
-from ..types._reader import gc_paused
 from ..types.result import Result
 
 if TYPE_CHECKING:
-    from .._client import AsyncCekura, Cekura, RequestTimeout
+    from .._base_client import RequestTimeout
+    from .._client import AsyncCekura, Cekura
 
 __all__ = ["AsyncResults", "Results"]
-
-USE_CLIENT_DEFAULT = httpx.USE_CLIENT_DEFAULT
-
-
-def _get_request(result_id: int | str) -> dict[str, Any]:
-    """Method and URL of Get Result, from the generated client (ID checked first)."""
-    request: dict[str, Any] = operation_module(GET_RESULT)._get_kwargs(
-        id=check_id(result_id, "result_id")
-    )
-    return request
-
-
-def parse_result(response: httpx.Response) -> Result:
-    """A :class:`Result` from a Get Result response, or the facade's typed error."""
-    try:
-        with gc_paused():  # decoding allocates as much as building: see gc_paused
-            return Result.from_dict(json_object(response))
-    except ResponseValidationError as exc:
-        exc.set_request(response.request)
-        raise
-
-
-def _poller(
-    client: BaseClient,
-    result_id: int | str,
-    timeout: float,
-    poll_interval: float | None,
-    on_update: OnUpdate | None,
-) -> Poller:
-    """The state of one ``wait`` (ID checked before any request), for either client."""
-    return Poller(
-        check_id(result_id, "result_id"),
-        clock=client._clock,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        on_update=on_update,
-    )
 
 
 class Results:
@@ -72,7 +36,7 @@ class Results:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         """Fetch one result by ID.
@@ -81,10 +45,10 @@ class Results:
         APIConnectionError/APITimeoutError after the transport's retries, ResponseValidationError
         when the body does not fit, InvalidRequestError for an ID that is not a positive integer.
         """
-        response = self._client._send(
-            _get_request(result_id), timeout=timeout, extra_headers=extra_headers
+        params = {"id": check_id(result_id, "result_id")}
+        return self._client._request(
+            GET_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
         )
-        return parse_result(response)
 
     def wait(
         self,
@@ -102,7 +66,8 @@ class Results:
         the status or the number of completed runs changes. Past ``timeout`` seconds it raises
         WaitTimeoutError carrying the last Result seen.
         """
-        poller = _poller(self._client, result_id, timeout, poll_interval, on_update)
+        result_id = check_id(result_id, "result_id")
+        poller = Poller(result_id, self._client._clock, timeout, poll_interval, on_update)
         while True:
             try:
                 result = self.get(poller.result_id)
@@ -124,14 +89,14 @@ class AsyncResults:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         """Fetch one result by ID. See :meth:`Results.get`."""
-        response = await self._client._send(
-            _get_request(result_id), timeout=timeout, extra_headers=extra_headers
+        params = {"id": check_id(result_id, "result_id")}
+        return await self._client._request(
+            GET_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
         )
-        return parse_result(response)
 
     async def wait(
         self,
@@ -142,7 +107,8 @@ class AsyncResults:
         on_update: OnUpdate | None = None,
     ) -> Result:
         """Poll until the result is terminal; see :meth:`Results.wait`."""
-        poller = _poller(self._client, result_id, timeout, poll_interval, on_update)
+        result_id = check_id(result_id, "result_id")
+        poller = Poller(result_id, self._client._clock, timeout, poll_interval, on_update)
         while True:
             try:
                 result = await self.get(poller.result_id)

@@ -4,9 +4,9 @@
         client = Cekura(api_key=server.api_key, base_url=server.url)
         client.results.get(payloads.FAILING_RESULT_ID)
 
-It serves ``GET /test_framework/v1/results/{id}/`` from a dict of payloads, answers like the
-real API (``401`` without a valid ``X-CEKURA-API-KEY``, ``404 {"detail": "Not found."}``), and
-records each request's method and path. A value in ``results`` may also be a
+It serves ``GET /test_framework/v1/results/{id}/`` (and the same at ``v2``) from a dict of
+payloads, answers like the real API (``401`` without a valid ``X-CEKURA-API-KEY``,
+``404 {"detail": "Not found."}``), and records each request's method and path. A value in ``results`` may also be a
 :class:`MockResponse` (any status, body and headers) or a callable returning a payload or a
 MockResponse on each request - to script a result that progresses, or an outage. It uses only
 the standard library and binds to 127.0.0.1 on a free port.
@@ -30,7 +30,8 @@ from .payloads import all_results
 __all__ = ["DEFAULT_MOCK_API_KEY", "MockCekuraServer", "MockResponse", "RecordedRequest"]
 
 DEFAULT_MOCK_API_KEY = "mock-cekura-key"
-_RESULT_PATH = re.compile(r"^/test_framework/v1/results/(?P<id>[^/]+)/$")
+# Get Result at v1 and at v2 (same body): the facade calls whichever the generated client has.
+_RESULT_PATH = re.compile(r"^/test_framework/v[12]/results/(?P<id>[^/]+)/$")
 
 
 @attrs.frozen

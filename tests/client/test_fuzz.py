@@ -26,7 +26,7 @@ from hypothesis_jsonschema import from_schema
 from cekura_client import ResponseValidationError, Result
 from cekura_client.testing import payloads
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UPSTREAM = ROOT.parent / "shared" / "upstream-specs"
 
 settings.register_profile(

@@ -13,14 +13,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from cekura_spec_tools import generate, spec_io, vendor
+
+ROOT = Path(__file__).resolve().parents[2]
 UPSTREAM = ROOT.parent / "shared" / "upstream-specs"
 SPECS = sorted(UPSTREAM.glob("*.json")) if UPSTREAM.is_dir() else []
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import generate  # noqa: E402
-import vendor  # noqa: E402
-from cekura_spec_tools import spec_io  # noqa: E402
 
 pytestmark = [
     pytest.mark.slow,
@@ -31,7 +29,11 @@ pytestmark = [
     ),
 ]
 
-FACADE_TESTS = ["tests/test_end_to_end.py", "tests/test_errors.py", "tests/test_wait.py"]
+FACADE_TESTS = [
+    "tests/client/test_end_to_end.py",
+    "tests/client/test_errors.py",
+    "tests/client/test_wait.py",
+]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
@@ -60,7 +62,7 @@ def test_full_spec_vendors_generates_and_serves_the_facade(spec: Path, tmp_path:
     # The generated package imports, and the facade's Get Result tests pass against it.
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "gen")}
     probe = subprocess.run(
-        [sys.executable, "-c", "import cekura_openapi, cekura_client._operations as o; o.operation_module(o.GET_RESULT); print(cekura_openapi.__file__)"],
+        [sys.executable, "-c", "import cekura_openapi, cekura_client._operations as o; o.resolve(o.GET_RESULT); print(cekura_openapi.__file__)"],
         env=env, capture_output=True, text=True, check=False, cwd=ROOT,
     )  # fmt: skip
     assert probe.returncode == 0, probe.stderr

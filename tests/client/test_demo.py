@@ -11,7 +11,7 @@ from cekura_client import Result
 from cekura_client.summary import format_duration, format_result
 from cekura_client.testing import MockCekuraServer, payloads
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scripts" / "demo.py"
 
 

@@ -28,20 +28,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cekura_spec_tools.spec_fixes import apply_fixes
-from cekura_spec_tools.spec_io import SpecFormatError, decode_document
-
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "cekura.yaml"
-CONFIG = ROOT / "openapi" / "generator-config.yaml"
-PACKAGE = "cekura_openapi"
-TARGET = ROOT / "generated" / PACKAGE
+from .paths import CONFIG, PACKAGE, SPEC
+from .paths import GENERATED as TARGET
+from .spec_fixes import apply_fixes
+from .spec_io import SpecFormatError, decode_document, operations
 
 
 class GenerationError(Exception):
     pass
 
 
+_PARAM = re.compile(r"\{[^}]*\}")
 _DROPPED = re.compile(r"^WARNING parsing (?P<op>[A-Z]+ \S+) .*Endpoint will not be generated", re.M)
 _UNPARSED = re.compile(r"^Unable to (?:parse|process) schema (?P<ref>\S+?):?$", re.M)
 
@@ -53,8 +50,9 @@ def generator_problems(output: str) -> tuple[list[str], list[str]]:
     return dropped, unparsed
 
 
-def write_fixed_spec(spec: Path, out_dir: Path) -> Path:
-    """Apply scripts/spec_fixes.py to ``spec``; write the result (JSON) into ``out_dir``."""
+def write_fixed_spec(spec: Path, out_dir: Path) -> tuple[Path, frozenset[str]]:
+    """Apply the spec fixes (spec_fixes.py) to ``spec``; write the result (JSON) into
+    ``out_dir``. Also return the operations the spec marks deprecated ("METHOD /path")."""
     try:
         document, _ = decode_document(spec.read_bytes())
     except (OSError, SpecFormatError) as exc:
@@ -62,7 +60,12 @@ def write_fixed_spec(spec: Path, out_dir: Path) -> Path:
     fixed, _ = apply_fixes(document)
     target = out_dir / "cekura.fixed.json"
     target.write_text(json.dumps(fixed, ensure_ascii=False), encoding="utf-8")
-    return target
+    deprecated = frozenset(
+        f"{method} {path}"
+        for method, path, operation in operations(fixed)
+        if operation.get("deprecated") is True
+    )
+    return target, deprecated
 
 
 def run_generator(spec: Path, config: Path, out_dir: Path, *, strict: bool = True) -> Path:
@@ -77,7 +80,7 @@ def run_generator(spec: Path, config: Path, out_dir: Path, *, strict: bool = Tru
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     out_dir.mkdir(parents=True, exist_ok=True)
     package_dir = out_dir / PACKAGE
-    fixed_spec = write_fixed_spec(spec, out_dir)
+    fixed_spec, deprecated = write_fixed_spec(spec, out_dir)
     cmd = [
         str(generator),
         "generate",
@@ -102,7 +105,7 @@ def run_generator(spec: Path, config: Path, out_dir: Path, *, strict: bool = Tru
             f"{proc.stdout[-4000:]}{proc.stderr[-4000:]}"
         )
     make_py310_compatible(package_dir)
-    write_operation_index(package_dir)
+    write_operation_index(package_dir, deprecated)
     # PEP 561 marker: the generated package is typed (the generator only writes it with --meta).
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     format_tree(package_dir, env)
@@ -131,14 +134,16 @@ def _request_of(module: Path) -> tuple[str, str] | None:
     return None
 
 
-def write_operation_index(package_dir: Path) -> None:
-    """Write ``operation_index.py``: which module implements each "METHOD /path/{param}/".
+def write_operation_index(package_dir: Path, deprecated: frozenset[str] = frozenset()) -> None:
+    """Write ``operation_index.py``: which module implements each "METHOD /path/{param}/", and
+    which of those the spec marks ``deprecated``.
 
     Upstream renames operationIds between versions (Get Result was
     ``test_framework_v1_results_retrieve``, then ``results-retrieve``, then ``results-v1-retrieve``
     while ``results-retrieve`` moved to the v2 path), and module names follow them. The facade
     finds its operations by method and path through this index instead.
     """
+    marked = {_PARAM.sub("{}", key) for key in deprecated}
     index: dict[str, str] = {}
     for module in sorted((package_dir / "api").rglob("*.py")):
         request = _request_of(module) if module.name != "__init__.py" else None
@@ -148,12 +153,20 @@ def write_operation_index(package_dir: Path) -> None:
     lines = [
         '"""Which generated module implements each operation, keyed by "METHOD /path/{param}/".',
         "",
-        "Written by scripts/generate.py from the generated modules; do not edit.",
+        "Written by cekura_spec_tools.generate from the generated modules and the spec; do not",
+        "edit.",
         '"""',
         "",
         "OPERATIONS: dict[str, str] = {",
         *(f"    {key!r}: {value!r}," for key, value in sorted(index.items())),
         "}",
+        "",
+        "#: The operations the spec marks ``deprecated: true``.",
+        "DEPRECATED: frozenset[str] = frozenset(",
+        "    (",
+        *(f"        {key!r}," for key in sorted(index) if _PARAM.sub("{}", key) in marked),
+        "    )",
+        ")",
         "",
     ]
     (package_dir / "operation_index.py").write_text("\n".join(lines), encoding="utf-8")

@@ -26,7 +26,8 @@ import httpx
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from cekura_spec_tools.spec_io import (
+from .paths import OPENAPI_DIR as OUT_DIR
+from .spec_io import (
     SpecFormatError,
     atomic_write,
     counts,
@@ -34,8 +35,6 @@ from cekura_spec_tools.spec_io import (
     dump_yaml,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = ROOT / "openapi"
 SPEC_NAME = "cekura.yaml"
 PROVENANCE_NAME = "cekura.provenance.json"
 URL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)

@@ -19,10 +19,10 @@ from cekura_client import (
     RetryTransport,
     ServerError,
 )
-from cekura_client._transport import parse_retry_after
+from cekura_client._retry import parse_retry_after
 from cekura_client.testing import payloads
-
-from .conftest import API_KEY, RESULT_URL, Fetch
+from tests.support.clocks import FakeClock
+from tests.support.constants import API_KEY, RESULT_URL, Fetch
 
 URL = f"{RESULT_URL}1001/"
 OK = httpx.Response(200, json=payloads.passing_result())
@@ -145,25 +145,25 @@ class TestBackoff:
         assert policy.backoff(0) == 0.375 and policy.backoff(4) == 6.0
 
     def test_waits_recorded_by_the_transport(self) -> None:
-        waits: list[float] = []
+        clock = FakeClock()
         responses = iter([httpx.Response(500), httpx.Response(500), httpx.Response(200)])
         transport = RetryTransport(
             httpx.MockTransport(lambda request: next(responses)),
             policy=RetryPolicy(max_retries=2, random=lambda: 0.0),
-            sleep=waits.append,
+            clock=clock,
         )
         with httpx.Client(transport=transport) as client:
             assert client.get("https://api.cekura.ai/x").status_code == 200
-        assert waits == [0.5, 1.0]
+        assert clock.sleeps == [0.5, 1.0]
 
 
 class TestNonIdempotentRequests:
     """The shared transport never retries a POST once it may have reached the server."""
 
     def _post(self, handler: httpx.MockTransport) -> tuple[list[float], httpx.Client]:
-        waits: list[float] = []
-        transport = RetryTransport(handler, policy=RetryPolicy(max_retries=2), sleep=waits.append)
-        return waits, httpx.Client(transport=transport)
+        clock = FakeClock()
+        transport = RetryTransport(handler, policy=RetryPolicy(max_retries=2), clock=clock)
+        return clock.sleeps, httpx.Client(transport=transport)
 
     def test_post_not_retried_after_5xx(self) -> None:
         calls: list[httpx.Request] = []

@@ -1,19 +1,17 @@
-"""Each rule of scripts/spec_fixes.py on a minimal fixture of the defect it fixes."""
+"""Each rule of scripts/cekura_spec_tools/spec_fixes.py on a minimal fixture of the defect it fixes."""
 
 from __future__ import annotations
 
 import copy
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from cekura_spec_tools import spec_fixes
 
-from cekura_spec_tools import spec_fixes  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def spec(

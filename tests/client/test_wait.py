@@ -19,28 +19,11 @@ from cekura_client import (
     ResultStatus,
     WaitTimeoutError,
 )
-from cekura_client._polling import Clock
 from cekura_client.testing import MockCekuraServer, MockResponse, payloads
-
-from .conftest import API_KEY
+from tests.support.clocks import FakeClock
+from tests.support.constants import API_KEY
 
 RESULT_ID = 5000
-
-
-class FakeClock(Clock):
-    def __init__(self) -> None:
-        self.time = 1000.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        return self.time
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.time += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 Wait = Callable[..., Result]

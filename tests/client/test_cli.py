@@ -16,8 +16,7 @@ import pytest
 from cekura_client import Result
 from cekura_client.gate import evaluate_gate
 from cekura_client.testing import MockCekuraServer, payloads
-
-from .conftest import API_KEY
+from tests.support.constants import API_KEY
 
 CLI = [sys.executable, "-m", "cekura_client.cli"]
 

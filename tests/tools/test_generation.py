@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 
 from cekura_client import ResultStatus
+from cekura_spec_tools import generate
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+ROOT = Path(__file__).resolve().parents[2]
 
-import generate  # noqa: E402
 
 needs_generator = pytest.mark.skipif(
     not (Path(sys.executable).parent / "openapi-python-client").exists(),
@@ -32,12 +31,27 @@ def test_status_enum_matches_the_generated_client() -> None:
 
 
 def test_generated_operation_builds_the_request_the_facade_sends() -> None:
-    from cekura_client._operations import GET_RESULT, operation_module
+    from cekura_client._operations import GET_RESULT, resolve
 
-    assert operation_module(GET_RESULT)._get_kwargs(id=5) == {
+    resolved = resolve(GET_RESULT)
+    assert resolved.key == "GET /test_framework/v1/results/{id}/" and not resolved.deprecated
+    assert resolved.build_request(id=5) == {
         "method": "get",
         "url": "/test_framework/v1/results/5/",
     }
+
+
+def test_facade_and_generated_client_agree_on_every_operation() -> None:
+    """Each facade operation resolves to a generated function whose request has the method and
+    path the facade declares: a rename or a moved path in the generated client fails here."""
+    from cekura_client._operations import resolve
+    from cekura_client.spec_contract import OPERATIONS
+
+    for operation in OPERATIONS:
+        resolved = resolve(operation)
+        method, path = resolved.key.split(" ", 1)
+        request = resolved.build_request(id=7)
+        assert (request["method"].upper(), request["url"]) == (method, path.replace("{id}", "7"))
 
 
 def test_operation_index_lists_every_generated_endpoint() -> None:
@@ -49,10 +63,15 @@ def test_operation_index_lists_every_generated_endpoint() -> None:
 
 
 def test_missing_operation_is_a_clear_error() -> None:
-    from cekura_client._operations import MissingOperationError, operation_module
+    from cekura_client._operations import MissingOperationError, Operation, resolve
 
-    with pytest.raises(MissingOperationError, match="has no operation 'DELETE /nope/{id}/'"):
-        operation_module("DELETE /nope/{id}/")
+    nowhere = Operation("client.nope.delete", candidates=(("DELETE", "/nope/{id}/"),))
+    with pytest.raises(MissingOperationError) as info:
+        resolve(nowhere)
+    assert str(info.value) == (
+        "the generated client has none of 'DELETE /nope/{id}/' (client.nope.delete); regenerate "
+        "it from a spec that has one (make vendor SRC=... && make generate)"
+    )
 
 
 def test_provenance_matches_the_vendored_spec() -> None:

@@ -480,7 +480,7 @@ def test_declared_dependencies_cover_the_vendored_schema() -> None:
     from cekura_client.types.result import RESULT_FIELDS
 
     spec = yaml.safe_load(
-        (Path(__file__).resolve().parent.parent / "openapi" / "cekura.yaml").read_text()
+        (Path(__file__).resolve().parents[2] / "openapi" / "cekura.yaml").read_text()
     )
     properties = set(spec["components"]["schemas"]["ResultDetailV2"]["properties"])
     assert properties <= RESULT_FIELDS

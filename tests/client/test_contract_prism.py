@@ -22,8 +22,7 @@ import pytest
 import yaml
 
 from cekura_client import AuthenticationError, Cekura, InvalidRequestError, ResponseValidationError
-
-from .conftest import SPEC
+from tests.support.constants import SPEC
 
 pytestmark = pytest.mark.contract
 

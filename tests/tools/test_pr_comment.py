@@ -121,7 +121,7 @@ def test_missing_token(tmp_path: Path) -> None:
 
 def test_workflow_keeps_logic_in_scripts() -> None:
     workflow = (
-        Path(__file__).resolve().parent.parent / ".github" / "workflows" / "spec-diff.yml"
+        Path(__file__).resolve().parents[2] / ".github" / "workflows" / "spec-diff.yml"
     ).read_text()
     assert 'paths:\n      - "openapi/**"' in workflow
     assert "make check-generated" in workflow

@@ -22,9 +22,8 @@ from cekura_client import (
     ServerError,
 )
 from cekura_client.testing import payloads
-
-from .conftest import API_KEY, Fetch
-from .fault_server import (
+from tests.support.constants import API_KEY, Fetch
+from tests.support.loopback import (
     close_without_response,
     fault_server,
     json_response,

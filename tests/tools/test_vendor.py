@@ -1,11 +1,10 @@
-"""scripts/vendor.py: format by content, refusal without side effects, deterministic output,
+"""cekura_spec_tools.vendor: format by content, refusal without side effects, deterministic output,
 URL sources over loopback."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,11 +14,10 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from cekura_spec_tools import spec_io, vendor
 
-import vendor  # noqa: E402
-from cekura_spec_tools import spec_io  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_d225609f2bca721d.txt"
 

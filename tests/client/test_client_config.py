@@ -17,8 +17,7 @@ from cekura_client import (
     MissingAPIKeyError,
 )
 from cekura_client.testing import payloads
-
-from .conftest import API_KEY
+from tests.support.constants import API_KEY
 
 
 @pytest.fixture(autouse=True)

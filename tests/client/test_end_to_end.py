@@ -8,8 +8,7 @@ import pytest
 
 from cekura_client import AuthenticationError, NotFoundError, ResultStatus
 from cekura_client.testing import MockCekuraServer, payloads
-
-from .conftest import Fetch
+from tests.support.constants import Fetch, result_path
 
 
 def test_passing_result(mock_server: MockCekuraServer, fetch: Fetch) -> None:
@@ -46,7 +45,7 @@ def test_not_found(mock_server: MockCekuraServer, fetch: Fetch) -> None:
     with pytest.raises(NotFoundError) as info:
         fetch(424242, base_url=mock_server.url)
     assert info.value.detail == "Not found."
-    assert info.value.url == f"{mock_server.url}/test_framework/v1/results/424242/"
+    assert info.value.url == f"{mock_server.url}{result_path(424242)}"
 
 
 def test_wrong_key(mock_server: MockCekuraServer, fetch: Fetch) -> None:
@@ -58,18 +57,13 @@ def test_wrong_key(mock_server: MockCekuraServer, fetch: Fetch) -> None:
 def test_requests_made(mock_server: MockCekuraServer, fetch: Fetch) -> None:
     fetch(payloads.PASSING_RESULT_ID, base_url=mock_server.url)
     assert [(r.method, r.path, r.had_valid_key) for r in mock_server.requests] == [
-        ("GET", "/test_framework/v1/results/1001/", True)
+        ("GET", result_path(1001), True)
     ]
 
 
-def test_connection_refused_after_retries(fetch: Fetch, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cekura_client import APIConnectionError, _transport
+def test_connection_refused_after_retries(fetch: Fetch, waits: list[float]) -> None:
+    from cekura_client import APIConnectionError
 
-    async def no_async_wait(seconds: float) -> None:
-        return None
-
-    monkeypatch.setattr(_transport, "default_sleep", lambda seconds: None)
-    monkeypatch.setattr(_transport, "default_async_sleep", no_async_wait)
     server = MockCekuraServer()
     url = server.url
     server.stop()  # the port is now closed
@@ -85,8 +79,7 @@ def test_key_absent_from_debug_logs_errors_and_tracebacks(
     import traceback
 
     from cekura_client import Cekura
-
-    from .conftest import API_KEY
+    from tests.support.constants import API_KEY
 
     with caplog.at_level(logging.DEBUG):
         with Cekura(api_key=API_KEY, base_url=mock_server.url) as client:

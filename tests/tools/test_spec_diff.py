@@ -21,7 +21,7 @@ from cekura_spec_tools.diff_rules import RULES, Category, rule_table_markdown
 from cekura_spec_tools.spec_diff import diff_specs
 from cekura_spec_tools.spec_io import decode_document, operations
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UPSTREAM = ROOT.parent / "shared" / "upstream-specs"
 SPECS = sorted(UPSTREAM.glob("*.json")) if UPSTREAM.is_dir() else []
 needs_upstream = pytest.mark.skipif(not SPECS, reason=f"{UPSTREAM} is absent")

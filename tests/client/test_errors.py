@@ -23,8 +23,7 @@ from cekura_client import (
     ServerError,
 )
 from cekura_client.testing import payloads
-
-from .conftest import API_KEY, RESULT_URL, Fetch
+from tests.support.constants import API_KEY, RESULT_URL, Fetch
 
 URL_1001 = f"{RESULT_URL}1001/"
 

@@ -1,0 +1,103 @@
+"""When to retry a request and how long to wait: one :class:`RetryPolicy` for the sync and the
+async transport.
+
+* idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) are retried on connection errors,
+  timeouts, 408, 409, 429 and 5xx;
+* other methods (POST, PATCH) are retried only when the request cannot have reached the server
+  (connect error, connect or pool timeout) - never after a reset, a read timeout or a 5xx;
+* a server header ``x-should-retry: true|false`` overrides the status rule;
+* the wait honours ``retry-after-ms`` and ``Retry-After`` (seconds or an HTTP date) up to
+  ``max_retry_after`` seconds; a longer requested wait is not slept: the response is returned
+  (a 429 then raises RateLimitError with ``retry_after``). Otherwise the wait is
+  ``initial_delay * 2**attempt`` capped at ``max_delay``, minus up to ``jitter`` (25 %).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Callable
+from typing import Final
+
+import attrs
+import httpx
+
+__all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "parse_retry_after"]
+
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+RETRY_STATUSES: Final = frozenset({408, 409, 429})
+# Errors raised before the request left this machine: safe to retry for any method.
+_NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
+    """The wait a server asks for, in seconds: ``retry-after-ms``, then ``Retry-After`` given as
+    seconds or as an HTTP date. None when absent or unparseable."""
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    current = time.time() if now is None else now
+    return max(when.timestamp() - current, 0.0)
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """When to retry and how long to wait. Shared by the sync and the async transport."""
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    jitter: float = 0.25
+    random: Callable[[], float] = attrs.field(default=random.random, repr=False, eq=False)
+
+    def backoff(self, attempt: int) -> float:
+        delay: float = min(self.initial_delay * (2**attempt), self.max_delay)
+        return delay * (1.0 - self.jitter * float(self.random()))
+
+    def delay_after_error(
+        self, request: httpx.Request, error: Exception, attempt: int
+    ) -> float | None:
+        """Seconds to wait before retrying after a transport error, or None to give up."""
+        if attempt >= self.max_retries or not isinstance(error, httpx.TransportError):
+            return None
+        if request.method in IDEMPOTENT_METHODS or isinstance(error, _NOT_SENT_ERRORS):
+            return self.backoff(attempt)
+        return None
+
+    def delay_after_response(
+        self, request: httpx.Request, response: httpx.Response, attempt: int
+    ) -> float | None:
+        """Seconds to wait before retrying after this response, or None to return it."""
+        if attempt >= self.max_retries:
+            return None
+        should = response.headers.get("x-should-retry")
+        if should == "false":
+            return None
+        if should != "true":
+            status = response.status_code
+            if status not in RETRY_STATUSES and status < 500:
+                return None
+            if request.method not in IDEMPOTENT_METHODS:
+                return None
+        requested = parse_retry_after(response.headers)
+        if requested is None:
+            return self.backoff(attempt)
+        if requested > self.max_retry_after:
+            return None  # longer than we are willing to block: let the caller decide
+        return requested
