@@ -6,10 +6,10 @@
 
 It serves ``GET /test_framework/v1/results/{id}/`` (and the same at ``v2``) from a dict of
 payloads, answers like the real API (``401`` without a valid ``X-CEKURA-API-KEY``,
-``404 {"detail": "Not found."}``), and records each request's method and path. A value in ``results`` may also be a
-:class:`MockResponse` (any status, body and headers) or a callable returning a payload or a
-MockResponse on each request - to script a result that progresses, or an outage. It uses only
-the standard library and binds to 127.0.0.1 on a free port.
+``404 {"detail": "Not found."}``), and records each request's method and path. A value in
+``results`` may also be a :class:`MockResponse` (any status, body and headers) or a callable
+returning a payload or a MockResponse on each request - to script a result that progresses, or
+an outage. It uses only the standard library and binds to 127.0.0.1 on a free port.
 """
 
 from __future__ import annotations
