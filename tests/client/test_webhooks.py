@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +20,7 @@ from cekura_client.webhooks import (
     parse_event,
     verify_secret,
 )
+from tests.support.loopback import Behaviour, Recorded, loopback, respond
 
 SECRET = "whsec-9d1e77c2b0"
 HEADERS = {"X-CEKURA-SECRET": SECRET, "Content-Type": "application/json"}
@@ -138,42 +137,35 @@ def test_bad_field_in_completed_result_names_the_path() -> None:
     assert info.value.path == "data.total_runs_count"
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    """What a user's endpoint does, in a plain stdlib server: verify, parse, answer."""
+class Receiver:
+    """What a user's endpoint does, on a plain loopback server: verify, parse, answer."""
 
-    events: ClassVar[list[Any]] = []
+    def __init__(self) -> None:
+        self.events: list[Any] = []
 
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_POST(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+    def __call__(self, request: Recorded) -> Behaviour:
         try:
-            event = parse_event(raw, self.headers, secret=SECRET)
+            event = parse_event(request.body, request.headers, secret=SECRET)
         except WebhookVerificationError:
-            status = 401
+            return respond(401)
         except WebhookPayloadError:
-            status = 400
-        else:
-            self.events.append(event)
-            status = 204
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+            return respond(400)
+        self.events.append(event)
+        return respond(204)
 
 
 @pytest.fixture
-def receiver() -> Iterator[str]:
-    _Receiver.events = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hooks/cekura"
-    server.shutdown()
-    server.server_close()
+def receiver_app() -> Receiver:
+    return Receiver()
 
 
-def test_receiver_over_real_sockets(receiver: str) -> None:
+@pytest.fixture
+def receiver(receiver_app: Receiver) -> Iterator[str]:
+    with loopback(receiver_app) as server:
+        yield f"{server.url}/hooks/cekura"
+
+
+def test_receiver_over_real_sockets(receiver: str, receiver_app: Receiver) -> None:
     completed = body(payloads.webhook_result_completed())
     with httpx.Client() as client:
         ok = client.post(receiver, content=completed, headers=HEADERS)
@@ -190,6 +182,6 @@ def test_receiver_over_real_sockets(receiver: str) -> None:
         400,
         204,
     ]
-    completed_event, pre_event = _Receiver.events
+    completed_event, pre_event = receiver_app.events
     assert isinstance(completed_event, ResultCompletedEvent) and completed_event.result.id == 1002
     assert isinstance(pre_event, PreTriggerEvent) and pre_event.idempotency_key == "evt_1"

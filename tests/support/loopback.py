@@ -1,12 +1,16 @@
-"""A loopback HTTP server that misbehaves on cue, at the socket level.
+"""The one loopback HTTP server of the tests, configurable down to the socket.
 
-Each request takes the next behaviour from a script (the last one repeats): a normal response,
-a reset half-way through the body, a stall, a close without answering. Every request is
-recorded. Stalls end when the server stops, and every wait is bounded, so no test can hang.
+A server answers each request with a *behaviour*: a normal response (``respond``,
+``json_response``), a reset half-way through the body, a stall, a close without answering. It
+takes them either from a script (``fault_server(b1, b2, ...)``: the last one repeats) or from a
+handler called with each recorded request (``loopback(handler)``: a fake GitHub API, a spec
+host, a webhook receiver). Every request is recorded. Stalls end when the server stops, and
+every wait is bounded, so no test can hang.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import socketserver
 import struct
@@ -14,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_STALL = 30.0
 
@@ -22,8 +27,11 @@ MAX_STALL = 30.0
 class Recorded:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 Behaviour = Callable[["_Handler"], bool]  # returns False to close the connection
@@ -35,7 +43,7 @@ def respond(
     payload = body.encode() if isinstance(body, str) else body
 
     def run(handler: _Handler) -> bool:
-        reason = {200: "OK", 302: "Found", 401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests",
+        reason = {200: "OK", 201: "Created", 204: "No Content", 302: "Found", 400: "Bad Request", 404: "Not Found", 422: "Unprocessable Entity", 401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests",
                   500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
                   504: "Gateway Timeout"}.get(status, "Status")  # fmt: skip
         lines = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {len(payload)}"]
@@ -108,8 +116,11 @@ class _Server(socketserver.ThreadingTCPServer):
 
 @dataclass
 class FaultServer:
+    """A running loopback server: ``url``, and ``requests`` in the order received."""
+
     host: str = "127.0.0.1"
     script: list[Behaviour] = field(default_factory=list)
+    handler: Callable[[Recorded], Behaviour] | None = None
     requests: list[Recorded] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -125,6 +136,8 @@ class FaultServer:
     def next_behaviour(self, request: Recorded) -> Behaviour:
         with self._lock:
             self.requests.append(request)
+            if self.handler is not None:
+                return self.handler(request)
             index = min(len(self.requests), len(self.script)) - 1
             return self.script[index] if self.script else respond(500)
 
@@ -142,6 +155,17 @@ class FaultServer:
 @contextmanager
 def fault_server(*script: Behaviour, host: str = "127.0.0.1") -> Iterator[FaultServer]:
     server = FaultServer(host=host, script=list(script))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def loopback(handler: Callable[[Recorded], Behaviour]) -> Iterator[FaultServer]:
+    """A server that answers each request with ``handler(request)``."""
+    server = FaultServer(handler=handler)
     server.start()
     try:
         yield server

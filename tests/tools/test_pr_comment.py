@@ -6,75 +6,59 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
+
+from tests.support.loopback import Behaviour, Recorded, json_response, loopback
 
 TOKEN = "ghs_faketoken123"
 
 
-class FakeGitHub(BaseHTTPRequestHandler):
-    comments: ClassVar[list[dict[str, Any]]] = []
-    calls: ClassVar[list[tuple[str, str, str]]] = []
+class FakeGitHub:
+    """The three calls pr_comment makes: list comments (two a page), create, update."""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        return
+    def __init__(self) -> None:
+        self.comments: list[dict[str, Any]] = [
+            {"id": 1, "body": "LGTM"},
+            {"id": 2, "body": "nit"},
+            {"id": 3, "body": "ok"},
+        ]
+        self.calls: list[tuple[str, str, str]] = []
 
-    def _reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _body(self) -> dict[str, Any]:
-        return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-
-    def do_GET(self) -> None:
-        self.calls.append(("GET", self.path, self.headers.get("Authorization", "")))
-        page = 2 if "page=2" in self.path else 1
-        chunk = self.comments[(page - 1) * 2 : page * 2]  # two per page: exercise pagination
-        links = {}
-        if page * 2 < len(self.comments):
-            links["Link"] = (
-                f'<http://{self.headers["Host"]}/repos/o/r/issues/7/comments?per_page=100&page=2>; rel="next"'
-            )
-        self._reply(200, chunk, links)
-
-    def do_POST(self) -> None:
-        self.calls.append(("POST", self.path, self.headers.get("Authorization", "")))
-        comment = {"id": 100 + len(self.comments), "body": self._body()["body"]}
-        self.comments.append(comment)
-        self._reply(201, comment)
-
-    def do_PATCH(self) -> None:
-        self.calls.append(("PATCH", self.path, self.headers.get("Authorization", "")))
-        comment_id = int(self.path.rsplit("/", 1)[-1])
+    def __call__(self, request: Recorded) -> Behaviour:
+        self.calls.append((request.method, request.path, request.headers.get("authorization", "")))
+        if request.method == "GET":
+            page = 2 if "page=2" in request.path else 1
+            chunk = self.comments[(page - 1) * 2 : page * 2]  # two per page: exercise pagination
+            links = {}
+            if page * 2 < len(self.comments):
+                links["Link"] = (
+                    f'<http://{request.headers["host"]}/repos/o/r/issues/7/comments?per_page=100&page=2>; rel="next"'
+                )
+            return json_response(200, json.dumps(chunk), links)
+        if request.method == "POST":
+            comment = {"id": 100 + len(self.comments), "body": request.json()["body"]}
+            self.comments.append(comment)
+            return json_response(201, json.dumps(comment))
+        comment_id = int(request.path.rsplit("/", 1)[-1])
         for comment in self.comments:
             if comment["id"] == comment_id:
-                comment["body"] = self._body()["body"]
-        self._reply(200, {"id": comment_id})
+                comment["body"] = request.json()["body"]
+        return json_response(200, json.dumps({"id": comment_id}))
 
 
 @pytest.fixture
-def github() -> Iterator[str]:
-    FakeGitHub.comments = [
-        {"id": 1, "body": "LGTM"},
-        {"id": 2, "body": "nit"},
-        {"id": 3, "body": "ok"},
-    ]
-    FakeGitHub.calls = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitHub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def fake_github() -> FakeGitHub:
+    return FakeGitHub()
+
+
+@pytest.fixture
+def github(fake_github: FakeGitHub) -> Iterator[str]:
+    with loopback(fake_github) as server:
+        yield server.url
 
 
 def post(github: str, body_file: Path) -> subprocess.CompletedProcess[str]:
@@ -85,7 +69,9 @@ def post(github: str, body_file: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_creates_once_then_updates_in_place(github: str, tmp_path: Path) -> None:
+def test_creates_once_then_updates_in_place(
+    github: str, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
     report = tmp_path / "spec-diff.md"
     report.write_text("<!-- cekura-spec-diff -->\n## OpenAPI spec diff\nfirst")
     first = post(github, report)
@@ -94,11 +80,11 @@ def test_creates_once_then_updates_in_place(github: str, tmp_path: Path) -> None
     report.write_text("<!-- cekura-spec-diff -->\n## OpenAPI spec diff\nsecond")
     second = post(github, report)
     assert second.stdout.strip() == "updated comment 103 on o/r#7"
-    bodies = [c["body"] for c in FakeGitHub.comments]
+    bodies = [c["body"] for c in fake_github.comments]
     assert bodies[:3] == ["LGTM", "nit", "ok"] and len(bodies) == 4
     assert bodies[3].endswith("second")
     # the second run paged through the comments to find the marker
-    assert [method for method, _, _ in FakeGitHub.calls] == [
+    assert [method for method, _, _ in fake_github.calls] == [
         "GET",
         "GET",
         "POST",
@@ -106,7 +92,7 @@ def test_creates_once_then_updates_in_place(github: str, tmp_path: Path) -> None
         "GET",
         "PATCH",
     ]
-    assert all(auth == f"Bearer {TOKEN}" for _, _, auth in FakeGitHub.calls)
+    assert all(auth == f"Bearer {TOKEN}" for _, _, auth in fake_github.calls)
     assert TOKEN not in first.stdout + first.stderr + second.stdout + second.stderr
 
 

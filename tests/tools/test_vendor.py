@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import yaml
 
 from cekura_spec_tools import spec_io, vendor
+from tests.support.loopback import Behaviour, Recorded, loopback, respond
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,28 +141,16 @@ def test_deep_validator_findings_are_recorded_not_refused(tmp_path: Path) -> Non
     ]
 
 
-class _SpecServer(BaseHTTPRequestHandler):
-    routes: ClassVar[dict[str, tuple[int, bytes]]] = {}
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_GET(self) -> None:
-        status, body = self.routes.get(self.path, (404, b"not found"))
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture
 def spec_server() -> Iterator[str]:
-    _SpecServer.routes = {"/openapi.json": (200, yaml.safe_dump(MINIMAL).encode())}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SpecServer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    routes = {"/openapi.json": yaml.safe_dump(MINIMAL).encode()}
+
+    def serve(request: Recorded) -> Behaviour:
+        body = routes.get(request.path)
+        return respond(200, body) if body is not None else respond(404, b"not found")
+
+    with loopback(serve) as server:
+        yield server.url
 
 
 def test_url_source(tmp_path: Path, spec_server: str) -> None:
