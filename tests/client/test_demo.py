@@ -10,6 +10,7 @@ from pathlib import Path
 from cekura_client import Result
 from cekura_client.summary import format_duration, format_result
 from cekura_client.testing import MockCekuraServer, payloads
+from tests.support.constants import result_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scripts" / "demo.py"
@@ -51,7 +52,7 @@ def test_demo_with_key_and_id_uses_the_configured_api() -> None:
             "1002",
             env={"CEKURA_API_KEY": "real-looking-key", "CEKURA_API_URL": server.url},
         )
-        assert [r.path for r in server.requests] == ["/test_framework/v1/results/1002/"]
+        assert [r.path for r in server.requests] == [result_path(1002)]
     assert proc.returncode == 0, proc.stderr
     assert f"Fetching from {server.url}/" in proc.stdout
     assert "Result 1002: PR #482 - new insurance flow" in proc.stdout
@@ -64,6 +65,16 @@ def test_demo_reports_api_errors_without_traceback() -> None:
     assert proc.returncode == 1
     assert (
         proc.stderr.strip() == "Result 5: AuthenticationError: 401 Unauthorized: Invalid API key."
+    )
+
+
+def test_demo_with_an_id_but_no_key_asks_for_one_instead_of_the_mock() -> None:
+    proc = run_demo("123")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.strip() == (
+        "Fetching result IDs needs the real API: set CEKURA_API_KEY (and CEKURA_API_URL for "
+        "another host). Without IDs, the demo uses the embedded mock."
     )
 
 
