@@ -1,6 +1,6 @@
 """Generate the low-level client ``cekura_openapi`` from the vendored spec.
 
-The pipeline: openapi/cekura.yaml (as published) -> scripts/spec_fixes.py (general rules for
+The pipeline: openapi/cekura.yaml (as published) -> spec_fixes.py (general rules for
 upstream defects; the fixed spec is a temporary build artefact) -> openapi-python-client ->
 Python 3.10 compatibility rewrite -> ruff. The generator runs with --fail-on-warning, so an
 operation it would drop or a schema it cannot parse fails the build instead of going missing.

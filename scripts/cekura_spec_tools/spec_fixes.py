@@ -4,7 +4,7 @@ The vendored spec stays as published; ``generate.py`` runs these rules on a copy
 result (a build artefact) to openapi-python-client. Each rule fixes a *class* of upstream defect
 wherever it occurs, never one named operation or schema, so it keeps working when Cekura
 publishes the next version. Each is listed in ``RULES`` with what upstream does, what we do and
-why; ``python scripts/spec_fixes.py IN OUT`` applies them and prints what each changed.
+why; ``python -m cekura_spec_tools.spec_fixes IN OUT`` applies them and prints what each changed.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@
 * writes ``openapi/cekura.yaml`` as deterministic YAML (same input, same bytes; one line per
   value so reviews read as diffs) and ``openapi/cekura.provenance.json`` (source, sha256 of the
   input, date, counts, and the validator's findings deeper in the document, which
-  scripts/spec_fixes.py repairs before generation).
+  cekura_spec_tools/spec_fixes.py repairs before generation).
 
 The spec is vendored as published: its content is not changed, only its formatting.
 """
@@ -77,7 +77,7 @@ def _inside_a_schema_object(error: ValidationError) -> bool:
     root (``/paths/~1a/get: 'responses' is a required property``), and checks each Schema
     Object against the JSON Schema dialect separately, with paths relative to that schema
     (``/type: ['string', 'null', 'null'] is not valid``). The first kind is fatal; the second is
-    a defect that scripts/spec_fixes.py repairs before generation.
+    a defect that cekura_spec_tools/spec_fixes.py repairs before generation.
     """
     path = list(error.absolute_path)
     return bool(path) and path[0] not in _TOP_LEVEL_FIELDS
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if provenance["validator_findings"]:
         print(
             f"note: {provenance['validator_findings']} validator finding(s) inside the document, "
-            "repaired before generation by scripts/spec_fixes.py; see the provenance record",
+            "repaired before generation by spec_fixes.py; see the provenance record",
             file=sys.stderr,
         )
     return 0
