@@ -36,6 +36,12 @@ FACADE_TESTS = [
 ]
 
 
+def _deprecated(package: Path) -> set[str]:
+    namespace: dict[str, object] = {}
+    exec((package / "operation_index.py").read_text(), namespace)
+    return set(namespace["DEPRECATED"])  # type: ignore[call-overload]
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
 def test_full_spec_vendors_generates_and_serves_the_facade(spec: Path, tmp_path: Path) -> None:
     provenance = vendor.vendor(str(spec), tmp_path / "openapi", "2026-11-24")
@@ -59,14 +65,18 @@ def test_full_spec_vendors_generates_and_serves_the_facade(spec: Path, tmp_path:
         in index.replace('"', "'")
     )
 
-    # The generated package imports, and the facade's Get Result tests pass against it.
+    # The generated package imports; the facade picks Get Result's newest path the spec does not
+    # deprecate (v2 from 2026-07 on, where v1 is deprecated), and its tests pass against it.
+    v1, v2 = "GET /test_framework/v1/results/{id}/", "GET /test_framework/v2/results/{id}/"
+    expected = v2 if v2 in operations else v1
+    assert (v1 in index and v2 in operations) == (v1 in _deprecated(package))
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "gen")}
     probe = subprocess.run(
-        [sys.executable, "-c", "import cekura_openapi, cekura_client._operations as o; o.resolve(o.GET_RESULT); print(cekura_openapi.__file__)"],
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", "import cekura_openapi, cekura_client._operations as o; r = o.resolve(o.GET_RESULT); print(cekura_openapi.__file__, r.key, r.deprecated, sep='|')"],
         env=env, capture_output=True, text=True, check=False, cwd=ROOT,
     )  # fmt: skip
     assert probe.returncode == 0, probe.stderr
-    assert probe.stdout.strip() == str(package / "__init__.py")
+    assert probe.stdout.strip().split("|") == [str(package / "__init__.py"), expected, "False"]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *FACADE_TESTS],
         env=env, capture_output=True, text=True, check=False, cwd=ROOT,
