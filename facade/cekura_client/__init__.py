@@ -31,6 +31,7 @@ from ._operations import MissingOperationError
 from ._polling import WaitTimeoutError
 from ._transport import APIKeyAuth, AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._version import __version__
+from .resources._many import Fetched, GetManyError, ManyResults
 from .types import (
     TERMINAL_STATUSES,
     AggregateMetric,
@@ -71,8 +72,11 @@ __all__ = [
     "ExpectedOutcome",
     "FailedReason",
     "FailedReasons",
+    "Fetched",
+    "GetManyError",
     "InsecureTransportError",
     "InvalidRequestError",
+    "ManyResults",
     "MetricScore",
     "MetricSummary",
     "MissingAPIKeyError",

@@ -117,9 +117,7 @@ class MetricChange:
         """Relative change of the mean score (0.25 = 25 % higher); None when not computable."""
         if not self.baseline_mean_score or self.current_mean_score is None:
             return None
-        return (self.current_mean_score - self.baseline_mean_score) / abs(
-            self.baseline_mean_score
-        )
+        return (self.current_mean_score - self.baseline_mean_score) / abs(self.baseline_mean_score)
 
 
 @attrs.frozen(kw_only=True)

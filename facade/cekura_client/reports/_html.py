@@ -88,11 +88,13 @@ def _reasons(run: Run) -> list[str]:
     reasons = [f"error: {run.error_message}"] if run.error_message else []
     for metric in run.failed_metrics:
         why = "; ".join(metric.explanation)
-        reasons.append(f"{metric.name or f'metric {metric.id}'} failed" + (f": {why}" if why else ""))
-    if run.expected_outcome and run.expected_outcome.score is not None:
-        if run.expected_outcome.score < 100:
-            why = "; ".join(run.expected_outcome.explanations)
-            reasons.append(f"expected outcome {run.expected_outcome.score:g}/100: {why}")
+        reasons.append(
+            f"{metric.name or f'metric {metric.id}'} failed" + (f": {why}" if why else "")
+        )
+    outcome = run.expected_outcome
+    if outcome is not None and outcome.score is not None and outcome.score < 100:
+        why = "; ".join(outcome.explanations)
+        reasons.append(f"expected outcome {outcome.score:g}/100: {why}")
     return reasons or ["the run did not succeed"]
 
 
@@ -173,7 +175,9 @@ def _metrics_section(result: Result, baseline: Result | None) -> str:
     binary, numeric = _metric_values(result)
     base_binary = _metric_values(baseline)[0] if baseline is not None else {}
     if not binary and not numeric:
-        return '<section id="metrics"><h2>Metrics</h2><p class="muted">No metric scores.</p></section>'
+        return (
+            '<section id="metrics"><h2>Metrics</h2><p class="muted">No metric scores.</p></section>'
+        )
     parts = ['<section id="metrics"><h2>Metrics</h2><div class="grid">']
     if binary:
         rows = []
@@ -199,7 +203,10 @@ def _metrics_section(result: Result, baseline: Result | None) -> str:
 
 
 def _history_section(results: Sequence[Result]) -> str:
-    ordered = sorted(results, key=lambda r: (r.created_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc), r.id))
+    ordered = sorted(
+        results,
+        key=lambda r: (r.created_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc), r.id),
+    )
     points = [
         ((r.created_at.strftime("%m-%d") if r.created_at else f"#{r.id}"), _rate_of(r))
         for r in ordered
@@ -245,7 +252,9 @@ def _comparison_section(comparison: Comparison, baseline: Result, current: Resul
             base_rate = 100.0 * sum(1 for r in base if r.success) / len(base) if base else None
             rows.append((s.label, rate, base_rate))
     chart = _svg.bar_rates(
-        "comparison", f"Runs passed per scenario: result {c.current_id} vs baseline {c.baseline_id}", rows
+        "comparison",
+        f"Runs passed per scenario: result {c.current_id} vs baseline {c.baseline_id}",
+        rows,
     )
     table = "".join(
         f"<tr><td>{h(s.scenario)}</td><td>{h(s.personality or '-')}</td>"
@@ -257,8 +266,9 @@ def _comparison_section(comparison: Comparison, baseline: Result, current: Resul
     )
     metric_rows = "".join(
         f"<tr><td>{h(m.name)}{' <b>*</b>' if m.significant else ''}</td>"
-        f"<td class='num'>{_pct(m.baseline_pass_rate) if m.binary else _num(m.baseline_mean_score)}</td>"
-        f"<td class='num'>{_pct(m.current_pass_rate) if m.binary else _num(m.current_mean_score)}</td>"
+        f"<td class='num'>{_metric_value(m.binary, m.baseline_pass_rate, m.baseline_mean_score)}"
+        f"</td><td class='num'>"
+        f"{_metric_value(m.binary, m.current_pass_rate, m.current_mean_score)}</td>"
         f"<td>{'pass rate' if m.binary else 'mean score'}</td></tr>"
         for m in c.metrics
     )
@@ -277,6 +287,10 @@ def _comparison_section(comparison: Comparison, baseline: Result, current: Resul
         "<table><tr><th>Metric (* changed beyond threshold)</th><th class='num'>Baseline</th>"
         f"<th class='num'>Current</th><th>Measure</th></tr>{metric_rows}</table></section>"
     )
+
+
+def _metric_value(binary: bool, rate: float | None, mean: float | None) -> str:
+    return _pct(rate) if binary else _num(mean)
 
 
 def _transcript(run: Run) -> str:
@@ -300,7 +314,8 @@ def _failing_section(result: Result) -> str:
         who = f" / {run.personality_name}" if run.personality_name else ""
         reasons = "".join(f"<li>{h(reason)}</li>" for reason in _reasons(run))
         items.append(
-            f'<details class="failing-run" id="run-{run.id}"><summary>✗ {h(scenario_label(run) + who)}'
+            f'<details class="failing-run" id="run-{run.id}">'
+            f"<summary>✗ {h(scenario_label(run) + who)}"
             f" <span class='muted'>run {run.id} · {h(format_duration(run.duration))}</span>"
             f"</summary><ul class='reasons'>{reasons}</ul>"
             f"<p>Recording: {_link(run.voice_recording, run.voice_recording or '')}</p>"

@@ -149,9 +149,7 @@ def to_junit_xml(result: Result, *, baseline: Result | None = None) -> str:
             skipped="0",
             time="0",
         )
-        case = _element(
-            suite, "testcase", classname="comparison", name="regression", time="0"
-        )
+        case = _element(suite, "testcase", classname="comparison", name="regression", time="0")
         text = format_comparison(comparison)
         if comparison.regressed:
             _element(

@@ -13,7 +13,7 @@ from ..gate import evaluate_gate
 from ..types.result import Result
 from ..types.run import Run
 from ._compare import Comparison, compare, group_state
-from ._text import format_duration, markdown_cell, run_key, scenario_label
+from ._text import format_duration, markdown_cell, scenario_label
 
 __all__ = ["GITHUB_STEP_SUMMARY_LIMIT", "comparison_markdown", "to_markdown"]
 
@@ -71,7 +71,11 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
     lines += [f"- {markdown_cell(reason, 500)}" for reason in c.reasons]
     changes = [s for s in c.scenarios if s.change not in ("still_passing", "incomplete")]
     if changes:
-        lines += ["", "| Scenario | Personality | Baseline | Current | Change |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| Scenario | Personality | Baseline | Current | Change |",
+            "|---|---|---|---|---|",
+        ]
         for s in changes:
             lines.append(
                 f"| {markdown_cell(s.scenario)} | {markdown_cell(s.personality or '-')} "
@@ -100,7 +104,10 @@ def _scenario_overview(result: Result) -> list[str]:
     groups: dict[str, list[Run]] = {}
     for run in result.runs:
         groups.setdefault(scenario_label(run), []).append(run)
-    lines = ["| Scenario | Runs | Passed | Failed | Pending | Verdict |", "|---|---:|---:|---:|---:|---|"]
+    lines = [
+        "| Scenario | Runs | Passed | Failed | Pending | Verdict |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for name, runs in groups.items():
         passed = sum(1 for r in runs if r.success is True)
         failed = sum(1 for r in runs if r.success is False)

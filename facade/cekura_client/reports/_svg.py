@@ -11,9 +11,16 @@ from collections.abc import Sequence
 
 from ._text import html_text, truncate
 
-__all__ = ["PASS", "FAIL", "PENDING", "bar_rates", "histogram", "line_chart", "stacked_bars"]
+__all__ = ["FAIL", "PASS", "PENDING", "bar_rates", "histogram", "line_chart", "stacked_bars"]
 
-PASS, FAIL, PENDING, BASE, INK, GRID = "#2da44e", "#cf222e", "#bf8700", "#8c959f", "#24292f", "#d0d7de"
+PASS, FAIL, PENDING, BASE, INK, GRID = (
+    "#2da44e",
+    "#cf222e",
+    "#bf8700",
+    "#8c959f",
+    "#24292f",
+    "#d0d7de",
+)
 _FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 
@@ -55,7 +62,9 @@ def stacked_bars(
         for count, color, word in ((passed, PASS, "passed"), (failed, FAIL, "failed"),
                                    (pending, PENDING, "pending")):  # fmt: skip
             if count:
-                body.append(_rect(x, y + 3, count * scale, row_h - 8, color, f"{label}: {count} {word}"))
+                body.append(
+                    _rect(x, y + 3, count * scale, row_h - 8, color, f"{label}: {count} {word}")
+                )
                 x += count * scale
         body.append(_text(x + 6, y + 16, f"{passed}/{passed + failed + pending}"))
     legend_y = top + row_h * len(rows) + 16
@@ -93,7 +102,10 @@ def histogram(
     peak = max(counts)
     plot_w, plot_h = width - left - 10, height - top - bottom
     bar_w = plot_w / bins
-    body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="{GRID}"/>')
+    axis_y = top + plot_h
+    body.append(
+        f'<line x1="{left}" y1="{axis_y}" x2="{width - 10}" y2="{axis_y}" stroke="{GRID}"/>'
+    )
     for i, count in enumerate(counts):
         h = plot_h * count / peak
         lo, hi = low + i * step, low + (i + 1) * step
@@ -126,7 +138,9 @@ def bar_rates(
         body.append(_text(label_w - 8, y + 16, truncate(label, 36), "end"))
         body.append(_rect(label_w, y + 3, plot_w, row_h - 8, "#eaeef2", f"{label}"))
         color = PASS if rate >= 100 else (FAIL if rate < 80 else PENDING)
-        body.append(_rect(label_w, y + 3, plot_w * rate / 100, row_h - 8, color, f"{label}: {rate:.1f}%"))
+        body.append(
+            _rect(label_w, y + 3, plot_w * rate / 100, row_h - 8, color, f"{label}: {rate:.1f}%")
+        )
         if base is not None:
             x = label_w + plot_w * base / 100
             body.append(
@@ -155,7 +169,9 @@ def line_chart(
     body: list[str] = []
     for tick in (0, 50, 100):
         y = top + plot_h * (1 - tick / 100)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>'
+        )
         body.append(_text(left - 4, y + 4, f"{tick}%", "end", BASE))
     n = len(points)
     coords: list[tuple[float, float, str, float]] = []
@@ -166,7 +182,9 @@ def line_chart(
         if value is not None:
             coords.append((x, top + plot_h * (1 - value / 100), label, value))
     if coords:
-        path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y, _, _) in enumerate(coords))
+        path = " ".join(
+            f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y, _, _) in enumerate(coords)
+        )
         body.append(f'<path d="{path}" fill="none" stroke="#0969da" stroke-width="2"/>')
         for x, y, label, value in coords:
             color = PASS if value >= 100 else FAIL

@@ -95,7 +95,7 @@ def rows(results: Iterable[Result]) -> list[dict[str, Any]]:
 def to_dataframe(result: Result) -> Any:
     """``runs_table`` as a pandas DataFrame (pandas is imported only here)."""
     try:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 (an optional extra, imported on use)
     except ImportError as exc:
         raise ImportError(
             "Result.to_dataframe() needs pandas: pip install 'cekura-results-client[pandas]'"

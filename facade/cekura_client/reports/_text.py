@@ -80,7 +80,9 @@ def run_key(run: Run) -> tuple[str, str | None]:
 def transcript_lines(run: Run) -> Iterable[str]:
     """``[M:SS] Role: content`` per turn (control characters made visible)."""
     for turn in run.transcript:
-        start = "-" if turn.start_time is None else format_duration(
-            dt.timedelta(seconds=turn.start_time)
+        start = (
+            "-"
+            if turn.start_time is None
+            else format_duration(dt.timedelta(seconds=turn.start_time))
         )
         yield xml_safe(f"[{start}] {turn.role or '?'}: {turn.content or ''}")

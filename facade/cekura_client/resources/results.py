@@ -7,7 +7,7 @@ generated model keeps the spec's wrong types and raises on status values it does
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -18,6 +18,7 @@ from .._operations import GET_RESULT, operation_module
 from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
 from ..types._reader import gc_paused
 from ..types.result import Result
+from ._many import DEFAULT_CONCURRENCY, ManyResults, get_many_async, get_many_sync
 
 if TYPE_CHECKING:
     from .._client import AsyncCekura, Cekura, RequestTimeout
@@ -86,6 +87,15 @@ class Results:
         )
         return parse_result(response)
 
+    def get_many(
+        self, result_ids: Iterable[int], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> ManyResults:
+        """Fetch several results, at most ``concurrency`` at a time (threads sharing this
+        client's connections). Returns one entry per ID in the order given: ``.results`` the
+        fetched Results, ``.errors`` each failed ID's typed error (an invalid ID fails alone
+        with InvalidRequestError); ``.raise_for_errors()`` raises GetManyError if any failed."""
+        return get_many_sync(self.get, result_ids, concurrency)
+
     def wait(
         self,
         result_id: int,
@@ -132,6 +142,12 @@ class AsyncResults:
             _get_request(result_id), timeout=timeout, extra_headers=extra_headers
         )
         return parse_result(response)
+
+    async def get_many(
+        self, result_ids: Iterable[int], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> ManyResults:
+        """Fetch several results concurrently; see :meth:`Results.get_many`."""
+        return await get_many_async(self.get, result_ids, concurrency)
 
     async def wait(
         self,

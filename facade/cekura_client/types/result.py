@@ -102,13 +102,13 @@ class Result:
         """One flat row per run: scenario, personality, status, success, ``duration_seconds``,
         error, and ``metric.<name>.passed`` / ``metric.<name>.score`` for every metric (see
         :mod:`cekura_client.reports`)."""
-        from ..reports._table import runs_table
+        from ..reports._table import runs_table  # noqa: PLC0415 (reports import this module)
 
         return runs_table(self)
 
     def to_dataframe(self) -> Any:
         """:meth:`runs_table` as a ``pandas.DataFrame``; needs the ``[pandas]`` extra."""
-        from ..reports._table import to_dataframe
+        from ..reports._table import to_dataframe  # noqa: PLC0415 (reports import this module)
 
         return to_dataframe(self)
 
