@@ -43,14 +43,15 @@ def html_text(text: object) -> str:
     return html.escape(xml_safe(str(text)), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def markdown_cell(text: str | None, limit: int = 300) -> str:
     """One line of inert Markdown (no links, markup or table breaks), at most ``limit`` chars."""
     value = " ".join(xml_safe(text or "").split())
     value = truncate(value, limit)
-    return _MD_SPECIAL.sub(r"\\\1", value).replace("&", "&amp;")
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
 
 
 def truncate(text: str, limit: int) -> str:
