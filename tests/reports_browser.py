@@ -64,13 +64,16 @@ def _install() -> str:
     else:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         try:
-            subprocess.run(["apt-get", "update"], env=env, capture_output=True, timeout=300)
+            subprocess.run(
+                ["apt-get", "update"], env=env, capture_output=True, timeout=300, check=False
+            )
             proc = subprocess.run(
                 ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
                 env=env,
                 capture_output=True,
                 text=True,
                 timeout=900,
+                check=False,
             )
             reason = (
                 "installed"

@@ -42,7 +42,7 @@ def comparison_html() -> str:
 
 
 def test_self_contained(comparison_html: str) -> None:
-    assert comparison_html.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert comparison_html.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert (
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">" in comparison_html
@@ -91,9 +91,10 @@ def test_hostile_names_and_urls() -> None:
     run["scenario_name"] = '"><script>alert(1)</script>'
     run["voice_recording"] = "javascript:alert(1)"
     html = to_html(load(data))
-    assert "<script" not in html and "javascript:" not in html.split("</style>")[1].split(
-        "Recording:"
-    )[1][:200]
+    assert (
+        "<script" not in html
+        and "javascript:" not in html.split("</style>")[1].split("Recording:")[1][:200]
+    )
     assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -182,9 +183,9 @@ def test_comparison_report_in_chromium(
     assert found["history"]["width"] == 720 and found["history"]["shapes"] >= 10
     assert found["comparison"]["height"] > 200
     assert page.evaluate("document.querySelector('#comparison').dataset.regressed") == "true"
-    assert page.evaluate(
-        "[...document.querySelectorAll('#comparison .b-newly_failing')].length"
-    ) == 2
+    assert (
+        page.evaluate("[...document.querySelectorAll('#comparison .b-newly_failing')].length") == 2
+    )
     page.evaluate("document.querySelectorAll('details.failing-run').forEach(d => d.open = true)")
     text = page.evaluate("document.querySelector('#run-86606').innerText")
     assert "Is my <Gold & Silver> plan covered? \\x07\\x00" in text
@@ -195,8 +196,7 @@ def test_the_harness_sees_errors_and_requests(browser: Browser, tmp_path: Path) 
     """A control: a page that logs an error and loads an image is caught."""
     bad = tmp_path / "bad.html"
     bad.write_text(
-        "<!DOCTYPE html><img src='http://127.0.0.1:9/x.png'>"
-        "<script>console.error('boom')</script>",
+        "<!DOCTYPE html><img src='http://127.0.0.1:9/x.png'><script>console.error('boom')</script>",
         encoding="utf-8",
     )
     page = browser.open(bad)

@@ -80,7 +80,9 @@ def test_baseline_section() -> None:
     md = to_markdown(
         result(payloads.regressed_result()), baseline=result(payloads.baseline_result())
     )
-    section = md.split("### Compared with baseline 1005: 🔻 regressed\n")[1].split("### Scenarios")[0]
+    section = md.split("### Compared with baseline 1005: 🔻 regressed\n")[1].split("### Scenarios")[
+        0
+    ]
     assert "Run success rate 87.5% → 62.5%." in section
     assert "- metric 'Verified caller identity' pass rate fell from 100% to 71%" in section
     assert "| Insurance question | Elderly caller | passed | failed | newly failing |" in section
