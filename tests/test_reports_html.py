@@ -98,6 +98,18 @@ def test_hostile_names_and_urls() -> None:
     assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_history_is_ordered_by_creation_whatever_the_order_given() -> None:
+    nights = [load(payloads.nightly_result(i)) for i in reversed(payloads.NIGHTLY_RESULT_IDS)]
+    undated = payloads.nightly_result(1101)
+    undated["id"], undated["created_at"] = 1199, None
+    html = to_html([*nights, load(undated)])
+    history = html.split('id="history"')[1].split("</section>")[0]
+    assert re.findall(r"<td class='num'>(\d+)</td><td>", history) == [
+        "1199", "1101", "1102", "1103", "1104", "1105", "1106", "1107",
+    ]  # fmt: skip
+    assert "Result 1199:" in html  # the last one given is the one reported in detail
+
+
 def test_needs_a_result() -> None:
     with pytest.raises(ValueError, match="^to_html needs at least one result$"):
         to_html([])

@@ -203,10 +203,7 @@ def _metrics_section(result: Result, baseline: Result | None) -> str:
 
 
 def _history_section(results: Sequence[Result]) -> str:
-    ordered = sorted(
-        results,
-        key=lambda r: (r.created_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc), r.id),
-    )
+    ordered = sorted(results, key=_when)
     points = [
         ((r.created_at.strftime("%m-%d") if r.created_at else f"#{r.id}"), _rate_of(r))
         for r in ordered
@@ -225,6 +222,11 @@ def _history_section(results: Sequence[Result]) -> str:
         "<table><tr><th class='num'>Result</th><th>Name</th><th>Created</th><th>Status</th>"
         f"<th class='num'>Runs</th><th class='num'>Success</th></tr>{rows}</table></section>"
     )
+
+
+def _when(result: Result) -> tuple[float, int]:
+    """Creation time (naive or aware), then ID; results without a time come first."""
+    return (result.created_at.timestamp() if result.created_at else float("-inf"), result.id)
 
 
 def _rate_of(result: Result) -> float | None:

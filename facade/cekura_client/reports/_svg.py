@@ -50,14 +50,14 @@ def stacked_bars(
     name: str, title: str, rows: Sequence[tuple[str, int, int, int]], width: int = 620
 ) -> str:
     """One horizontal bar per row ``(label, passed, failed, pending)``, in run counts."""
-    label_w, row_h, top = 250, 26, 8
+    label_w, row_h, top = 270, 26, 8
     height = top + row_h * len(rows) + 28
     most = max((p + f + q for _, p, f, q in rows), default=1) or 1
     scale = (width - label_w - 40) / most
     body: list[str] = []
     for i, (label, passed, failed, pending) in enumerate(rows):
         y = top + i * row_h
-        body.append(_text(label_w - 8, y + 16, truncate(label, 36), "end"))
+        body.append(_text(label_w - 8, y + 16, truncate(label, 40), "end"))
         x = float(label_w)
         for count, color, word in ((passed, PASS, "passed"), (failed, FAIL, "failed"),
                                    (pending, PENDING, "pending")):  # fmt: skip
@@ -129,13 +129,13 @@ def bar_rates(
 ) -> str:
     """Horizontal bars of rates 0-100 ``(label, rate, baseline rate or None)``; the baseline
     is drawn as a grey marker."""
-    label_w, row_h, top = 250, 26, 8
+    label_w, row_h, top = 270, 26, 8
     plot_w = width - label_w - 60
     height = top + row_h * len(rows) + 28
     body: list[str] = []
     for i, (label, rate, base) in enumerate(rows):
         y = top + i * row_h
-        body.append(_text(label_w - 8, y + 16, truncate(label, 36), "end"))
+        body.append(_text(label_w - 8, y + 16, truncate(label, 40), "end"))
         body.append(_rect(label_w, y + 3, plot_w, row_h - 8, "#eaeef2", f"{label}"))
         color = PASS if rate >= 100 else (FAIL if rate < 80 else PENDING)
         body.append(
