@@ -125,10 +125,25 @@ def test_fail_on_regression(server: MockCekuraServer) -> None:
     assert ok.code == 0 and "NO REGRESSION" in ok.out
 
 
-def test_fail_on_regression_needs_a_baseline(server: MockCekuraServer) -> None:
+def test_fail_on_regression_needs_a_baseline(
+    server: MockCekuraServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     ran = cli(server, "gate", "1001", "--fail-on-regression")
-    assert ran.code == 2
-    assert ran.err == ""  # argparse writes usage errors to the real stderr
+    assert ran.code == 2 and server.requests == []
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "cekura-results: error: --fail-on-regression needs --baseline ID"
+    )
+
+
+def test_an_unwritable_step_summary_is_a_warning(
+    server: MockCekuraServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a directory
+    ran = cli(server, "gate", "1001")
+    assert ran.code == 0
+    assert ran.err.startswith(
+        "cekura-results: warning: cannot append to $GITHUB_STEP_SUMMARY: [Errno 21] Is a directory"
+    )
 
 
 def test_fail_on_regression_usage_message() -> None:
@@ -203,10 +218,6 @@ def test_report_with_a_missing_result_is_exit_2(server: MockCekuraServer, tmp_pa
     )
 
 
-def test_report_needs_a_format(server: MockCekuraServer) -> None:
-    assert cli(server, "report", "1001").code == 2
-
-
 def test_compare_exits_1_on_regression(server: MockCekuraServer) -> None:
     ran = cli(server, "compare", "1005", "1006")
     assert ran.code == 1
@@ -268,8 +279,36 @@ def test_export_jsonl_reports_failures_and_keeps_the_rest(server: MockCekuraServ
 
 
 @pytest.mark.parametrize("value", ["0", "101", "x"])
-def test_export_concurrency_is_checked(server: MockCekuraServer, value: str) -> None:
+def test_export_concurrency_is_checked(
+    server: MockCekuraServer, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
     assert cli(server, "export", "1001", "--format", "csv", "--concurrency", value).code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "cekura-results export: error: argument --concurrency: "
+        f"concurrency is an integer from 1 to 100: {value!r}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "1001"], "cekura-results report: error: the following arguments are "
+         "required: --format"),
+        (["report", "0", "--format", "html"], "cekura-results report: error: argument ID: "
+         "not a result ID (a positive integer): '0'"),
+        (["compare", "1005"], "cekura-results compare: error: the following arguments are "
+         "required: NEW_ID"),
+        # (argparse quotes the choices differently from Python 3.12.8 on)
+        (["export", "1001", "--format", "xlsx"], "cekura-results export: error: argument "
+         "--format: invalid choice: 'xlsx' (choose from "),
+    ],
+)  # fmt: skip
+def test_usage_errors(
+    server: MockCekuraServer, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert cli(server, *args).code == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith(message)
+    assert server.requests == []
 
 
 def test_without_an_api_key_report_commands_exit_2(
