@@ -36,6 +36,7 @@ __all__ = [
     "REPORT_COMMANDS",
     "add_gate_options",
     "add_report_commands",
+    "check_gate_args",
     "fetch_baseline",
     "finish_gate",
     "run_report_command",
