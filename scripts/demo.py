@@ -1,9 +1,11 @@
 """The main job: fetch results through the facade and print readable summaries.
 
 Without arguments it starts the embedded mock server on loopback and shows its results:
-passing, failing, still running, and one full of the API's quirks. Given result IDs, it fetches
-those from the real API (CEKURA_API_KEY required; CEKURA_API_URL, default
-https://api.cekura.ai) - never from the mock, so a 404 is always the real API's.
+passing, failing, still running, and one full of the API's quirks; then it writes an HTML
+report (a week of nightly results, a baseline and a regressed result compared with it) and
+prints its path ($CEKURA_DEMO_REPORT, else cekura-report.html in a temporary folder). Given
+result IDs, it fetches those from the real API (CEKURA_API_KEY required; CEKURA_API_URL,
+default https://api.cekura.ai) - never from the mock, so a 404 is always the real API's.
 
 Usage: python scripts/demo.py [RESULT_ID ...]
 """
@@ -12,21 +14,58 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from pathlib import Path
 
-from cekura_client import Cekura, CekuraError
+from cekura_client import Cekura, CekuraError, Result
+from cekura_client.reports import to_html
 from cekura_client.summary import format_result
 from cekura_client.testing import MockCekuraServer, payloads
 
 
-def show(client: Cekura, result_ids: list[int]) -> int:
+def show(client: Cekura, result_ids: list[int], fetched: list[Result] | None = None) -> int:
+    """Print each result's summary (collecting the results in ``fetched``); 1 if any failed."""
     status = 0
     for result_id in result_ids:
         try:
-            print(format_result(client.results.get(result_id)))
+            result = client.results.get(result_id)
         except CekuraError as exc:
             print(f"Result {result_id}: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = 1
+        else:
+            print(format_result(result))
+            if fetched is not None:
+                fetched.append(result)
         print()
+    return status
+
+
+#: What the demo shows from the mock server, and what its HTML report covers.
+SHOWN_IDS = [
+    payloads.PASSING_RESULT_ID,
+    payloads.FAILING_RESULT_ID,
+    payloads.RUNNING_RESULT_ID,
+    payloads.QUIRKY_RESULT_ID,
+]
+REPORT_IDS = [*payloads.NIGHTLY_RESULT_IDS, payloads.REGRESSED_RESULT_ID]
+
+
+def write_report(results: list[Result], baseline: Result | None = None) -> None:
+    """Write one HTML report of ``results`` (the last one in detail); print its path."""
+    if not results:
+        return
+    target = Path(
+        os.environ.get("CEKURA_DEMO_REPORT")
+        or Path(tempfile.mkdtemp(prefix="cekura-demo-")) / "cekura-report.html"
+    )
+    target.write_text(to_html(results, baseline=baseline), encoding="utf-8")
+    print(f"HTML report: {target.resolve()}")
+
+
+def show_and_report(client: Cekura, result_ids: list[int]) -> int:
+    fetched: list[Result] = []
+    status = show(client, result_ids, fetched)
+    write_report(fetched)
     return status
 
 
@@ -46,7 +85,7 @@ def main(argv: list[str]) -> int:
             return 2
         with Cekura() as client:
             print(f"Fetching from {client.base_url}\n")
-            return show(client, ids)
+            return show_and_report(client, ids)
     with (
         MockCekuraServer() as server,
         Cekura(api_key=server.api_key, base_url=server.url) as client,
@@ -55,7 +94,10 @@ def main(argv: list[str]) -> int:
             f"Embedded mock Cekura API at {server.url} (set CEKURA_API_KEY and pass result "
             "IDs to use the real API)\n"
         )
-        return show(client, list(payloads.all_results()))
+        status = show(client, SHOWN_IDS)
+        many = client.results.get_many(REPORT_IDS)
+        write_report(many.raise_for_errors(), client.results.get(payloads.BASELINE_RESULT_ID))
+        return status
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from ._exceptions import (
 from ._retry import RetryPolicy
 from ._transport import AsyncRetryTransport, RetryTransport
 from ._version import __version__
+from .resources._many import Fetched, GetManyError, ManyResults
 from .types import (
     TERMINAL_STATUSES,
     AggregateMetric,
@@ -76,8 +77,11 @@ __all__ = [
     "ExpectedOutcome",
     "FailedReason",
     "FailedReasons",
+    "Fetched",
+    "GetManyError",
     "InsecureTransportError",
     "InvalidRequestError",
+    "ManyResults",
     "MetricScore",
     "MetricSummary",
     "MissingAPIKeyError",

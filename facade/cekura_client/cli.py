@@ -3,12 +3,19 @@
     cekura-results show RESULT_ID [--json]
     cekura-results wait RESULT_ID [--timeout S] [--poll-interval S] [--json]
     cekura-results gate RESULT_ID [--wait] [--timeout S] [--min-success-rate PCT]
+                   [--junit FILE] [--markdown FILE] [--html FILE] [--baseline ID]
+                   [--fail-on-regression] [--no-summary]
+    cekura-results report ID... --format html|markdown|junit|json [--baseline ID] [-o FILE]
+    cekura-results compare BASE_ID NEW_ID [--format text|markdown|json]
+    cekura-results export ID... --format csv|jsonl [-o FILE] [--concurrency N]
 
 The API key comes from CEKURA_API_KEY (never from the command line, where other users of the
 machine could read it); the base URL from --base-url, CEKURA_API_URL or https://api.cekura.ai.
 
-Exit codes: 0 success (for gate: the result passed); 1 the gate failed, or a wait ran out of
-time; 2 an API, network or usage error. Progress goes to stderr, results to stdout.
+Exit codes: 0 success (for gate: the result passed); 1 the gate failed, or a comparison
+regressed (compare, gate --fail-on-regression); 2 an API, network, file or usage error; 3 a wait
+ran out of time. Progress goes to stderr, results to stdout. ``gate`` appends its Markdown
+report to $GITHUB_STEP_SUMMARY when that is set (``--no-summary`` turns this off).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from ._client import Cekura
 from ._exceptions import CekuraError, WaitTimeoutError
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from .gate import GateVerdict, evaluate_gate
+from .reports import _cli as report_cli
 from .summary import format_duration, format_result
 from .types.result import Result
 
@@ -32,6 +40,7 @@ __all__ = ["main"]
 
 PROG = "cekura-results"
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_WAIT_TIMEOUT = report_cli.EXIT_WAIT_TIMEOUT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PCT",
         help="pass when at least PCT%% of runs succeeded (default: every run must succeed)",
     )
+    report_cli.add_gate_options(gate)
     for sub in (wait, gate):
         sub.add_argument(
             "--timeout",
@@ -102,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--poll-interval", type=_positive_float, help="fixed seconds between polls"
         )
+    report_cli.add_report_commands(commands)
     return parser
 
 
@@ -164,15 +175,22 @@ def main(
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    report_cli.check_gate_args(parser, args)
+    if args.command in report_cli.REPORT_COMMANDS:
+        return report_cli.run_report_command(args, out=out, err=err)
+    baseline = None
     try:
         with Cekura(base_url=args.base_url, timeout=args.request_timeout) as client:
             result = _fetch(client, args, err)
+            if args.command == "gate":
+                baseline = report_cli.fetch_baseline(client, args)
     except WaitTimeoutError as exc:
         err.write(f"{PROG}: {exc}\n")
         if exc.last_result is not None and args.command == "gate":
             out.write(format_result(exc.last_result) + "\n")
-        return EXIT_FAILED
+        return EXIT_WAIT_TIMEOUT
     except CekuraError as exc:
         err.write(f"{PROG}: error: {type(exc).__name__}: {exc}\n")
         return EXIT_ERROR
@@ -181,7 +199,7 @@ def main(
         return EXIT_OK
     verdict = evaluate_gate(result, min_success_rate=args.min_success_rate)
     out.write(format_result(result) + "\n\n" + _format_verdict(verdict) + "\n")
-    return EXIT_OK if verdict.passed else EXIT_FAILED
+    return report_cli.finish_gate(args, result, baseline, verdict.passed, out, err)
 
 
 if __name__ == "__main__":

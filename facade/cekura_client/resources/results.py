@@ -8,7 +8,7 @@ types and raises on status values it does not know.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import httpx
@@ -18,6 +18,7 @@ from .._exceptions import CekuraError
 from .._operations import GET_RESULT
 from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
 from ..types.result import Result
+from ._many import DEFAULT_CONCURRENCY, ManyResults, get_many_async, get_many_sync
 
 if TYPE_CHECKING:
     from .._base_client import RequestTimeout
@@ -49,6 +50,15 @@ class Results:
         return self._client._request(
             GET_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
         )
+
+    def get_many(
+        self, result_ids: Iterable[int], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> ManyResults:
+        """Fetch several results, at most ``concurrency`` at a time (threads sharing this
+        client's connections). Returns one entry per ID in the order given: ``.results`` the
+        fetched Results, ``.errors`` each failed ID's typed error (an invalid ID fails alone
+        with InvalidRequestError); ``.raise_for_errors()`` raises GetManyError if any failed."""
+        return get_many_sync(self.get, result_ids, concurrency)
 
     def wait(
         self,
@@ -97,6 +107,12 @@ class AsyncResults:
         return await self._client._request(
             GET_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
         )
+
+    async def get_many(
+        self, result_ids: Iterable[int], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> ManyResults:
+        """Fetch several results concurrently; see :meth:`Results.get_many`."""
+        return await get_many_async(self.get, result_ids, concurrency)
 
     async def wait(
         self,

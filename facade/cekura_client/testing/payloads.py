@@ -10,6 +10,12 @@ dicts, so callers may mutate them.
 * ``quirky_result``   (1004): every documented quirk at once (numeric strings, string keys that
   differ from run IDs, ``H:MM:SS`` and ``75:03`` durations, scenario objects, null vs [] run
   lists, an unknown status, unknown fields).
+* ``baseline_result`` (1005) and ``regressed_result`` (1006): the same agent before and after a
+  change, for reports and comparisons: two personalities per scenario, numeric metrics
+  (latency in ms, politeness 0-5), a scenario that newly fails, one that newly passes, one that
+  appeared and one that disappeared, slower calls, and server text with control characters and
+  markup in it.
+* ``nightly_result`` (1101-1107): a week of nightly results of that agent, for trends.
 """
 
 from __future__ import annotations
@@ -17,14 +23,20 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "BASELINE_RESULT_ID",
     "FAILING_RESULT_ID",
+    "NIGHTLY_RESULT_IDS",
     "PASSING_RESULT_ID",
     "QUIRKY_RESULT_ID",
+    "REGRESSED_RESULT_ID",
     "RUNNING_RESULT_ID",
     "all_results",
+    "baseline_result",
     "failing_result",
+    "nightly_result",
     "passing_result",
     "quirky_result",
+    "regressed_result",
     "running_result",
     "webhook_pre_trigger",
     "webhook_result_completed",
@@ -34,6 +46,9 @@ PASSING_RESULT_ID = 1001
 FAILING_RESULT_ID = 1002
 RUNNING_RESULT_ID = 1003
 QUIRKY_RESULT_ID = 1004
+BASELINE_RESULT_ID = 1005
+REGRESSED_RESULT_ID = 1006
+NIGHTLY_RESULT_IDS = tuple(range(1101, 1108))
 
 JSON = dict[str, Any]
 
@@ -554,6 +569,211 @@ def webhook_pre_trigger(result_id: int = RUNNING_RESULT_ID) -> JSON:
     return {"event_type": "result.pre_trigger", "data": {"result_id": result_id, "runs": runs}}
 
 
+_PERSONALITIES = ("Busy professional", "Elderly caller")
+_REPORT_SCENARIOS = {
+    7001: "Reschedule cleaning",
+    7002: "Cancel appointment",
+    7003: "Insurance question",
+    7004: "Opening hours",
+    7005: "Billing dispute",
+}
+
+
+def _report_run(
+    run_id: int,
+    scenario: int,
+    personality: str,
+    *,
+    duration: str,
+    latency_ms: float,
+    politeness: float,
+    failing: dict[str, str] | None = None,
+    error_message: str = "",
+) -> JSON:
+    """A run of the report results: binary metrics (``failing`` maps the ones that failed to
+    why), latency and politeness scores; a run with an error never connected (no metrics)."""
+    failing = failing or {}
+    metrics: list[JSON] = []
+    if not error_message:
+        metrics = [
+            _binary(901, "Appointment booked", "Appointment booked" not in failing,
+                    failing.get("Appointment booked", "The agent handled the request.")),
+            _binary(903, "Verified caller identity", "Verified caller identity" not in failing,
+                    failing.get("Verified caller identity", "Date of birth was checked.")),
+            _latency(3284, latency_ms),
+            {
+                "id": 905,
+                "name": "Politeness",
+                "type": "continuous_qualitative",
+                "score": politeness,
+                "explanation": ["Warm and polite." if politeness >= 4 else "Curt at times."],
+            },
+        ]  # fmt: skip
+    success = not failing and not error_message
+    run = _run(
+        run_id,
+        scenario,
+        _REPORT_SCENARIOS[scenario],
+        success=success,
+        duration=duration,
+        metrics=metrics,
+        error_message=error_message,
+        outcome_score=100 if success else 0,
+    )
+    run["personality_name"] = personality
+    return run
+
+
+def _report_result(result_id: int, name: str, created: str, runs: list[JSON]) -> JSON:
+    result = _base(result_id, name, "completed")
+    scenario_ids = sorted({r["scenario"] for r in runs})
+    result.update(_counts(runs))
+    result.update(
+        is_cronjob=name.startswith("Nightly"),
+        created_at=created,
+        updated_at=created.replace(":00:00", ":09:30"),
+        scenarios=[{"id": i, "name": _REPORT_SCENARIOS[i]} for i in scenario_ids],
+        metrics=[
+            {"id": 901, "name": "Appointment booked", "type": "binary"},
+            {"id": 903, "name": "Verified caller identity", "type": "binary"},
+            {"id": 3284, "name": "Latency", "type": "numeric"},
+            {"id": 905, "name": "Politeness", "type": "continuous_qualitative"},
+        ],
+        runs={str(r["id"]): r for r in runs},
+        total_duration=_sum_durations(r["duration"] for r in runs),
+        failed_infrastructure_runs=[r["id"] for r in runs if r["error_message"]],
+        failed_workflow_runs=[r["id"] for r in runs if not r["success"] and not r["error_message"]],
+    )
+    return result
+
+
+def _sum_durations(values: Any) -> str:
+    total = 0
+    for value in values:
+        minutes, seconds = value.split(":")
+        total += int(minutes) * 60 + int(seconds)
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def baseline_result(result_id: int = BASELINE_RESULT_ID) -> JSON:
+    """Before the change: 8 runs (4 scenarios x 2 personalities), one failed."""
+    runs = []
+    for i, (scenario, personality, duration, latency, politeness) in enumerate(
+        [
+            (7001, "Busy professional", "02:31", 790.0, 4.6),
+            (7001, "Elderly caller", "03:05", 810.0, 4.8),
+            (7002, "Busy professional", "01:52", 840.0, 3.2),
+            (7002, "Elderly caller", "02:10", 805.0, 4.5),
+            (7003, "Busy professional", "02:48", 860.0, 4.4),
+            (7003, "Elderly caller", "03:21", 830.0, 4.7),
+            (7004, "Busy professional", "00:58", 760.0, 4.9),
+            (7004, "Elderly caller", "01:12", 775.0, 4.6),
+        ]
+    ):
+        failing = None
+        if (scenario, personality) == (7002, "Busy professional"):
+            failing = {
+                "Appointment booked": "The agent asked for the booking reference twice, then "
+                "ended the call without cancelling."
+            }
+        runs.append(
+            _report_run(
+                86501 + i,
+                scenario,
+                personality,
+                duration=duration,
+                latency_ms=latency,
+                politeness=politeness,
+                failing=failing,
+            )
+        )
+    return _report_result(
+        result_id, "Baseline - front desk v41", "2026-11-19T02:00:00.000000Z", runs
+    )
+
+
+def regressed_result(result_id: int = REGRESSED_RESULT_ID) -> JSON:
+    """After the change: Insurance question newly fails for both personalities, Cancel
+    appointment newly passes, Billing dispute appeared, Opening hours disappeared; calls are
+    slower and latency is up ~50%. Server text carries markup and terminal control codes."""
+    identity = (
+        "Date of birth was never asked; the agent read the <policy number> & address "
+        "before verification."
+    )
+    runs = []
+    for i, (scenario, personality, duration, latency, politeness) in enumerate(
+        [
+            (7001, "Busy professional", "02:58", 1190.0, 4.5),
+            (7001, "Elderly caller", "03:40", 1240.0, 4.6),
+            (7002, "Busy professional", "02:05", 1210.0, 4.1),
+            (7002, "Elderly caller", "02:29", 1180.0, 4.4),
+            (7003, "Busy professional", "04:12", 1460.0, 3.9),
+            (7003, "Elderly caller", "05:03", 1520.0, 3.1),
+            (7005, "Busy professional", "03:17", 1300.0, 4.2),
+            (7005, "Elderly caller", "00:00", 0.0, 0.0),
+        ]
+    ):
+        failing = None
+        error = ""
+        if scenario == 7003:
+            failing = {"Verified caller identity": identity}
+            if personality == "Elderly caller":
+                failing["Appointment booked"] = "The caller hung up before a slot was offered."
+        if (scenario, personality) == (7005, "Elderly caller"):
+            error = "Provider error: \x1b[31mSIP 486 Busy Here\x1b[0m (carrier <Twilio>)"
+        run = _report_run(
+            86601 + i,
+            scenario,
+            personality,
+            duration=duration,
+            latency_ms=latency,
+            politeness=politeness,
+            failing=failing,
+            error_message=error,
+        )
+        if scenario == 7003:
+            run["transcript_object"].insert(
+                2,
+                {
+                    "role": "Testing Agent",
+                    "content": "Is my <Gold & Silver> plan covered? \x07\x00",
+                    "start_time": 7.0,
+                    "end_time": 8.1,
+                    "time": "00:07",
+                },
+            )
+        runs.append(run)
+    return _report_result(
+        result_id, "PR #517 - faster voice model", "2026-11-20T02:00:00.000000Z", runs
+    )
+
+
+def nightly_result(result_id: int) -> JSON:
+    """One night of the week before the baseline (IDs 1101-1107, one a day from 2026-11-12):
+    6 runs (3 scenarios x 2 personalities), with 0-3 failures depending on the night."""
+    night = NIGHTLY_RESULT_IDS.index(result_id)
+    failures = (0, 1, 0, 2, 1, 3, 1)[night]
+    runs = []
+    for i in range(6):
+        scenario = 7001 + i // 2
+        failing = None
+        if i >= 6 - failures:
+            failing = {"Verified caller identity": "Date of birth was not asked."}
+        runs.append(
+            _report_run(
+                86700 + night * 10 + i,
+                scenario,
+                _PERSONALITIES[i % 2],
+                duration=f"0{2 + (i + night) % 3}:{(17 * i + 7 * night) % 60:02d}",
+                latency_ms=780.0 + 15 * ((i * 7 + night * 3) % 9),
+                politeness=round(3.6 + 0.2 * ((i + night) % 7), 1),
+                failing=failing,
+            )
+        )
+    created = f"2026-11-{12 + night:02d}T02:00:00.000000Z"
+    return _report_result(result_id, "Nightly regression - front desk", created, runs)
+
+
 def all_results() -> dict[int, JSON]:
     """Every mock result by ID."""
     return {
@@ -561,4 +781,7 @@ def all_results() -> dict[int, JSON]:
         FAILING_RESULT_ID: failing_result(),
         RUNNING_RESULT_ID: running_result(),
         QUIRKY_RESULT_ID: quirky_result(),
+        BASELINE_RESULT_ID: baseline_result(),
+        REGRESSED_RESULT_ID: regressed_result(),
+        **{result_id: nightly_result(result_id) for result_id in NIGHTLY_RESULT_IDS},
     }

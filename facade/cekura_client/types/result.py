@@ -98,6 +98,20 @@ class Result:
         runs as a list); ``raw`` is left out. ``json.dumps(result.to_dict())`` works."""
         return to_jsonable(self)
 
+    def runs_table(self) -> list[dict[str, Any]]:
+        """One flat row per run: scenario, personality, status, success, ``duration_seconds``,
+        error, and ``metric.<name>.passed`` / ``metric.<name>.score`` for every metric (see
+        :mod:`cekura_client.reports`)."""
+        from ..reports._table import runs_table  # noqa: PLC0415 (reports import this module)
+
+        return runs_table(self)
+
+    def to_dataframe(self) -> Any:
+        """:meth:`runs_table` as a ``pandas.DataFrame``; needs the ``[pandas]`` extra."""
+        from ..reports._table import to_dataframe  # noqa: PLC0415 (reports import this module)
+
+        return to_dataframe(self)
+
     def run(self, run_id: int) -> Run:
         """The run with this ID. Raises KeyError when the result has no such run."""
         for run in self.runs:

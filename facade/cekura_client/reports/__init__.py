@@ -1,0 +1,39 @@
+"""Reports built on the typed :class:`~cekura_client.Result`: JUnit XML for CI test views,
+Markdown for step summaries and PR comments, a self-contained HTML report with charts, a
+comparison of two results, and flat rows for spreadsheets and dataframes.
+
+>>> from cekura_client.reports import compare, to_html, to_junit_xml, to_markdown
+>>> xml = to_junit_xml(result, baseline=previous)
+>>> comparison = compare(previous, result); comparison.regressed, comparison.newly_failing
+"""
+
+from ._compare import (
+    Comparison,
+    DurationChange,
+    MetricChange,
+    ScenarioChange,
+    compare,
+    format_comparison,
+)
+from ._html import to_html
+from ._junit import to_junit_xml
+from ._markdown import GITHUB_STEP_SUMMARY_LIMIT, comparison_markdown, to_markdown
+from ._table import columns, rows, runs_table, to_dataframe
+
+__all__ = [
+    "GITHUB_STEP_SUMMARY_LIMIT",
+    "Comparison",
+    "DurationChange",
+    "MetricChange",
+    "ScenarioChange",
+    "columns",
+    "compare",
+    "comparison_markdown",
+    "format_comparison",
+    "rows",
+    "runs_table",
+    "to_dataframe",
+    "to_html",
+    "to_junit_xml",
+    "to_markdown",
+]

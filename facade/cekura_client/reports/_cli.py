@@ -1,0 +1,298 @@
+"""The report side of ``cekura-results``: ``gate``'s output files and the ``report``,
+``compare`` and ``export`` commands. ``cli.py`` wires these in; they live here to keep it small.
+
+Exit codes: 0 passed (no regression); 1 the gate failed, or a comparison regressed; 2 usage,
+API, network or file errors; 3 a wait that timed out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .._client import Cekura
+from .._exceptions import CekuraError
+from ..types.result import Result
+from ._compare import compare, format_comparison
+from ._html import to_html
+from ._junit import to_junit_xml
+from ._markdown import GITHUB_STEP_SUMMARY_LIMIT, comparison_markdown, to_markdown
+from ._table import rows as table_rows
+from ._text import xml_safe
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_WAIT_TIMEOUT",
+    "REPORT_COMMANDS",
+    "add_gate_options",
+    "add_report_commands",
+    "check_gate_args",
+    "fetch_baseline",
+    "finish_gate",
+    "run_report_command",
+]
+
+PROG = "cekura-results"
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_WAIT_TIMEOUT = 0, 1, 2, 3
+REPORT_COMMANDS = frozenset({"report", "compare", "export"})
+#: Below this many bytes left in $GITHUB_STEP_SUMMARY, only a one-line note is appended.
+_MIN_SUMMARY_BYTES = 4096
+
+
+class ReportFileError(Exception):
+    """A report file could not be written (exit 2)."""
+
+
+def _result_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+        raise argparse.ArgumentTypeError(f"not a result ID (a positive integer): {text!r}")
+    return int(text)
+
+
+def _concurrency(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError(f"concurrency is an integer from 1 to 100: {text!r}")
+    return int(text)
+
+
+def add_gate_options(gate: argparse.ArgumentParser) -> None:
+    gate.add_argument("--junit", metavar="FILE", help="write a JUnit XML report to FILE")
+    gate.add_argument("--markdown", metavar="FILE", help="write a Markdown report to FILE")
+    gate.add_argument("--html", metavar="FILE", help="write an HTML report to FILE")
+    gate.add_argument(
+        "--baseline", type=_result_id, metavar="ID", help="compare with this earlier result"
+    )
+    gate.add_argument(
+        "--fail-on-regression",
+        action="store_true",
+        help="also fail (exit 1) when the result regressed against --baseline",
+    )
+    gate.add_argument(
+        "--no-summary",
+        action="store_true",
+        help="do not append the Markdown report to $GITHUB_STEP_SUMMARY",
+    )
+
+
+def add_report_commands(commands: Any) -> None:
+    """Add ``report``, ``compare`` and ``export`` to the CLI's subcommands."""
+    report = commands.add_parser("report", help="write a report of one or more results")
+    report.add_argument("result_ids", type=_result_id, nargs="+", metavar="ID")
+    report.add_argument("--baseline", type=_result_id, metavar="ID", help="compare with it")
+    report.add_argument("--format", choices=["html", "markdown", "junit", "json"], required=True)
+    report.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
+
+    comp = commands.add_parser(
+        "compare", help="compare a result with a baseline; exit 1 on a regression"
+    )
+    comp.add_argument("baseline_id", type=_result_id, metavar="BASE_ID")
+    comp.add_argument("current_id", type=_result_id, metavar="NEW_ID")
+    comp.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+
+    export = commands.add_parser("export", help="write one flat row per run (CSV or JSON lines)")
+    export.add_argument("result_ids", type=_result_id, nargs="+", metavar="ID")
+    export.add_argument("--format", choices=["csv", "jsonl"], required=True)
+    export.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
+    export.add_argument(
+        "--concurrency", type=_concurrency, default=10, help="requests at a time (default 10)"
+    )
+
+
+def _write(path: str, text: str, out: TextIO) -> None:
+    if path == "-":
+        out.write(text)
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ReportFileError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def fetch_baseline(client: Cekura, args: argparse.Namespace) -> Result | None:
+    """The ``--baseline`` result of ``gate``, or None."""
+    baseline_id = getattr(args, "baseline", None)
+    return None if baseline_id is None else client.results.get(baseline_id)
+
+
+def _append_step_summary(markdown_of: Any, err: TextIO) -> None:
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        used = os.path.getsize(path) if os.path.exists(path) else 0
+        room = GITHUB_STEP_SUMMARY_LIMIT - used
+        text = (
+            markdown_of(room)
+            if room >= _MIN_SUMMARY_BYTES
+            else "\n> Cekura report left out: the step summary is almost full (1 MiB).\n"
+        )
+        with open(path, "a", encoding="utf-8", newline="") as summary:
+            summary.write(text)
+    except OSError as exc:
+        err.write(f"{PROG}: warning: cannot append to $GITHUB_STEP_SUMMARY: {exc}\n")
+
+
+def finish_gate(
+    args: argparse.Namespace,
+    result: Result,
+    baseline: Result | None,
+    passed: bool,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Write ``gate``'s report files and step summary; the exit code (regression included)."""
+    comparison = compare(baseline, result) if baseline is not None else None
+    if comparison is not None:
+        out.write("\n" + format_comparison(comparison) + "\n")
+    try:
+        if args.junit:
+            _write(args.junit, to_junit_xml(result, baseline=baseline), out)
+        if args.markdown:
+            _write(args.markdown, to_markdown(result, baseline=baseline), out)
+        if args.html:
+            _write(args.html, to_html(result, baseline=baseline), out)
+    except ReportFileError as exc:
+        err.write(f"{PROG}: error: {exc}\n")
+        return EXIT_ERROR
+    if not args.no_summary:
+        _append_step_summary(
+            lambda room: to_markdown(result, baseline=baseline, max_bytes=room), err
+        )
+    if not passed:
+        return EXIT_FAILED
+    if args.fail_on_regression and comparison is not None and comparison.regressed:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def check_gate_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.command == "gate" and args.fail_on_regression and args.baseline is None:
+        parser.error("--fail-on-regression needs --baseline ID")
+
+
+def _fetch_all(client: Cekura, ids: Sequence[int], concurrency: int, err: TextIO) -> list[Result]:
+    many = client.results.get_many(ids, concurrency=concurrency)
+    for result_id, error in many.errors.items():
+        err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
+    return many.results if many.ok else []
+
+
+def _report(client: Cekura, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    results = _fetch_all(client, args.result_ids, 10, err)
+    if not results:
+        return EXIT_ERROR
+    baseline = client.results.get(args.baseline) if args.baseline is not None else None
+    if args.format == "html":
+        text = to_html(results, baseline=baseline)
+    elif args.format == "junit":
+        text = to_junit_xml(results[-1], baseline=baseline)
+        if len(results) > 1:
+            text = _merge_junit([to_junit_xml(r) for r in results[:-1]] + [text])
+    elif args.format == "markdown":
+        budget = GITHUB_STEP_SUMMARY_LIMIT // len(results)
+        text = "\n---\n\n".join(
+            to_markdown(r, baseline=baseline if r is results[-1] else None, max_bytes=budget)
+            for r in results
+        )
+    else:
+        data: dict[str, Any] = {"results": [r.to_dict() for r in results], "comparison": None}
+        if baseline is not None:
+            data["comparison"] = compare(baseline, results[-1]).to_dict()
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    _write(args.output, text, out)
+    if args.output != "-":
+        err.write(f"wrote {args.output}\n")
+    return EXIT_OK
+
+
+def _merge_junit(documents: list[str]) -> str:
+    """Several ``testsuites`` documents as one, with the totals summed."""
+    roots = [ET.fromstring(doc) for doc in documents]
+    merged = ET.Element("testsuites", {"name": "Cekura results"})
+    for root in roots:
+        merged.extend(list(root))
+    for key in ("tests", "failures", "errors", "skipped"):
+        merged.set(key, str(sum(int(r.get(key, "0")) for r in roots)))
+    merged.set("time", f"{sum(float(r.get('time', '0')) for r in roots):.3f}")
+    ET.indent(merged)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(merged, encoding="unicode") + "\n"
+    )
+
+
+def _compare(client: Cekura, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    many = client.results.get_many([args.baseline_id, args.current_id], concurrency=2)
+    baseline, current = many.raise_for_errors()
+    comparison = compare(baseline, current)
+    if args.format == "json":
+        out.write(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "markdown":
+        out.write("\n".join(comparison_markdown(comparison)) + "\n")
+    else:
+        out.write(format_comparison(comparison) + "\n")
+    return EXIT_FAILED if comparison.regressed else EXIT_OK
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        value = xml_safe(value)
+        # A cell starting like a formula would run in a spreadsheet: keep it text.
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return value
+
+
+def _export(client: Cekura, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    many = client.results.get_many(args.result_ids, concurrency=args.concurrency)
+    for result_id, error in many.errors.items():
+        err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
+    rows = table_rows(many.results)
+    if args.format == "jsonl":
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        keys = list(rows[0]) if rows else ["result_id", "run_id"]
+        writer.writerow(keys)
+        writer.writerows([_csv_value(row[k]) for k in keys] for row in rows)
+        text = buffer.getvalue()
+    _write(args.output, text, out)
+    err.write(
+        f"exported {len(rows)} runs of {len(many.results)} results"
+        + (f"; {len(many.errors)} failed" if many.errors else "")
+        + "\n"
+    )
+    return EXIT_OK if many.ok else EXIT_ERROR
+
+
+def run_report_command(
+    args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run ``report``, ``compare`` or ``export``; API errors are reported, exit 2."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    handler = {"report": _report, "compare": _compare, "export": _export}[args.command]
+    try:
+        with Cekura(base_url=args.base_url, timeout=args.request_timeout) as client:
+            return handler(client, args, out, err)
+    except CekuraError as exc:
+        err.write(f"{PROG}: error: {type(exc).__name__}: {exc}\n")
+    except ReportFileError as exc:
+        err.write(f"{PROG}: error: {exc}\n")
+    return EXIT_ERROR

@@ -1,0 +1,397 @@
+"""Comparing two results of the same agent: what got worse, what got better.
+
+Runs are matched by scenario (its ID where known, else its name) and personality (where the
+runs have one). A matched group *passes* when every run in it succeeded, *fails* when any run in
+it failed, and is *incomplete* otherwise (runs still running or not evaluated).
+
+**The regression rule.** ``Comparison.regressed`` is True when any of these holds:
+
+1. a scenario (with its personality) that passed in the baseline fails in the current result;
+2. a binary metric's pass rate dropped by more than ``pass_rate_threshold`` percentage points
+   (default 5) over the runs both results scored it on;
+3. the share of successful runs dropped by more than ``pass_rate_threshold`` points.
+
+Scenarios that appeared or disappeared, changes in mean scores of non-binary metrics (whose
+direction - is a higher latency worse? - the API does not say) and duration changes are
+reported, but do not make a regression by themselves.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import attrs
+
+from ..types.result import Result
+from ..types.run import Run
+from ._table import metric_name
+from ._text import run_key, scenario_label, seconds, xml_safe
+
+__all__ = [
+    "Comparison",
+    "DurationChange",
+    "MetricChange",
+    "ScenarioChange",
+    "compare",
+    "format_comparison",
+    "group_state",
+]
+
+State = Literal["passed", "failed", "incomplete"]
+Change = Literal[
+    "newly_failing",
+    "newly_passing",
+    "still_failing",
+    "still_passing",
+    "appeared",
+    "disappeared",
+    "incomplete",
+]
+
+
+def group_state(runs: Iterable[Run]) -> State:
+    """``failed`` if any run failed, ``passed`` if every run succeeded, else ``incomplete``."""
+    outcomes = [run.success for run in runs]
+    if any(outcome is False for outcome in outcomes):
+        return "failed"
+    if outcomes and all(outcome is True for outcome in outcomes):
+        return "passed"
+    return "incomplete"
+
+
+@attrs.frozen(kw_only=True)
+class ScenarioChange:
+    """One scenario (with personality) across both results; ``None`` where it is absent."""
+
+    scenario: str
+    personality: str | None
+    baseline: State | None
+    current: State | None
+    baseline_runs: list[int]
+    current_runs: list[int]
+    baseline_mean_duration: float | None
+    current_mean_duration: float | None
+
+    @property
+    def label(self) -> str:
+        return self.scenario + (f" / {self.personality}" if self.personality else "")
+
+    @property
+    def change(self) -> Change:
+        if self.baseline is None:
+            return "appeared"
+        if self.current is None:
+            return "disappeared"
+        if "incomplete" in (self.baseline, self.current):
+            return "incomplete"
+        if self.baseline == "passed":
+            return "still_passing" if self.current == "passed" else "newly_failing"
+        return "newly_passing" if self.current == "passed" else "still_failing"
+
+
+@attrs.frozen(kw_only=True)
+class MetricChange:
+    """A metric in both results: its pass rate (binary metrics, 0-100) and mean score
+    (non-binary metrics); ``significant`` when a change is beyond the thresholds."""
+
+    name: str
+    binary: bool
+    baseline_pass_rate: float | None
+    current_pass_rate: float | None
+    baseline_mean_score: float | None
+    current_mean_score: float | None
+    baseline_runs: int
+    current_runs: int
+    significant: bool
+
+    @property
+    def pass_rate_delta(self) -> float | None:
+        if self.baseline_pass_rate is None or self.current_pass_rate is None:
+            return None
+        return self.current_pass_rate - self.baseline_pass_rate
+
+    @property
+    def mean_score_change(self) -> float | None:
+        """Relative change of the mean score (0.25 = 25 % higher); None when not computable."""
+        if not self.baseline_mean_score or self.current_mean_score is None:
+            return None
+        return (self.current_mean_score - self.baseline_mean_score) / abs(self.baseline_mean_score)
+
+
+@attrs.frozen(kw_only=True)
+class DurationChange:
+    """Mean and median run duration in seconds (runs with a known, non-zero duration)."""
+
+    baseline_mean: float | None
+    current_mean: float | None
+    baseline_median: float | None
+    current_median: float | None
+    significant: bool
+
+    @property
+    def mean_change(self) -> float | None:
+        if not self.baseline_mean or self.current_mean is None:
+            return None
+        return (self.current_mean - self.baseline_mean) / self.baseline_mean
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """What changed from ``baseline`` to ``current``; see the module's regression rule."""
+
+    baseline_id: int
+    current_id: int
+    baseline_success_rate: float | None
+    current_success_rate: float | None
+    scenarios: list[ScenarioChange]
+    metrics: list[MetricChange]
+    duration: DurationChange
+    regressed: bool
+    reasons: list[str]
+    pass_rate_threshold: float
+    score_threshold: float
+    duration_threshold: float
+
+    def _with(self, change: Change) -> list[ScenarioChange]:
+        return [s for s in self.scenarios if s.change == change]
+
+    @property
+    def newly_failing(self) -> list[ScenarioChange]:
+        return self._with("newly_failing")
+
+    @property
+    def newly_passing(self) -> list[ScenarioChange]:
+        return self._with("newly_passing")
+
+    @property
+    def appeared(self) -> list[ScenarioChange]:
+        return self._with("appeared")
+
+    @property
+    def disappeared(self) -> list[ScenarioChange]:
+        return self._with("disappeared")
+
+    @property
+    def changed_metrics(self) -> list[MetricChange]:
+        return [m for m in self.metrics if m.significant]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (with each scenario's ``change`` and ``label``)."""
+        data = attrs.asdict(self, recurse=True)
+        for item, scenario in zip(data["scenarios"], self.scenarios, strict=True):
+            item["label"] = scenario.label
+            item["change"] = scenario.change
+        for item, metric in zip(data["metrics"], self.metrics, strict=True):
+            item["pass_rate_delta"] = metric.pass_rate_delta
+            item["mean_score_change"] = metric.mean_score_change
+        data["duration"]["mean_change"] = self.duration.mean_change
+        return data
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def _success_rate(result: Result) -> float | None:
+    decided = [run for run in result.runs if run.success is not None]
+    if not decided:
+        return None
+    return 100.0 * sum(1 for run in decided if run.success) / len(decided)
+
+
+def _durations(result: Result) -> list[float]:
+    return [s for run in result.runs if (s := seconds(run.duration))]
+
+
+def _groups(result: Result) -> dict[tuple[str, str | None], list[Run]]:
+    groups: dict[tuple[str, str | None], list[Run]] = {}
+    for run in result.runs:
+        groups.setdefault(run_key(run), []).append(run)
+    return groups
+
+
+def _metric_stats(result: Result) -> dict[str, tuple[bool, list[bool], list[float]]]:
+    """name -> (binary, pass/fail outcomes, scores of non-binary metrics)."""
+    stats: dict[str, tuple[bool, list[bool], list[float]]] = {}
+    for run in result.runs:
+        for metric in run.metrics:
+            name = metric_name(metric.name, metric.id)
+            binary = metric.is_binary or metric.passed is not None
+            entry = stats.setdefault(name, (binary, [], []))
+            if metric.passed is not None:
+                entry[1].append(metric.passed)
+            elif not binary and metric.score is not None:
+                entry[2].append(metric.score)
+    return stats
+
+
+def _rate(outcomes: list[bool]) -> float | None:
+    return 100.0 * sum(outcomes) / len(outcomes) if outcomes else None
+
+
+def compare(
+    baseline: Result,
+    current: Result,
+    *,
+    pass_rate_threshold: float = 5.0,
+    score_threshold: float = 0.10,
+    duration_threshold: float = 0.20,
+) -> Comparison:
+    """Compare ``current`` with ``baseline``.
+
+    ``pass_rate_threshold`` is in percentage points; ``score_threshold`` and
+    ``duration_threshold`` are relative changes of the mean (0.10 = 10 %). See the module's
+    docstring for the regression rule.
+    """
+    if pass_rate_threshold < 0 or score_threshold < 0 or duration_threshold < 0:
+        raise ValueError("thresholds cannot be negative")
+    before, after = _groups(baseline), _groups(current)
+    scenarios: list[ScenarioChange] = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(key, []), after.get(key, [])
+        sample = (old or new)[0]
+        scenarios.append(
+            ScenarioChange(
+                scenario=scenario_label(sample),
+                personality=key[1],
+                baseline=group_state(old) if old else None,
+                current=group_state(new) if new else None,
+                baseline_runs=[run.id for run in old],
+                current_runs=[run.id for run in new],
+                baseline_mean_duration=_mean([s for r in old if (s := seconds(r.duration))]),
+                current_mean_duration=_mean([s for r in new if (s := seconds(r.duration))]),
+            )
+        )
+    scenarios.sort(key=lambda s: (s.scenario.casefold(), s.personality or ""))
+
+    reasons: list[str] = []
+    newly_failing = [s for s in scenarios if s.change == "newly_failing"]
+    if newly_failing:
+        reasons.append(
+            f"{len(newly_failing)} scenario(s) newly failing: "
+            + ", ".join(s.label for s in newly_failing)
+        )
+
+    old_stats, new_stats = _metric_stats(baseline), _metric_stats(current)
+    metrics: list[MetricChange] = []
+    for name in [*old_stats, *(n for n in new_stats if n not in old_stats)]:
+        binary = (old_stats.get(name) or new_stats[name])[0]
+        old_passes, old_scores = (old_stats[name][1:]) if name in old_stats else ([], [])
+        new_passes, new_scores = (new_stats[name][1:]) if name in new_stats else ([], [])
+        old_rate, new_rate = _rate(old_passes), _rate(new_passes)
+        old_mean, new_mean = _mean(old_scores), _mean(new_scores)
+        significant = False
+        if old_rate is not None and new_rate is not None:
+            drop = old_rate - new_rate
+            if abs(drop) > pass_rate_threshold:
+                significant = True
+            if drop > pass_rate_threshold:
+                reasons.append(
+                    f"metric {name!r} pass rate fell from {old_rate:.0f}% to {new_rate:.0f}%"
+                )
+        if old_mean and new_mean is not None:
+            significant = significant or abs(new_mean - old_mean) / abs(old_mean) > score_threshold
+        metrics.append(
+            MetricChange(
+                name=name,
+                binary=binary,
+                baseline_pass_rate=old_rate,
+                current_pass_rate=new_rate,
+                baseline_mean_score=old_mean,
+                current_mean_score=new_mean,
+                baseline_runs=len(old_passes) + len(old_scores),
+                current_runs=len(new_passes) + len(new_scores),
+                significant=significant,
+            )
+        )
+
+    old_success, new_success = _success_rate(baseline), _success_rate(current)
+    if (
+        old_success is not None
+        and new_success is not None
+        and old_success - new_success > pass_rate_threshold
+    ):
+        reasons.append(f"run success rate fell from {old_success:.1f}% to {new_success:.1f}%")
+
+    old_d, new_d = _durations(baseline), _durations(current)
+    old_mean_d, new_mean_d = _mean(old_d), _mean(new_d)
+    duration = DurationChange(
+        baseline_mean=old_mean_d,
+        current_mean=new_mean_d,
+        baseline_median=statistics.median(old_d) if old_d else None,
+        current_median=statistics.median(new_d) if new_d else None,
+        significant=bool(
+            old_mean_d
+            and new_mean_d is not None
+            and abs(new_mean_d - old_mean_d) / old_mean_d > duration_threshold
+        ),
+    )
+    return Comparison(
+        baseline_id=baseline.id,
+        current_id=current.id,
+        baseline_success_rate=old_success,
+        current_success_rate=new_success,
+        scenarios=scenarios,
+        metrics=metrics,
+        duration=duration,
+        regressed=bool(reasons),
+        reasons=reasons,
+        pass_rate_threshold=pass_rate_threshold,
+        score_threshold=score_threshold,
+        duration_threshold=duration_threshold,
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4g}"
+
+
+def _signed(value: float | None, unit: str = "%") -> str:
+    if value is None:
+        return ""
+    return f"{value * 100:+.0f}{unit}" if unit == "%" else f"{value:+.1f}{unit}"
+
+
+def format_comparison(comparison: Comparison) -> str:
+    """A plain-text account of a comparison: what ``cekura-results compare`` prints."""
+    c = comparison
+    verdict = "REGRESSED" if c.regressed else "NO REGRESSION"
+    lines = [
+        f"Result {c.current_id} compared with baseline {c.baseline_id}: {verdict}",
+        f"  run success rate: {_pct(c.baseline_success_rate)} -> {_pct(c.current_success_rate)}",
+    ]
+    lines += [f"  - {reason}" for reason in c.reasons]
+    for title, items in (
+        ("Newly failing", c.newly_failing),
+        ("Newly passing", c.newly_passing),
+        ("Appeared", c.appeared),
+        ("Disappeared", c.disappeared),
+    ):
+        if items:
+            lines.append(f"{title}:")
+            lines += [f"  {s.label}" for s in items]
+    if c.changed_metrics:
+        lines.append("Metrics that changed:")
+        for m in c.changed_metrics:
+            if m.binary:
+                lines.append(
+                    f"  {m.name}: pass rate {_pct(m.baseline_pass_rate)} -> "
+                    f"{_pct(m.current_pass_rate)}"
+                )
+            else:
+                lines.append(
+                    f"  {m.name}: mean score {_num(m.baseline_mean_score)} -> "
+                    f"{_num(m.current_mean_score)} ({_signed(m.mean_score_change)})"
+                )
+    d = c.duration
+    lines.append(
+        f"Mean run duration: {_num(d.baseline_mean)} s -> {_num(d.current_mean)} s"
+        + (f" ({_signed(d.mean_change)})" if d.mean_change is not None else "")
+    )
+    return xml_safe("\n".join(lines))

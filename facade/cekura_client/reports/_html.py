@@ -1,0 +1,382 @@
+"""One self-contained HTML file: inline CSS and SVG, no script, nothing fetched at view time.
+
+A Content-Security-Policy meta tag (``default-src 'none'``) makes browsers refuse any request
+the page could make, so the report cannot leak anything when opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from .._version import __version__
+from ..gate import evaluate_gate
+from ..types.result import Result
+from ..types.run import Run
+from . import _svg
+from ._compare import Comparison, compare, group_state
+from ._table import metric_name
+from ._text import format_duration, html_text, scenario_label, seconds
+
+__all__ = ["to_html"]
+
+h = html_text
+
+_CSS = """
+:root { color-scheme: light; --pass: #2da44e; --fail: #cf222e; --pending: #bf8700;
+  --muted: #57606a; --line: #d0d7de; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #24292f;
+  margin: 0; background: #f6f8fa; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+header.verdict { border-radius: 8px; padding: 16px 20px; color: #fff; margin: 8px 0 16px; }
+header.passed { background: var(--pass); } header.failed { background: var(--fail); }
+header.pending { background: var(--pending); }
+header h1 { margin: 0 0 4px; font-size: 22px; } header p { margin: 0; font-size: 16px; }
+dl.stats { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 12px 0 0; }
+dl.stats div { min-width: 90px; } dl.stats dt { font-size: 12px; opacity: .85; }
+dl.stats dd { margin: 0; font-size: 18px; font-weight: 600; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 18px;
+  margin: 0 0 16px; }
+section h2 { font-size: 17px; margin: 4px 0 10px; }
+.grid { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: flex-start; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+th { background: #f6f8fa; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px;
+  font-weight: 600; color: #fff; background: #8c959f; white-space: nowrap; }
+.b-passed, .b-newly_passing, .b-still_passing { background: var(--pass); }
+.b-failed, .b-newly_failing, .b-still_failing { background: var(--fail); }
+.b-incomplete, .b-appeared { background: var(--pending); } .b-disappeared { background: #6e7781; }
+details { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; padding: 6px 10px; }
+details[open] { background: #fbfcfd; }
+summary { cursor: pointer; font-weight: 600; }
+ul.reasons { margin: 6px 0; padding-left: 20px; } ul.reasons li { margin: 2px 0; }
+.transcript td:first-child { white-space: nowrap; color: var(--muted); width: 1%; }
+.transcript td.role { white-space: nowrap; font-weight: 600; width: 1%; }
+.muted { color: var(--muted); } .regressed { color: var(--fail); font-weight: 600; }
+.ok { color: var(--pass); font-weight: 600; }
+footer { color: var(--muted); font-size: 12px; text-align: center; }
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4g}"
+
+
+def _badge(word: str) -> str:
+    return f'<span class="badge b-{h(word)}">{h(word.replace("_", " "))}</span>'
+
+
+def _link(url: str | None, label: str) -> str:
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return '<span class="muted">-</span>'
+    return f'<a href="{h(url)}" rel="noopener noreferrer">{h(label)}</a>'
+
+
+def _reasons(run: Run) -> list[str]:
+    reasons = [f"error: {run.error_message}"] if run.error_message else []
+    for metric in run.failed_metrics:
+        why = "; ".join(metric.explanation)
+        reasons.append(
+            f"{metric.name or f'metric {metric.id}'} failed" + (f": {why}" if why else "")
+        )
+    outcome = run.expected_outcome
+    if outcome is not None and outcome.score is not None and outcome.score < 100:
+        why = "; ".join(outcome.explanations)
+        reasons.append(f"expected outcome {outcome.score:g}/100: {why}")
+    return reasons or ["the run did not succeed"]
+
+
+def _header(result: Result) -> str:
+    verdict = evaluate_gate(result)
+    runs = result.runs
+    passed = sum(1 for r in runs if r.success is True)
+    failed = sum(1 for r in runs if r.success is False)
+    if verdict.passed:
+        css, icon, text = "passed", "✓", f"PASSED - all {len(runs)} runs passed"
+    elif not result.is_terminal:
+        css, icon, text = "pending", "…", "IN PROGRESS - " + "; ".join(verdict.reasons)
+    else:
+        css, icon, text = "failed", "✗", "FAILED - " + "; ".join(verdict.reasons)
+    created = result.created_at.strftime("%Y-%m-%d %H:%M UTC") if result.created_at else "-"
+    stats = [
+        ("Runs", str(len(runs))),
+        ("Passed", str(passed)),
+        ("Failed", str(failed)),
+        ("Success rate", _pct(result.success_rate)),
+        ("Total duration", format_duration(result.total_duration)),
+        ("Status", result.status.value),
+        ("Agent", result.agent_name or str(result.agent or "-")),
+        ("Created", created),
+    ]
+    items = "".join(f"<div><dt>{h(k)}</dt><dd>{h(v)}</dd></div>" for k, v in stats)
+    return (
+        f'<header class="verdict {css}" id="verdict" data-verdict="{css}">'
+        f"<h1>{icon} Result {result.id}: {h(result.name or '(unnamed)')}</h1>"
+        f'<p>{h(text)}</p><dl class="stats">{items}</dl></header>'
+    )
+
+
+def _by_scenario(result: Result) -> dict[str, list[Run]]:
+    groups: dict[str, list[Run]] = {}
+    for run in result.runs:
+        groups.setdefault(scenario_label(run), []).append(run)
+    return groups
+
+
+def _scenarios_section(result: Result) -> str:
+    groups = _by_scenario(result)
+    rows = [
+        (
+            name,
+            sum(1 for r in runs if r.success is True),
+            sum(1 for r in runs if r.success is False),
+            sum(1 for r in runs if r.success is None),
+        )
+        for name, runs in groups.items()
+    ]
+    durations = [s for run in result.runs if (s := seconds(run.duration)) is not None]
+    chart = _svg.stacked_bars("scenarios", "Runs passed and failed per scenario", rows)
+    hist = _svg.histogram(
+        "durations", "Distribution of run durations (seconds)", durations, unit=" s"
+    )
+    return (
+        '<section id="scenarios"><h2>Scenarios and durations</h2><div class="grid">'
+        f"<figure><figcaption>Pass / fail per scenario</figcaption>{chart}</figure>"
+        f"<figure><figcaption>Run durations</figcaption>{hist}</figure></div></section>"
+    )
+
+
+def _metric_values(result: Result) -> tuple[dict[str, list[bool]], dict[str, list[float]]]:
+    binary: dict[str, list[bool]] = {}
+    numeric: dict[str, list[float]] = {}
+    for run in result.runs:
+        for metric in run.metrics:
+            name = metric_name(metric.name, metric.id)
+            if metric.passed is not None:
+                binary.setdefault(name, []).append(metric.passed)
+            elif not metric.is_binary and metric.score is not None:
+                numeric.setdefault(name, []).append(metric.score)
+    return binary, numeric
+
+
+def _metrics_section(result: Result, baseline: Result | None) -> str:
+    binary, numeric = _metric_values(result)
+    base_binary = _metric_values(baseline)[0] if baseline is not None else {}
+    if not binary and not numeric:
+        return (
+            '<section id="metrics"><h2>Metrics</h2><p class="muted">No metric scores.</p></section>'
+        )
+    parts = ['<section id="metrics"><h2>Metrics</h2><div class="grid">']
+    if binary:
+        rows = []
+        for name, outcomes in binary.items():
+            base = base_binary.get(name)
+            rows.append(
+                (name, 100.0 * sum(outcomes) / len(outcomes),
+                 100.0 * sum(base) / len(base) if base else None)
+            )  # fmt: skip
+        chart = _svg.bar_rates("metric-pass-rates", "Pass rate of each binary metric", rows)
+        parts.append(f"<figure><figcaption>Pass rate per metric</figcaption>{chart}</figure>")
+    for i, (name, scores) in enumerate(numeric.items()):
+        chart = _svg.histogram(
+            f"metric-scores-{i}", f"Distribution of {name} scores", scores, width=360, height=180
+        )
+        mean = sum(scores) / len(scores)
+        parts.append(
+            f"<figure><figcaption>{h(name)} <span class='muted'>(mean {mean:.4g}, "
+            f"{len(scores)} runs)</span></figcaption>{chart}</figure>"
+        )
+    parts.append("</div></section>")
+    return "".join(parts)
+
+
+def _history_section(results: Sequence[Result]) -> str:
+    ordered = sorted(results, key=_when)
+    points = [
+        ((r.created_at.strftime("%m-%d") if r.created_at else f"#{r.id}"), _rate_of(r))
+        for r in ordered
+    ]
+    chart = _svg.line_chart("history", "Success rate over time", points)
+    rows = "".join(
+        f"<tr><td class='num'>{r.id}</td><td>{h(r.name or '-')}</td>"
+        f"<td>{h(r.created_at.strftime('%Y-%m-%d %H:%M') if r.created_at else '-')}</td>"
+        f"<td>{h(r.status.value)}</td><td class='num'>{len(r.runs)}</td>"
+        f"<td class='num'>{_pct(_rate_of(r))}</td></tr>"
+        for r in ordered
+    )
+    return (
+        '<section id="history"><h2>Success rate over time</h2>'
+        f"<figure><figcaption>{len(ordered)} results</figcaption>{chart}</figure>"
+        "<table><tr><th class='num'>Result</th><th>Name</th><th>Created</th><th>Status</th>"
+        f"<th class='num'>Runs</th><th class='num'>Success</th></tr>{rows}</table></section>"
+    )
+
+
+def _when(result: Result) -> tuple[float, int]:
+    """Creation time (naive or aware), then ID; results without a time come first."""
+    return (result.created_at.timestamp() if result.created_at else float("-inf"), result.id)
+
+
+def _rate_of(result: Result) -> float | None:
+    decided = [r for r in result.runs if r.success is not None]
+    if decided:
+        return 100.0 * sum(1 for r in decided if r.success) / len(decided)
+    return result.success_rate
+
+
+def _comparison_section(comparison: Comparison, baseline: Result, current: Result) -> str:
+    c = comparison
+    head = (
+        "<p class='regressed'>Regressed: " + h("; ".join(c.reasons)) + "</p>"
+        if c.regressed
+        else "<p class='ok'>No regression.</p>"
+    )
+    current_runs = {run.id: run for run in current.runs}
+    baseline_runs = {run.id: run for run in baseline.runs}
+    rows = []
+    for s in c.scenarios:
+        if s.current_runs:
+            cur = [current_runs[i] for i in s.current_runs]
+            base = [baseline_runs[i] for i in s.baseline_runs]
+            rate = 100.0 * sum(1 for r in cur if r.success) / len(cur)
+            base_rate = 100.0 * sum(1 for r in base if r.success) / len(base) if base else None
+            rows.append((s.label, rate, base_rate))
+    chart = _svg.bar_rates(
+        "comparison",
+        f"Runs passed per scenario: result {c.current_id} vs baseline {c.baseline_id}",
+        rows,
+    )
+    table = "".join(
+        f"<tr><td>{h(s.scenario)}</td><td>{h(s.personality or '-')}</td>"
+        f"<td>{_badge(s.baseline) if s.baseline else '-'}</td>"
+        f"<td>{_badge(s.current) if s.current else '-'}</td><td>{_badge(s.change)}</td>"
+        f"<td class='num'>{_num(s.baseline_mean_duration)}</td>"
+        f"<td class='num'>{_num(s.current_mean_duration)}</td></tr>"
+        for s in c.scenarios
+    )
+    metric_rows = "".join(
+        f"<tr><td>{h(m.name)}{' <b>*</b>' if m.significant else ''}</td>"
+        f"<td class='num'>{_metric_value(m.binary, m.baseline_pass_rate, m.baseline_mean_score)}"
+        f"</td><td class='num'>"
+        f"{_metric_value(m.binary, m.current_pass_rate, m.current_mean_score)}</td>"
+        f"<td>{'pass rate' if m.binary else 'mean score'}</td></tr>"
+        for m in c.metrics
+    )
+    d = c.duration
+    change = "" if d.mean_change is None else f" ({d.mean_change * 100:+.0f}%)"
+    return (
+        f'<section id="comparison" data-regressed="{str(c.regressed).lower()}">'
+        f"<h2>Compared with baseline {c.baseline_id} ({h(baseline.name or '-')})</h2>{head}"
+        f"<p>Run success rate {_pct(c.baseline_success_rate)} → {_pct(c.current_success_rate)}; "
+        f"mean run duration {_num(d.baseline_mean)} s → {_num(d.current_mean)} s{h(change)}.</p>"
+        f'<div class="grid"><figure><figcaption>Runs passed per scenario (| = baseline)'
+        f"</figcaption>{chart}</figure></div>"
+        "<table><tr><th>Scenario</th><th>Personality</th><th>Baseline</th><th>Current</th>"
+        "<th>Change</th><th class='num'>Baseline mean s</th><th class='num'>Current mean s</th>"
+        f"</tr>{table}</table>"
+        "<table><tr><th>Metric (* changed beyond threshold)</th><th class='num'>Baseline</th>"
+        f"<th class='num'>Current</th><th>Measure</th></tr>{metric_rows}</table></section>"
+    )
+
+
+def _metric_value(binary: bool, rate: float | None, mean: float | None) -> str:
+    return _pct(rate) if binary else _num(mean)
+
+
+def _transcript(run: Run) -> str:
+    if not run.transcript:
+        return "<p class='muted'>No transcript.</p>"
+    rows = "".join(
+        "<tr><td>"
+        + h("-" if t.start_time is None else format_duration(dt.timedelta(seconds=t.start_time)))
+        + f"</td><td class='role'>{h(t.role or '?')}</td><td>{h(t.content or '')}</td></tr>"
+        for t in run.transcript
+    )
+    return f'<table class="transcript">{rows}</table>'
+
+
+def _failing_section(result: Result) -> str:
+    failing = result.failed_runs
+    if not failing:
+        return '<section id="failing"><h2>Failing runs</h2><p class="muted">None.</p></section>'
+    items = []
+    for run in failing:
+        who = f" / {run.personality_name}" if run.personality_name else ""
+        reasons = "".join(f"<li>{h(reason)}</li>" for reason in _reasons(run))
+        items.append(
+            f'<details class="failing-run" id="run-{run.id}">'
+            f"<summary>✗ {h(scenario_label(run) + who)}"
+            f" <span class='muted'>run {run.id} · {h(format_duration(run.duration))}</span>"
+            f"</summary><ul class='reasons'>{reasons}</ul>"
+            f"<p>Recording: {_link(run.voice_recording, run.voice_recording or '')}</p>"
+            f"{_transcript(run)}</details>"
+        )
+    return (
+        f'<section id="failing"><h2>Failing runs ({len(failing)})</h2>'
+        "<p class='muted'>Open a run to read its transcript.</p>" + "".join(items) + "</section>"
+    )
+
+
+def _runs_section(result: Result) -> str:
+    rows = []
+    for run in result.runs:
+        state = group_state([run])
+        failed = ", ".join(m.name or f"metric {m.id}" for m in run.failed_metrics)
+        rows.append(
+            f"<tr><td class='num'>{run.id}</td><td>{h(scenario_label(run))}</td>"
+            f"<td>{h(run.personality_name or '-')}</td><td>{_badge(state)}</td>"
+            f"<td class='num'>{h(format_duration(run.duration))}</td>"
+            f"<td>{h(run.error_message or failed or '')}</td></tr>"
+        )
+    return (
+        '<section id="runs"><h2>All runs</h2><table><tr><th class="num">Run</th><th>Scenario</th>'
+        "<th>Personality</th><th>Outcome</th><th class='num'>Duration</th>"
+        f"<th>Error / failed metrics</th></tr>{''.join(rows)}</table></section>"
+    )
+
+
+def to_html(results: Result | Sequence[Result], *, baseline: Result | None = None) -> str:
+    """A self-contained HTML report of the last result in ``results`` (a Result or a sequence).
+
+    It shows the verdict; pass/fail per scenario; the distribution of run durations; each
+    binary metric's pass rate and each numeric metric's score distribution; the failing runs
+    with expandable transcripts; with several results, the success rate over time (ordered by
+    creation); with ``baseline``, the comparison (see :func:`compare`). Charts are inline SVG;
+    the page has no script and fetches nothing.
+    """
+    items = [results] if isinstance(results, Result) else list(results)
+    if not items:
+        raise ValueError("to_html needs at least one result")
+    current = items[-1]
+    title = f"Cekura result {current.id}: {current.name or '(unnamed)'}"
+    body = [_header(current)]
+    if baseline is not None:
+        body.append(_comparison_section(compare(baseline, current), baseline, current))
+    if len(items) > 1:
+        body.append(_history_section(items))
+    body += [
+        _scenarios_section(current),
+        _metrics_section(current, baseline),
+        _failing_section(current),
+        _runs_section(current),
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{h(title)}</title><style>{_CSS}</style></head><body><main>"
+        + "".join(body)
+        + f"<footer>cekura-results-client {h(__version__)}</footer></main></body></html>\n"
+    )

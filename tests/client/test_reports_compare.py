@@ -1,0 +1,182 @@
+"""compare(): matching runs by scenario and personality, and the regression rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cekura_client import Result
+from cekura_client.reports import compare, format_comparison
+from cekura_client.testing import payloads
+
+
+@pytest.fixture(scope="module")
+def baseline() -> Result:
+    return Result.from_dict(payloads.baseline_result())
+
+
+@pytest.fixture(scope="module")
+def regressed() -> Result:
+    return Result.from_dict(payloads.regressed_result())
+
+
+def test_regression_against_the_baseline(baseline: Result, regressed: Result) -> None:
+    c = compare(baseline, regressed)
+    assert (c.baseline_id, c.current_id) == (1005, 1006)
+    assert c.regressed is True
+    assert c.reasons == [
+        "2 scenario(s) newly failing: Insurance question / Busy professional, "
+        "Insurance question / Elderly caller",
+        "metric 'Verified caller identity' pass rate fell from 100% to 71%",
+        "run success rate fell from 87.5% to 62.5%",
+    ]
+    assert [s.label for s in c.newly_failing] == [
+        "Insurance question / Busy professional",
+        "Insurance question / Elderly caller",
+    ]
+    assert [s.label for s in c.newly_passing] == ["Cancel appointment / Busy professional"]
+    assert [s.label for s in c.appeared] == [
+        "Billing dispute / Busy professional",
+        "Billing dispute / Elderly caller",
+    ]
+    assert [s.label for s in c.disappeared] == [
+        "Opening hours / Busy professional",
+        "Opening hours / Elderly caller",
+    ]
+    insurance = c.newly_failing[1]
+    assert (insurance.baseline_runs, insurance.current_runs) == ([86506], [86606])
+    assert (insurance.baseline_mean_duration, insurance.current_mean_duration) == (201.0, 303.0)
+    assert (c.baseline_success_rate, c.current_success_rate) == (87.5, 62.5)
+
+
+def test_metric_changes(baseline: Result, regressed: Result) -> None:
+    metrics = {m.name: m for m in compare(baseline, regressed).metrics}
+    assert list(metrics) == [
+        "Appointment booked",
+        "Verified caller identity",
+        "Latency",
+        "Politeness",
+    ]
+    identity = metrics["Verified caller identity"]
+    assert identity.binary and identity.significant
+    assert identity.baseline_pass_rate == 100.0
+    assert identity.current_pass_rate == pytest.approx(500 / 7)
+    assert identity.pass_rate_delta == pytest.approx(500 / 7 - 100)
+    latency = metrics["Latency"]
+    assert not latency.binary and latency.significant
+    assert latency.baseline_mean_score == pytest.approx(808.75)
+    assert latency.current_mean_score == pytest.approx(1300.0)
+    assert latency.mean_score_change == pytest.approx(1300 / 808.75 - 1)
+    assert latency.baseline_pass_rate is None
+    booked = metrics["Appointment booked"]  # 87.5% -> 85.7%: within 5 points
+    assert not booked.significant
+    politeness = metrics["Politeness"]  # 4.46 -> 4.11: -7.8 %, within 10 %
+    assert not politeness.significant and politeness.mean_score_change == pytest.approx(
+        (28.8 / 7) / (35.7 / 8) - 1
+    )
+
+
+def test_duration_change(baseline: Result, regressed: Result) -> None:
+    d = compare(baseline, regressed).duration
+    assert d.baseline_mean == pytest.approx(1077 / 8)
+    assert d.current_mean == pytest.approx(1424 / 7)  # the 0:00 run never connected
+    assert d.significant and d.mean_change == pytest.approx((1424 / 7) / (1077 / 8) - 1)
+    assert (d.baseline_median, d.current_median) == (140.5, 197.0)
+
+
+def test_identical_results_do_not_regress(baseline: Result) -> None:
+    c = compare(baseline, baseline)
+    assert not c.regressed and c.reasons == []
+    assert {s.change for s in c.scenarios} == {"still_passing", "still_failing"}
+    assert c.changed_metrics == [] and not c.duration.significant
+
+
+def test_nightly_getting_better_is_not_a_regression() -> None:
+    worse = Result.from_dict(payloads.nightly_result(1106))  # 3 failures
+    better = Result.from_dict(payloads.nightly_result(1107))  # 1 failure
+    c = compare(worse, better)
+    assert not c.regressed
+    assert [s.label for s in c.newly_passing] == [
+        "Cancel appointment / Elderly caller",
+        "Insurance question / Busy professional",
+    ]
+    assert compare(better, worse).regressed
+
+
+def test_thresholds(baseline: Result, regressed: Result) -> None:
+    loose = compare(
+        baseline, regressed, pass_rate_threshold=50, score_threshold=1.0, duration_threshold=1.0
+    )
+    assert loose.reasons == [
+        "2 scenario(s) newly failing: Insurance question / Busy professional, "
+        "Insurance question / Elderly caller"
+    ]
+    assert loose.changed_metrics == [] and not loose.duration.significant
+    with pytest.raises(ValueError, match="^thresholds cannot be negative$"):
+        compare(baseline, regressed, pass_rate_threshold=-1)
+
+
+def test_runs_without_personality_match_by_scenario_alone() -> None:
+    old, new = payloads.passing_result(), payloads.failing_result()
+    for data in (old, new):
+        for run in data["runs"].values():
+            run["personality_name"] = None
+    c = compare(Result.from_dict(old), Result.from_dict(new))
+    assert [(s.label, s.change) for s in c.scenarios] == [
+        ("Cancel appointment", "newly_failing"),
+        ("Insurance question", "newly_failing"),
+        ("Reschedule cleaning", "still_passing"),
+    ]
+    assert c.scenarios[2].current_runs == [86101, 86104]
+
+
+def test_scenarios_match_by_id_when_renamed() -> None:
+    new = payloads.passing_result()
+    new["runs"]["86001"]["scenario_name"] = "Reschedule a cleaning (renamed)"
+    c = compare(Result.from_dict(payloads.passing_result()), Result.from_dict(new))
+    assert c.appeared == [] and c.disappeared == []
+
+
+def test_pending_runs_are_incomplete_not_regressions() -> None:
+    c = compare(
+        Result.from_dict(payloads.passing_result()), Result.from_dict(payloads.running_result())
+    )
+    changes = {s.label: s.change for s in c.scenarios}
+    assert changes == {
+        "Cancel appointment / Busy professional": "incomplete",
+        "Insurance question / Busy professional": "incomplete",
+        "Reschedule cleaning / Busy professional": "still_passing",
+    }
+    assert not c.regressed
+
+
+def test_to_dict_is_json(baseline: Result, regressed: Result) -> None:
+    data = json.loads(json.dumps(compare(baseline, regressed).to_dict()))
+    assert data["regressed"] is True
+    assert data["scenarios"][0] == {
+        "scenario": "Billing dispute",
+        "personality": "Busy professional",
+        "baseline": None,
+        "current": "passed",
+        "baseline_runs": [],
+        "current_runs": [86607],
+        "baseline_mean_duration": None,
+        "current_mean_duration": 197.0,
+        "label": "Billing dispute / Busy professional",
+        "change": "appeared",
+    }
+    assert data["duration"]["mean_change"] == pytest.approx(0.5112, abs=1e-3)
+
+
+def test_format_comparison(baseline: Result, regressed: Result) -> None:
+    text = format_comparison(compare(baseline, regressed))
+    assert text.splitlines()[:2] == [
+        "Result 1006 compared with baseline 1005: REGRESSED",
+        "  run success rate: 87.5% -> 62.5%",
+    ]
+    assert "Metrics that changed:\n  Verified caller identity: pass rate 100.0% -> 71.4%\n" in text
+    assert "  Latency: mean score 808.8 -> 1300 (+61%)\n" in text
+    assert text.endswith("Mean run duration: 134.6 s -> 203.4 s (+51%)")
+    same = format_comparison(compare(baseline, baseline))
+    assert same.startswith("Result 1005 compared with baseline 1005: NO REGRESSION\n")
