@@ -10,12 +10,16 @@ A resource cannot skip a step, because there is no other way to send.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import httpx
 
 from ._clock import Clock
-from ._config import ClientConfig, TimeoutTypes
+from ._config import ClientConfig, TimeoutTypes, check_timeout, total_of
+from ._deadline import Deadline
+from ._deadline import active as active_deadline
+from ._deprecation import DeprecationNotices
+from ._exceptions import APIConnectionError, APITimeoutError, CekuraError, InvalidRequestError
 from ._operations import Operation, resolve
 from ._response import Model, connection_error, parse_response
 from ._transport import AsyncRetryTransport, RetryTransport
@@ -27,6 +31,22 @@ M = TypeVar("M")
 RequestTimeout = TimeoutTypes | httpx._client.UseClientDefault
 
 
+def _carries(exc: BaseException, secret: str) -> bool:
+    """Whether ``exc`` or anything it chains mentions ``secret`` (in its text or arguments)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        try:
+            texts = [str(current), *map(repr, current.args)]
+        except Exception:  # noqa: BLE001 - an exception we cannot render may carry anything
+            return True
+        if any(secret in text for text in texts):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class BaseClient:
     """Configuration, clock and request building shared by :class:`Cekura` and
     :class:`AsyncCekura`."""
@@ -36,6 +56,7 @@ class BaseClient:
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self.__clock = Clock()
+        self._deprecations = DeprecationNotices()
 
     @property
     def _clock(self) -> Clock:
@@ -56,6 +77,12 @@ class BaseClient:
         return self._config.timeout
 
     @property
+    def total_timeout(self) -> float | None:
+        """Seconds each call may take from start to finish, retries included (None: no
+        bound)."""
+        return self._config.total_timeout
+
+    @property
     def max_retries(self) -> int:
         return self._config.retry_policy.max_retries
 
@@ -68,14 +95,61 @@ class BaseClient:
         timeout: RequestTimeout,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Request:
+        if not isinstance(timeout, httpx._client.UseClientDefault):
+            timeout = check_timeout(timeout)
         request_args = resolve(operation).build_request(**params)
-        return http.build_request(**request_args, headers=extra_headers, timeout=timeout)
+        try:
+            return http.build_request(**request_args, headers=extra_headers, timeout=timeout)
+        except (ValueError, TypeError, httpx.InvalidURL) as exc:
+            raise InvalidRequestError(
+                f"The request could not be built ({type(exc).__name__}): check extra_headers "
+                "(header names and values are ASCII text without control characters)."
+            ) from None
+
+    def _deadline(self, timeout: RequestTimeout, outer: Deadline | None) -> Deadline | None:
+        """This call's deadline: its own whole-call timeout, or the caller's (``wait``), whichever
+        ends first."""
+        if isinstance(timeout, httpx._client.UseClientDefault):
+            total = self._config.total_timeout
+        else:
+            total = total_of(timeout, self._config.total_timeout)
+        own = Deadline.after(self._clock, total) if total is not None else None
+        if own is None:
+            return outer
+        return own.earliest(outer)
+
+    def _connection_error(
+        self, exc: httpx.TransportError, request: httpx.Request, deadline: Deadline | None
+    ) -> APIConnectionError:
+        if deadline is not None and deadline.expired():
+            return APITimeoutError(
+                f"Request did not finish within {deadline.total:g} s (the whole-call deadline, "
+                "retries included).",
+                request=request,
+            )
+        return connection_error(exc, request)
+
+    def _raise(self, error: CekuraError, cause: BaseException) -> NoReturn:
+        """Raise ``error``, chaining ``cause`` only when nothing in it carries the API key.
+        Called outside ``except`` blocks, so ``__context__`` stays empty too."""
+        if _carries(cause, self._config.api_key):
+            raise error from None
+        raise error from cause
+
+    def _finish(self, operation: Operation, response: httpx.Response, model: Model[M]) -> M:
+        self._deprecations.check(response, resolve(operation))
+        return parse_response(response, model)
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={str(self.base_url)!r}, "
             f"max_retries={self.max_retries})"
         )
+
+
+def _expired_before_sending(deadline: Deadline | None, request: httpx.Request) -> None:
+    if deadline is not None and deadline.expired():
+        raise httpx.ReadTimeout("the deadline passed before the request was sent", request=request)
 
 
 class SyncAPIClient(BaseClient):
@@ -91,15 +165,21 @@ class SyncAPIClient(BaseClient):
         model: Model[M],
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
+        deadline: Deadline | None = None,
     ) -> M:
         request = self._build_request(
             self._http, operation, params, timeout=timeout, extra_headers=extra_headers
         )
+        call_deadline = self._deadline(timeout, deadline)
         try:
-            response = self._http.send(request)
+            with active_deadline(call_deadline):
+                _expired_before_sending(call_deadline, request)
+                response = self._http.send(request)
         except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
-        return parse_response(response, model)
+            error, cause = self._connection_error(exc, request, call_deadline), exc
+        else:
+            return self._finish(operation, response, model)
+        self._raise(error, cause)
 
 
 class AsyncAPIClient(BaseClient):
@@ -115,12 +195,18 @@ class AsyncAPIClient(BaseClient):
         model: Model[M],
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
+        deadline: Deadline | None = None,
     ) -> M:
         request = self._build_request(
             self._http, operation, params, timeout=timeout, extra_headers=extra_headers
         )
+        call_deadline = self._deadline(timeout, deadline)
         try:
-            response = await self._http.send(request)
+            with active_deadline(call_deadline):
+                _expired_before_sending(call_deadline, request)
+                response = await self._http.send(request)
         except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
-        return parse_response(response, model)
+            error, cause = self._connection_error(exc, request, call_deadline), exc
+        else:
+            return self._finish(operation, response, model)
+        self._raise(error, cause)
