@@ -39,7 +39,7 @@ def _carries(exc: BaseException, secret: str) -> bool:
         seen.add(id(current))
         try:
             texts = [str(current), *map(repr, current.args)]
-        except Exception:  # noqa: BLE001 - an exception we cannot render may carry anything
+        except Exception:  # one we cannot render may carry anything
             return True
         if any(secret in text for text in texts):
             return True

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 import httpx
@@ -23,12 +22,10 @@ from ._exceptions import (
     InvalidRequestError,
     MissingAPIKeyError,
 )
+from ._proxy import ProxyTypes, is_loopback, proxy_for
 from ._retry import RetryPolicy
 from ._text import safe_repr
 from ._version import __version__
-
-if TYPE_CHECKING:
-    from ._proxy import ProxyTypes
 
 __all__ = [
     "API_KEY_ENV",
@@ -70,7 +67,7 @@ def check_seconds(value: object, name: str, *, allow_none: bool = True) -> float
     seconds = float(value)
     if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
         raise InvalidRequestError(
-            f"{name} must be a finite number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+            f"{name} must be positive and finite (seconds, at most {MAX_TIMEOUT:g}), "
             f"got {safe_repr(value)}"
         )
     return seconds
@@ -100,13 +97,14 @@ def check_api_key(value: object) -> str:
     key = value.strip()
     if not key:
         raise MissingAPIKeyError(
-            f"The API key is empty: pass api_key=... or set the {API_KEY_ENV} environment "
-            "variable."
+            f"The API key is empty: pass api_key=... or set the {API_KEY_ENV} environment variable."
         )
     for position, char in enumerate(key):
         if not " " <= char <= "~":
-            kind = "a control character" if char.isascii() or not char.isprintable() else (
-                "a non-ASCII character"
+            kind = (
+                "a control character"
+                if char.isascii() or not char.isprintable()
+                else ("a non-ASCII character")
             )
             raise InvalidAPIKeyError(
                 f"The API key contains {kind} at position {position} (of {len(key)}); an API "
@@ -170,8 +168,6 @@ class ClientConfig:
         proxy: ProxyTypes | None = None,
         trust_env: bool = True,
     ) -> ClientConfig:
-        from ._proxy import proxy_for
-
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         if key is None or (isinstance(key, str) and not key.strip()):
             raise MissingAPIKeyError(
@@ -195,7 +191,8 @@ class ClientConfig:
             or max_response_bytes <= 0
         ):
             raise InvalidRequestError(
-                f"max_response_bytes must be a positive integer, got {safe_repr(max_response_bytes)}"
+                "max_response_bytes must be a positive integer, "
+                f"got {safe_repr(max_response_bytes)}"
             )
         per_phase = check_timeout(timeout)
         total = total_of(timeout, check_seconds(total_timeout, "total_timeout"))
@@ -239,15 +236,6 @@ class ClientConfig:
         """The generated low-level client, to be handed the shared httpx client. Auth is done by
         that httpx client (APIKeyAuth), so the generated client's own token stays empty."""
         return AuthenticatedClient(base_url=str(self.base_url), token="")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_base_url(url: httpx.URL, *, allow_insecure_http: bool) -> None:

@@ -178,9 +178,7 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         clipped = _clip(timeout)
-        stream = await self._backend.connect_tcp(
-            host, port, clipped, local_address, socket_options
-        )
+        stream = await self._backend.connect_tcp(host, port, clipped, local_address, socket_options)
         return _AsyncStream(stream)
 
     async def connect_unix_socket(

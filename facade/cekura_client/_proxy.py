@@ -14,15 +14,25 @@ httpx's own rules. Two differences, both so the key stays where it belongs:
 
 from __future__ import annotations
 
+import ipaddress
+
 import httpx
 from httpx._utils import URLPattern, get_environment_proxies
 
-from ._config import is_loopback
 from ._exceptions import InsecureTransportError, InvalidRequestError, redact_url
 
-__all__ = ["ProxyTypes", "proxy_for"]
+__all__ = ["ProxyTypes", "is_loopback", "proxy_for"]
 
 ProxyTypes = str | httpx.URL | httpx.Proxy
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _environment_proxy(url: httpx.URL) -> httpx.Proxy | None:
@@ -43,7 +53,9 @@ def proxy_for(
     """The proxy requests to ``base_url`` go through, or None to connect directly."""
     if proxy is not None:
         try:
-            chosen: httpx.Proxy | None = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+            chosen: httpx.Proxy | None = (
+                proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+            )
         except (ValueError, httpx.InvalidURL):
             raise InvalidRequestError(
                 "proxy must be an http://, https://, socks5:// or socks5h:// URL"

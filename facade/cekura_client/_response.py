@@ -11,11 +11,11 @@ import httpx
 
 from ._exceptions import (
     APIConnectionError,
-    CekuraError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CekuraError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,

@@ -10,7 +10,9 @@ __all__ = ["escape_controls", "safe_repr", "short_text"]
 
 # C0 controls (tab and newline included), DEL, C1 controls, lone surrogates, and the Unicode
 # line/paragraph separators and bidi overrides that can reorder or break a terminal line.
-_UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -36,11 +38,10 @@ def short_text(text: str, limit: int = 200) -> str:
 def safe_repr(value: Any, limit: int = 60) -> str:
     """A short repr that never raises (huge integers, broken ``__repr__``) and never prints
     control characters."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value.bit_length() > 128:
-            return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
     try:
         text = repr(value)
-    except Exception:  # noqa: BLE001 - rendering must not fail
+    except Exception:  # rendering must not fail
         text = f"<{type(value).__name__}>"
     return short_text(text, limit)

@@ -123,7 +123,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             try:
                 response = await self.wrapped.handle_async_request(request)
                 if idempotent:
-                    await aread_capped(response, request, self.max_response_bytes)  # see RetryTransport
+                    await aread_capped(
+                        response, request, self.max_response_bytes
+                    )  # see RetryTransport
             except httpx.TransportError as exc:
                 delay = _delay_within_deadline(self.policy.delay_after_error(request, exc, attempt))
                 if delay is None:
