@@ -32,7 +32,7 @@ RETRY_STATUSES: Final = frozenset({408, 409, 429})
 _NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-#: A requested wait longer than this (a year) is treated as unparseable, like NaN.
+#: A requested wait longer than this (a year, ``inf`` included) is read as this: "not soon".
 MAX_RETRY_AFTER_VALUE: Final = 365 * 24 * 3600.0
 
 
@@ -43,15 +43,15 @@ def _seconds(text: str, scale: float) -> float | None:
         value = float(text) / scale
     except ValueError:
         return None
-    if not math.isfinite(value) or value > MAX_RETRY_AFTER_VALUE:
-        return None  # nan, inf, 1e999: not a wait anyone can honour
-    return max(value, 0.0)
+    if math.isnan(value):
+        return None  # not a wait at all
+    return min(max(value, 0.0), MAX_RETRY_AFTER_VALUE)  # inf, 1e999: "not soon"
 
 
 def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
     """The wait a server asks for, in seconds: ``retry-after-ms``, then ``Retry-After`` given as
-    seconds or as an HTTP date. None when absent or unparseable (``nan``, ``inf``, more than a
-    year, garbage); a negative wait or a date in the past is 0. Never raises."""
+    seconds or as an HTTP date. None when absent or unparseable (``nan``, garbage); a negative
+    wait or a date in the past is 0; ``inf`` or more than a year is a year. Never raises."""
     millis = headers.get("retry-after-ms")
     if millis is not None:
         parsed = _seconds(millis.strip(), 1000.0)
@@ -70,9 +70,9 @@ def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float
         delta = when.timestamp() - current
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if not math.isfinite(delta) or delta > MAX_RETRY_AFTER_VALUE:
+    if math.isnan(delta):
         return None
-    return max(delta, 0.0)
+    return min(max(delta, 0.0), MAX_RETRY_AFTER_VALUE)
 
 
 @attrs.frozen(kw_only=True)
