@@ -22,7 +22,7 @@ from ._deprecation import DeprecationNotices
 from ._exceptions import APIConnectionError, APITimeoutError, CekuraError, InvalidRequestError
 from ._operations import Operation, resolve
 from ._response import Model, connection_error, parse_response
-from ._transport import AsyncRetryTransport, RetryTransport
+from ._transport import STOPPED_BY_DEADLINE, AsyncRetryTransport, RetryTransport
 
 __all__ = ["AsyncAPIClient", "BaseClient", "RequestTimeout", "SyncAPIClient"]
 
@@ -121,7 +121,9 @@ class BaseClient:
     def _connection_error(
         self, exc: httpx.TransportError, request: httpx.Request, deadline: Deadline | None
     ) -> APIConnectionError:
-        if deadline is not None and deadline.expired():
+        if deadline is not None and (
+            deadline.expired() or request.extensions.get(STOPPED_BY_DEADLINE)
+        ):
             return APITimeoutError(
                 f"Request did not finish within {deadline.total:g} s (the whole-call deadline, "
                 "retries included).",

@@ -41,13 +41,20 @@ def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, 
         )
 
 
-def _delay_within_deadline(delay: float | None) -> float | None:
+#: Set on a request's extensions when a retry was skipped because the deadline was too near.
+STOPPED_BY_DEADLINE = "cekura_stopped_by_deadline"
+
+
+def _delay_within_deadline(request: httpx.Request, delay: float | None) -> float | None:
     """``delay`` unless sleeping it would leave no time for the retry before the active
     deadline (then None: give up now rather than sleep past the deadline)."""
     deadline = current_deadline()
     if delay is None or deadline is None:
         return delay
-    return delay if delay < deadline.remaining() else None
+    if delay < deadline.remaining():
+        return delay
+    request.extensions[STOPPED_BY_DEADLINE] = True
+    return None
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -78,13 +85,15 @@ class RetryTransport(httpx.BaseTransport):
                     # through it is retried like any other transport error.
                     read_capped(response, request, self.max_response_bytes)
             except httpx.TransportError as exc:
-                delay = _delay_within_deadline(self.policy.delay_after_error(request, exc, attempt))
+                delay = _delay_within_deadline(
+                    request, self.policy.delay_after_error(request, exc, attempt)
+                )
                 if delay is None:
                     raise
                 reason = type(exc).__name__
             else:
                 delay = _delay_within_deadline(
-                    self.policy.delay_after_response(request, response, attempt)
+                    request, self.policy.delay_after_response(request, response, attempt)
                 )
                 if delay is None:
                     if not idempotent:
@@ -127,13 +136,15 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                         response, request, self.max_response_bytes
                     )  # see RetryTransport
             except httpx.TransportError as exc:
-                delay = _delay_within_deadline(self.policy.delay_after_error(request, exc, attempt))
+                delay = _delay_within_deadline(
+                    request, self.policy.delay_after_error(request, exc, attempt)
+                )
                 if delay is None:
                     raise
                 reason = type(exc).__name__
             else:
                 delay = _delay_within_deadline(
-                    self.policy.delay_after_response(request, response, attempt)
+                    request, self.policy.delay_after_response(request, response, attempt)
                 )
                 if delay is None:
                     if not idempotent:
