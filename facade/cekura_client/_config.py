@@ -118,6 +118,8 @@ def parse_base_url(value: str | httpx.URL) -> httpx.URL:
     credentials (shown nowhere), a query string or a fragment."""
     try:
         url = httpx.URL(str(value))
+        if url.port is not None and not 0 < url.port < 65536:
+            raise ValueError("port out of range")
     except (httpx.InvalidURL, ValueError, TypeError):
         raise InvalidRequestError(
             "base_url is not a valid URL (expected e.g. https://api.cekura.ai)"

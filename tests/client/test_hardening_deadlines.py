@@ -58,9 +58,7 @@ def _clocked(call: Callable[[], Any], error: type[BaseException]) -> tuple[Any, 
 
 
 @pytest.mark.parametrize("in_headers", [False, True], ids=["drip-body", "drip-headers"])
-def test_a_dripping_server_cannot_hold_get_past_its_timeout(
-    fetch: Fetch, in_headers: bool
-) -> None:
+def test_a_dripping_server_cannot_hold_get_past_its_timeout(fetch: Fetch, in_headers: bool) -> None:
     with fault_server(drip(0.4, in_headers=in_headers)) as server:
         exc, elapsed = _clocked(lambda: fetch(1001, base_url=server.url, timeout=1.5), Exception)
     assert type(exc) is APITimeoutError
