@@ -124,6 +124,10 @@ def connection_error(exc: httpx.TransportError, request: httpx.Request) -> APICo
             "valid HTTP).",
             request=request,
         )
+    if isinstance(exc, httpx.ProxyError):
+        return APIConnectionError(
+            "The proxy refused or failed the connection (ProxyError).", request=request
+        )
     if isinstance(exc, httpx.RemoteProtocolError):
         return APIConnectionError(
             "The server sent a response that is not valid HTTP (RemoteProtocolError).",
