@@ -3,7 +3,8 @@ response headers.
 
 When a response carries either, the client logs a warning and issues a ``DeprecationWarning``,
 once per operation and client, naming the successor when the facade knows one (the candidate
-listed before the one in use: candidates are newest first). The call itself never fails.
+listed before the one in use: candidates are newest first). The call itself never fails, not
+even under ``-W error`` (the warning is then only logged).
 """
 
 from __future__ import annotations
@@ -68,4 +69,7 @@ class DeprecationNotices:
             f"({', '.join(parts)}){advice}"
         )
         logger.warning("%s", message)
-        warnings.warn(message, DeprecationWarning, stacklevel=4)
+        try:
+            warnings.warn(message, DeprecationWarning, stacklevel=5)  # the caller of get()
+        except DeprecationWarning:
+            pass  # -W error: the notice is logged; the call itself never fails over it
