@@ -9,6 +9,7 @@ even under ``-W error`` (the warning is then only logged).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import warnings
@@ -69,7 +70,6 @@ class DeprecationNotices:
             f"({', '.join(parts)}){advice}"
         )
         logger.warning("%s", message)
-        try:
+        # Under -W error the notice is only logged: the call itself never fails over it.
+        with contextlib.suppress(DeprecationWarning):
             warnings.warn(message, DeprecationWarning, stacklevel=5)  # the caller of get()
-        except DeprecationWarning:
-            pass  # -W error: the notice is logged; the call itself never fails over it
