@@ -150,7 +150,13 @@ def verify_secret(headers: HeadersInput, secret: str | bytes) -> None:
     received = _header(headers, SECRET_HEADER)
     if received is None:
         raise WebhookVerificationError(f"missing {SECRET_HEADER} header")
-    if not hmac.compare_digest(_secret_bytes(received), _secret_bytes(secret)):
+    expected = _secret_bytes(secret)
+    candidates = [_secret_bytes(received)]
+    if not received.isascii() and all(ord(char) < 256 for char in received):
+        # servers that decode header bytes as latin-1 (http.server, WSGI) hand over this
+        candidates.append(received.encode("latin-1"))
+    matches = [hmac.compare_digest(candidate, expected) for candidate in candidates]
+    if not any(matches):
         raise WebhookVerificationError(f"wrong {SECRET_HEADER} header")
 
 
