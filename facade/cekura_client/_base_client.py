@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import httpx
 
 from ._clock import Clock
-from ._config import ClientConfig, TimeoutTypes, check_timeout, total_of
+from ._config import ClientConfig, TimeoutTypes, check_headers, check_timeout, total_of
 from ._deadline import Deadline
 from ._deadline import active as active_deadline
 from ._deprecation import DeprecationNotices
@@ -97,6 +97,7 @@ class BaseClient:
     ) -> httpx.Request:
         if not isinstance(timeout, httpx._client.UseClientDefault):
             timeout = check_timeout(timeout)
+        extra_headers = check_headers(extra_headers, "extra_headers") or None
         request_args = resolve(operation).build_request(**params)
         try:
             return http.build_request(**request_args, headers=extra_headers, timeout=timeout)

@@ -89,6 +89,28 @@ def total_of(timeout: object, default: float | None) -> float | None:
     return default
 
 
+def check_headers(headers: object, name: str) -> dict[str, str]:
+    """Headers that can be sent: str names and values, ASCII, no CR, LF or NUL; else
+    InvalidRequestError naming the header (never its value)."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise InvalidRequestError(f"{name} must be a mapping of header names to values")
+    checked: dict[str, str] = {}
+    for key, value in headers.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise InvalidRequestError(f"{name}: header names and values must be str")
+        if not (key.isascii() and key.isprintable() and key.strip() == key and key):
+            raise InvalidRequestError(f"{name}: {safe_repr(key)} is not a header name")
+        if not all(" " <= char <= "~" or char == "\t" for char in value):
+            raise InvalidRequestError(
+                f"{name}: the value of {key} has a control or non-ASCII character "
+                "(the value is not shown)"
+            )
+        checked[key] = value
+    return checked
+
+
 def check_api_key(value: object) -> str:
     """The key without surrounding whitespace; InvalidAPIKeyError (never showing the key) when
     it cannot travel in an HTTP header."""
@@ -202,7 +224,7 @@ class ClientConfig:
             "Accept": "application/json",
             "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": f"cekura-results-client/{__version__} httpx/{httpx.__version__}",
-            **(default_headers or {}),
+            **check_headers(default_headers, "default_headers"),
         }
         return cls(
             api_key=key,
