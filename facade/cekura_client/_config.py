@@ -24,7 +24,7 @@ from ._exceptions import (
 )
 from ._proxy import ProxyTypes, is_loopback, proxy_for
 from ._retry import RetryPolicy
-from ._text import safe_repr
+from ._text import safe_repr, short_text
 from ._version import __version__
 
 __all__ = [
@@ -270,7 +270,7 @@ def check_base_url(url: httpx.URL, *, allow_insecure_http: bool) -> None:
         )
     if url.scheme == "http" and not is_loopback(url.host) and not allow_insecure_http:
         raise InsecureTransportError(
-            f"Refusing to send the API key over plain http to {safe_repr(url.host)}; use https, "
-            "or pass allow_insecure_http=True if you really mean it.",
+            f"Refusing to send the API key over plain http to {short_text(url.host, 100)}; "
+            "use https, or pass allow_insecure_http=True if you really mean it.",
             host=url.host,
         )

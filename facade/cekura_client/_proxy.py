@@ -76,7 +76,8 @@ def proxy_for(
         raise InsecureTransportError(
             f"Refusing to send the API key in cleartext through the proxy "
             f"{redact_url(chosen.url)} to {base_url.host}: use an https base URL (the proxy then "
-            "only tunnels TLS), a proxy on loopback, or allow insecure http.",
+            "only tunnels TLS) or a proxy on loopback, or pass allow_insecure_http=True if you "
+            "really mean it.",
             host=chosen.url.host,
         )
     return chosen

@@ -224,7 +224,6 @@ def _error_line(exc: CekuraError) -> str:
     if isinstance(exc, InsecureTransportError):
         # The library's wording names a Python argument; a shell user has a flag instead.
         text = str(exc).replace("pass allow_insecure_http=True", "pass --allow-insecure-http")
-        text = text.replace("allow insecure http", "pass --allow-insecure-http")
         return f"{PROG}: error: {text}"
     return f"{PROG}: error: {type(exc).__name__}: {exc}"
 

@@ -203,6 +203,6 @@ def test_the_cli_plain_http_error_names_its_flag() -> None:
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr == (
         "cekura-results: error: Refusing to send the API key over plain http to "
-        "'api.example.com'; use https, or pass --allow-insecure-http if you really mean it.\n"
+        "api.example.com; use https, or pass --allow-insecure-http if you really mean it.\n"
     )
     assert "allow_insecure_http" not in proc.stderr
