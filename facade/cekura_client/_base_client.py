@@ -31,20 +31,18 @@ M = TypeVar("M")
 RequestTimeout = TimeoutTypes | httpx._client.UseClientDefault
 
 
-def _carries(exc: BaseException, secret: str) -> bool:
-    """Whether ``exc`` or anything it chains mentions ``secret`` (in its text or arguments)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        try:
-            texts = [str(current), *map(repr, current.args)]
-        except Exception:  # one we cannot render may carry anything
-            return True
-        if any(secret in text for text in texts):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+def _detached_cause(exc: BaseException, secret: str) -> BaseException | None:
+    """A copy of ``exc`` to chain under the client's error: same type and message (the key, if
+    it appears, replaced by ``***``), but no request (whose headers hold the key), no
+    traceback and no chain of its own. None when ``exc`` cannot be rebuilt that way."""
+    try:
+        text = str(exc)
+    except Exception:  # one we cannot render may carry anything
+        return None
+    try:
+        return type(exc)(text.replace(secret, "***"))
+    except Exception:  # a constructor with another signature: chain nothing
+        return None
 
 
 class BaseClient:
@@ -133,11 +131,10 @@ class BaseClient:
         return connection_error(exc, request)
 
     def _raise(self, error: CekuraError, cause: BaseException) -> NoReturn:
-        """Raise ``error``, chaining ``cause`` only when nothing in it carries the API key.
-        Called outside ``except`` blocks, so ``__context__`` stays empty too."""
-        if _carries(cause, self._config.api_key):
-            raise error from None
-        raise error from cause
+        """Raise ``error`` chaining a detached copy of ``cause`` (type and message, never the
+        request it was sent with: its headers hold the API key). Called outside ``except``
+        blocks, so ``__context__`` stays empty."""
+        raise error from _detached_cause(cause, self._config.api_key)
 
     def _finish(self, operation: Operation, response: httpx.Response, model: Model[M]) -> M:
         self._deprecations.check(response, resolve(operation))
