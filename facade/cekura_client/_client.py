@@ -10,7 +10,15 @@ import httpx
 from typing_extensions import Self
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, TimeoutTypes
+from ._body import DEFAULT_MAX_RESPONSE_BYTES
+from ._config import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    ClientConfig,
+    TimeoutTypes,
+)
+from ._proxy import ProxyTypes
 from ._transport import (
     AsyncClientTransport,
     AsyncRetryTransport,
@@ -31,6 +39,17 @@ class Cekura(SyncAPIClient):
     ``http_client`` lets you bring an ``httpx.Client`` (proxies, event hooks, a mock
     transport); requests are still retried by this client's policy and sent without following
     redirects. ``openapi`` is the generated low-level client, wired to the same transport.
+
+    Limits (see docs/reliability.md):
+
+    * ``timeout``: a number bounds each call from start to finish, retries included, and each
+      connect/read/write; an ``httpx.Timeout`` keeps httpx's per-phase meaning, and then
+      ``total_timeout`` (default 300 s, None for none) bounds each call;
+    * ``max_response_bytes``: the largest decoded body accepted (default 64 MiB), checked while
+      it streams; past it ResponseTooLargeError;
+    * ``proxy``: an explicit proxy URL; otherwise HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY are
+      honoured as httpx does (``trust_env=False`` ignores them). The key never travels in
+      cleartext through a proxy that is not on loopback.
     """
 
     results: Results
@@ -45,6 +64,10 @@ class Cekura(SyncAPIClient):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: ProxyTypes | None = None,
+        trust_env: bool = True,
     ) -> None:
         super().__init__(
             ClientConfig.resolve(
@@ -54,11 +77,22 @@ class Cekura(SyncAPIClient):
                 max_retries=max_retries,
                 default_headers=default_headers,
                 allow_insecure_http=allow_insecure_http,
+                total_timeout=total_timeout,
+                max_response_bytes=max_response_bytes,
+                proxy=proxy,
+                trust_env=trust_env,
             )
         )
-        inner = ClientTransport(http_client) if http_client is not None else None
+        inner = (
+            ClientTransport(http_client)
+            if http_client is not None
+            else self._config.http_transport()
+        )
         self._retry_transport = RetryTransport(
-            inner, policy=self._config.retry_policy, clock=self._clock
+            inner,
+            policy=self._config.retry_policy,
+            clock=self._clock,
+            max_response_bytes=self._config.max_response_bytes,
         )
         self._http = httpx.Client(
             transport=self._retry_transport,
@@ -102,6 +136,10 @@ class AsyncCekura(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: ProxyTypes | None = None,
+        trust_env: bool = True,
     ) -> None:
         super().__init__(
             ClientConfig.resolve(
@@ -111,11 +149,22 @@ class AsyncCekura(AsyncAPIClient):
                 max_retries=max_retries,
                 default_headers=default_headers,
                 allow_insecure_http=allow_insecure_http,
+                total_timeout=total_timeout,
+                max_response_bytes=max_response_bytes,
+                proxy=proxy,
+                trust_env=trust_env,
             )
         )
-        inner = AsyncClientTransport(http_client) if http_client is not None else None
+        inner = (
+            AsyncClientTransport(http_client)
+            if http_client is not None
+            else self._config.async_http_transport()
+        )
         self._retry_transport = AsyncRetryTransport(
-            inner, policy=self._config.retry_policy, clock=self._clock
+            inner,
+            policy=self._config.retry_policy,
+            clock=self._clock,
+            max_response_bytes=self._config.max_response_bytes,
         )
         self._http = httpx.AsyncClient(
             transport=self._retry_transport,

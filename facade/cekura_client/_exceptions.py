@@ -13,13 +13,16 @@ The hierarchy follows openai-python's, which users of generated SDKs already kno
     │   │   ├── NotFoundError         404
     │   │   ├── RateLimitError        429
     │   │   └── ServerError           5xx
-    │   └── ResponseValidationError   (a 2xx body that does not fit the model)
+    │   ├── ResponseValidationError   (a 2xx body that does not fit the model)
+    │   ├── ResponseTooLargeError     (the body passed max_response_bytes while streaming)
+    │   └── ResponseDecodingError     (the body is not what its Content-Encoding says)
     ├── WaitTimeoutError              (also TimeoutError: results.wait passed its deadline)
     ├── MissingOperationError         (also LookupError: the generated client lacks an operation)
     ├── WebhookError                  (receiving webhooks)
     │   ├── WebhookVerificationError  (missing or wrong secret)
     │   └── WebhookPayloadError       (also ValueError: the body is not a Cekura event)
     ├── MissingAPIKeyError            (also ValueError: no key given or in CEKURA_API_KEY)
+    │   └── InvalidAPIKeyError        (the key has control or non-ASCII characters)
     ├── InsecureTransportError        (also ValueError: the key would travel in cleartext)
     └── InvalidRequestError           (also ValueError: an argument refused before sending)
 
@@ -33,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._text import safe_repr
+
 if TYPE_CHECKING:
     from .types.result import Result
 
@@ -45,12 +50,15 @@ __all__ = [
     "BadRequestError",
     "CekuraError",
     "InsecureTransportError",
+    "InvalidAPIKeyError",
     "InvalidRequestError",
     "MissingAPIKeyError",
     "MissingOperationError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "WaitTimeoutError",
@@ -64,8 +72,12 @@ _SECRET_QUERY_WORDS = ("key", "token", "secret", "password", "signature", "auth"
 
 
 def redact_url(url: httpx.URL | str) -> str:
-    """Render ``url`` without user info and with secret-looking query values replaced."""
-    parsed = httpx.URL(url) if isinstance(url, str) else url
+    """Render ``url`` without user info and with secret-looking query values replaced (a URL
+    that does not parse, e.g. a server's ``Location``, is shown as ``<invalid URL>``)."""
+    try:
+        parsed = httpx.URL(url) if isinstance(url, str) else url
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return "<invalid URL>"
     if parsed.userinfo:
         parsed = parsed.copy_with(username=None, password=None)
     if parsed.query:
@@ -85,8 +97,18 @@ class MissingAPIKeyError(CekuraError, ValueError):
     """No API key was given and ``CEKURA_API_KEY`` is not set."""
 
 
+class InvalidAPIKeyError(MissingAPIKeyError):
+    """The API key cannot be sent in a header (a control or non-ASCII character). The message
+    says where, never what the key is."""
+
+
 class InsecureTransportError(CekuraError, ValueError):
-    """The base URL would expose the API key (plain http to a host that is not loopback)."""
+    """The base URL (or a proxy) would expose the API key (plain http off loopback), or the base
+    URL is not usable (credentials, query or fragment in it). ``host`` is the host at fault."""
+
+    def __init__(self, message: str, *, host: str | None = None) -> None:
+        super().__init__(message)
+        self.host = host
 
 
 class InvalidRequestError(CekuraError, ValueError):
@@ -217,6 +239,20 @@ class ResponseValidationError(APIError):
         )
 
 
+class ResponseTooLargeError(APIError):
+    """The response body passed ``max_response_bytes`` (decoded); it was not read further.
+    ``limit`` is the cap in bytes."""
+
+    def __init__(self, message: str, *, limit: int, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
+
+
+class ResponseDecodingError(APIError):
+    """The response body could not be decoded: it is not what its ``Content-Encoding`` says,
+    or uses an encoding the client did not ask for."""
+
+
 def json_type_name(value: Any) -> str:
     """The JSON name of a decoded value's type (``null``, ``boolean``, ``string`` ...)."""
     if value is None:
@@ -239,8 +275,7 @@ def json_type_name(value: Any) -> str:
 def _short_repr(value: Any, limit: int = 60) -> str:
     if isinstance(value, (dict, list)):
         return f"of length {len(value)}"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return safe_repr(value, limit)
 
 
 class WaitTimeoutError(CekuraError, TimeoutError):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Final
 
 from ._clock import Clock
+from ._config import check_seconds
+from ._deadline import Deadline
 from ._exceptions import (
     APIConnectionError,
     CekuraError,
@@ -16,7 +18,7 @@ from ._exceptions import (
 )
 from .types.result import Result
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "OnUpdate", "Poller"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "WAIT_MARGIN", "OnUpdate", "Poller"]
 
 DEFAULT_WAIT_TIMEOUT: Final = 1800.0
 #: Polling starts this often and slows by FACTOR up to CAP: following a 10-minute result
@@ -25,7 +27,20 @@ INITIAL_INTERVAL: Final = 2.0
 INTERVAL_FACTOR: Final = 1.5
 MAX_INTERVAL: Final = 20.0
 
+#: How long past its deadline a wait may take: the last poll's request gets WAIT_GRACE seconds,
+#: and returning takes the rest. ``wait(timeout=T)`` returns within T + WAIT_MARGIN.
+WAIT_GRACE: Final = 0.5
+WAIT_MARGIN: Final = 1.0
+
 OnUpdate = Callable[[Result], object]
+
+
+def check_wait_seconds(value: object, name: str) -> float:
+    """A finite positive number of seconds for ``wait``, else InvalidRequestError (a
+    ValueError): NaN would never end, infinity never time out."""
+    seconds = check_seconds(value, name, allow_none=False)
+    assert seconds is not None
+    return seconds
 
 
 def _is_transient(error: CekuraError) -> bool:
@@ -44,15 +59,17 @@ class Poller:
         poll_interval: float | None,
         on_update: OnUpdate | None,
     ) -> None:
-        if timeout <= 0:
-            raise ValueError("timeout must be positive")
-        if poll_interval is not None and poll_interval <= 0:
-            raise ValueError("poll_interval must be positive")
+        timeout = check_wait_seconds(timeout, "timeout")
+        if poll_interval is not None:
+            poll_interval = check_wait_seconds(poll_interval, "poll_interval")
         self.result_id = result_id
         self.clock = clock
         self.timeout = timeout
         self.started = clock.now()
         self.deadline = self.started + timeout
+        #: Every request of the wait must end by then: the last poll, made right at the
+        #: deadline, gets WAIT_GRACE seconds.
+        self.request_deadline = Deadline(clock, self.deadline + WAIT_GRACE, timeout + WAIT_GRACE)
         self.fixed_interval = poll_interval
         self.interval = poll_interval if poll_interval is not None else INITIAL_INTERVAL
         self.on_update = on_update

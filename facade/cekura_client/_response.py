@@ -15,6 +15,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CekuraError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -24,6 +25,7 @@ from ._exceptions import (
     redact_url,
 )
 from ._retry import parse_retry_after
+from ._text import short_text
 
 __all__ = ["Model", "connection_error", "decode_body", "parse_response", "status_error"]
 
@@ -37,12 +39,50 @@ class Model(Protocol[M_co]):
     def from_dict(self, data: Any) -> M_co: ...
 
 
+class _BodyError(Exception):
+    """Why a body is not usable JSON, in words fit for an error message. ``plain`` when it is
+    simply not JSON (the content type and text then say enough)."""
+
+    def __init__(self, message: str, *, plain: bool = False) -> None:
+        super().__init__(message)
+        self.plain = plain
+
+
+def _load_json(response: httpx.Response) -> Any:
+    """The body as JSON; _BodyError (never RecursionError or ValueError) when it is not."""
+    try:
+        return json.loads(response.content)
+    except RecursionError:
+        raise _BodyError("JSON nested too deeply to decode") from None
+    except json.JSONDecodeError as exc:
+        raise _BodyError(f"not JSON ({exc.msg} at position {exc.pos})", plain=True) from None
+    except UnicodeDecodeError:
+        raise _BodyError("not JSON (not UTF-8, UTF-16 or UTF-32 text)", plain=True) from None
+    except ValueError as exc:  # e.g. an integer past Python's int/str digit limit
+        raise _BodyError(f"JSON that cannot be decoded ({short_text(str(exc), 80)})") from None
+
+
+def _text(response: httpx.Response) -> str:
+    """The body as text, never raising (an unknown charset falls back to UTF-8)."""
+    try:
+        return response.text
+    except (LookupError, ValueError):
+        return response.content.decode("utf-8", errors="replace")
+
+
 def decode_body(response: httpx.Response) -> Any:
     """The response body as JSON, else as text (for error bodies)."""
     try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.text
+        return _load_json(response)
+    except _BodyError:
+        return _text(response)
+
+
+def _dump(body: Any) -> str:
+    try:
+        return json.dumps(body)
+    except (RecursionError, ValueError, TypeError):
+        return f"<a JSON {type(body).__name__}>"
 
 
 _STATUS_ERRORS: Final[Mapping[int, type[APIStatusError]]] = {
@@ -59,13 +99,13 @@ def status_error(response: httpx.Response) -> APIStatusError:
     body = decode_body(response)
     detail = detail_of(body)
     if detail is None:
-        text = body if isinstance(body, str) else json.dumps(body)
-        detail = text[:200] if text else response.reason_phrase
+        text = body if isinstance(body, str) else _dump(body)
+        detail = text[:800] if text else response.reason_phrase
     code = response.status_code
     if response.is_redirect:
-        location = redact_url(response.headers.get("location", ""))
+        location = short_text(redact_url(response.headers.get("location", "")), 200)
         detail = f"redirect to {location} not followed (the API key is never sent elsewhere)"
-    message = f"{code} {response.reason_phrase}: {detail}"
+    message = f"{code} {short_text(response.reason_phrase, 60)}: {short_text(detail)}"
     if code == 429:
         return RateLimitError(
             message, response=response, body=body, retry_after=parse_retry_after(response.headers)
@@ -78,6 +118,21 @@ def status_error(response: httpx.Response) -> APIStatusError:
 def connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"Request timed out ({type(exc).__name__}).", request=request)
+    if isinstance(exc, httpx.LocalProtocolError):
+        return APIConnectionError(
+            "The request could not be sent (LocalProtocolError: a header name or value is not "
+            "valid HTTP).",
+            request=request,
+        )
+    if isinstance(exc, httpx.ProxyError):
+        return APIConnectionError(
+            "The proxy refused or failed the connection (ProxyError).", request=request
+        )
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return APIConnectionError(
+            "The server sent a response that is not valid HTTP (RemoteProtocolError).",
+            request=request,
+        )
     return APIConnectionError(f"Connection error ({type(exc).__name__}).", request=request)
 
 
@@ -86,13 +141,14 @@ def json_object(response: httpx.Response) -> dict[str, Any]:
     if not response.is_success:
         raise status_error(response)
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        content_type = response.headers.get("content-type", "no content type")
+        body = _load_json(response)
+    except _BodyError as exc:
+        content_type = short_text(response.headers.get("content-type", "no content type"), 60)
+        why = "" if exc.plain else f"; the body is {exc}"
         raise ResponseValidationError(
             path="",
-            expected=f"a JSON object (content type: {content_type})",
-            value=response.text,
+            expected=f"a JSON object (content type: {content_type}{why})",
+            value=_text(response)[:200],
             request=response.request,
         ) from None
     if not isinstance(body, dict):
@@ -109,3 +165,15 @@ def parse_response(response: httpx.Response, model: Model[M]) -> M:
     except ResponseValidationError as exc:
         exc.set_request(response.request)
         raise
+    except CekuraError:
+        raise
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        # A body that decoded but that the model cannot take without failing inside Python
+        # (nesting deeper than the recursion limit, an integer past the digit limit).
+        error = ResponseValidationError(
+            path="",
+            expected=f"a result the model can read ({type(exc).__name__} while reading it)",
+            value=f"<{len(response.content)} bytes>",
+            request=response.request,
+        )
+    raise error from None

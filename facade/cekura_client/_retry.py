@@ -15,6 +15,7 @@ async transport.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable
@@ -31,28 +32,47 @@ RETRY_STATUSES: Final = frozenset({408, 409, 429})
 _NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+#: A requested wait longer than this (a year, ``inf`` included) is read as this: "not soon".
+MAX_RETRY_AFTER_VALUE: Final = 365 * 24 * 3600.0
+
+
+def _seconds(text: str, scale: float) -> float | None:
+    if len(text) > 32:
+        return None
+    try:
+        value = float(text) / scale
+    except ValueError:
+        return None
+    if math.isnan(value):
+        return None  # not a wait at all
+    return min(max(value, 0.0), MAX_RETRY_AFTER_VALUE)  # inf, 1e999: "not soon"
+
+
 def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
     """The wait a server asks for, in seconds: ``retry-after-ms``, then ``Retry-After`` given as
-    seconds or as an HTTP date. None when absent or unparseable."""
+    seconds or as an HTTP date. None when absent or unparseable (``nan``, garbage); a negative
+    wait or a date in the past is 0; ``inf`` or more than a year is a year. Never raises."""
     millis = headers.get("retry-after-ms")
     if millis is not None:
-        try:
-            return max(float(millis) / 1000.0, 0.0)
-        except ValueError:
-            pass
+        parsed = _seconds(millis.strip(), 1000.0)
+        if parsed is not None:
+            return parsed
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    value = value.strip()
+    parsed = _seconds(value, 1.0)
+    if parsed is not None or len(value) > 64:
+        return parsed
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        current = time.time() if now is None else now
+        delta = when.timestamp() - current
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    current = time.time() if now is None else now
-    return max(when.timestamp() - current, 0.0)
+    if math.isnan(delta):
+        return None
+    return min(max(delta, 0.0), MAX_RETRY_AFTER_VALUE)
 
 
 @attrs.frozen(kw_only=True)
@@ -76,6 +96,8 @@ class RetryPolicy:
         """Seconds to wait before retrying after a transport error, or None to give up."""
         if attempt >= self.max_retries or not isinstance(error, httpx.TransportError):
             return None
+        if isinstance(error, httpx.LocalProtocolError):
+            return None  # the request itself is invalid: sending it again cannot help
         if request.method in IDEMPOTENT_METHODS or isinstance(error, _NOT_SENT_ERRORS):
             return self.backoff(attempt)
         return None

@@ -12,7 +12,9 @@ import logging
 
 import httpx
 
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, aread_capped, read_capped
 from ._clock import Clock
+from ._deadline import current as current_deadline
 from ._exceptions import redact_url
 from ._retry import IDEMPOTENT_METHODS, RetryPolicy
 
@@ -39,8 +41,25 @@ def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, 
         )
 
 
+#: Set on a request's extensions when a retry was skipped because the deadline was too near.
+STOPPED_BY_DEADLINE = "cekura_stopped_by_deadline"
+
+
+def _delay_within_deadline(request: httpx.Request, delay: float | None) -> float | None:
+    """``delay`` unless sleeping it would leave no time for the retry before the active
+    deadline (then None: give up now rather than sleep past the deadline)."""
+    deadline = current_deadline()
+    if delay is None or deadline is None:
+        return delay
+    if delay < deadline.remaining():
+        return delay
+    request.extensions[STOPPED_BY_DEADLINE] = True
+    return None
+
+
 class RetryTransport(httpx.BaseTransport):
-    """Wraps another transport and retries by :class:`RetryPolicy`."""
+    """Wraps another transport and retries by :class:`RetryPolicy`. Reads every body itself,
+    decoded and capped at ``max_response_bytes``; never sleeps past the active deadline."""
 
     def __init__(
         self,
@@ -48,28 +67,37 @@ class RetryTransport(httpx.BaseTransport):
         *,
         policy: RetryPolicy | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.wrapped = wrapped if wrapped is not None else httpx.HTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
         self.clock = clock if clock is not None else Clock()
+        self.max_response_bytes = max_response_bytes
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
+        idempotent = request.method in IDEMPOTENT_METHODS
         while True:
             try:
                 response = self.wrapped.handle_request(request)
-                if request.method in IDEMPOTENT_METHODS:
+                if idempotent:
                     # Read the body here, so that a connection reset or a timeout half-way
                     # through it is retried like any other transport error.
-                    response.read()
+                    read_capped(response, request, self.max_response_bytes)
             except httpx.TransportError as exc:
-                delay = self.policy.delay_after_error(request, exc, attempt)
+                delay = _delay_within_deadline(
+                    request, self.policy.delay_after_error(request, exc, attempt)
+                )
                 if delay is None:
                     raise
                 reason = type(exc).__name__
             else:
-                delay = self.policy.delay_after_response(request, response, attempt)
+                delay = _delay_within_deadline(
+                    request, self.policy.delay_after_response(request, response, attempt)
+                )
                 if delay is None:
+                    if not idempotent:
+                        read_capped(response, request, self.max_response_bytes)
                     return response
                 response.close()
                 reason = f"status {response.status_code}"
@@ -90,26 +118,37 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         *,
         policy: RetryPolicy | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.wrapped = wrapped if wrapped is not None else httpx.AsyncHTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
         self.clock = clock if clock is not None else Clock()
+        self.max_response_bytes = max_response_bytes
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
+        idempotent = request.method in IDEMPOTENT_METHODS
         while True:
             try:
                 response = await self.wrapped.handle_async_request(request)
-                if request.method in IDEMPOTENT_METHODS:
-                    await response.aread()  # see RetryTransport
+                if idempotent:
+                    await aread_capped(
+                        response, request, self.max_response_bytes
+                    )  # see RetryTransport
             except httpx.TransportError as exc:
-                delay = self.policy.delay_after_error(request, exc, attempt)
+                delay = _delay_within_deadline(
+                    request, self.policy.delay_after_error(request, exc, attempt)
+                )
                 if delay is None:
                     raise
                 reason = type(exc).__name__
             else:
-                delay = self.policy.delay_after_response(request, response, attempt)
+                delay = _delay_within_deadline(
+                    request, self.policy.delay_after_response(request, response, attempt)
+                )
                 if delay is None:
+                    if not idempotent:
+                        await aread_capped(response, request, self.max_response_bytes)
                     return response
                 await response.aclose()
                 reason = f"status {response.status_code}"

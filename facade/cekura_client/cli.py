@@ -12,25 +12,40 @@
 The API key comes from CEKURA_API_KEY (never from the command line, where other users of the
 machine could read it); the base URL from --base-url, CEKURA_API_URL or https://api.cekura.ai.
 
-Exit codes: 0 success (for gate: the result passed); 1 the gate failed, or a comparison
-regressed (compare, gate --fail-on-regression); 2 an API, network, file or usage error; 3 a wait
-ran out of time. Progress goes to stderr, results to stdout. ``gate`` appends its Markdown
-report to $GITHUB_STEP_SUMMARY when that is set (``--no-summary`` turns this off).
+Exit codes (every failure also prints exactly one line to stderr):
+
+    0    success (for gate: the result passed)
+    1    the gate failed, or a comparison regressed (compare, gate --fail-on-regression)
+    2    an API, network, file or usage error
+    3    a wait ran out of time (--timeout) before the result finished
+    130  interrupted (Ctrl-C)
+    141  stdout was closed early (e.g. piped into head); nothing more is printed
+
+Progress goes to stderr, results to stdout. ``gate`` appends its Markdown report to
+$GITHUB_STEP_SUMMARY when that is set (``--no-summary`` turns this off). Text that came from the
+server (names, error details) is printed with control characters escaped (``\x1b`` shows as
+``\u001b``), so it cannot recolour, overwrite or add lines; characters the terminal's encoding
+cannot show are written as backslash escapes instead of failing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import math
+import os
 import sys
 import time
 from collections.abc import Sequence
 from typing import TextIO
 
 from ._client import Cekura
-from ._exceptions import CekuraError, WaitTimeoutError
+from ._config import MAX_TIMEOUT
+from ._exceptions import CekuraError, InsecureTransportError, WaitTimeoutError
 from ._polling import DEFAULT_WAIT_TIMEOUT
+from ._text import escape_controls
 from .gate import GateVerdict, evaluate_gate
 from .reports import _cli as report_cli
 from .summary import format_duration, format_result
@@ -40,7 +55,52 @@ __all__ = ["main"]
 
 PROG = "cekura-results"
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-EXIT_WAIT_TIMEOUT = report_cli.EXIT_WAIT_TIMEOUT
+EXIT_TIMED_OUT = report_cli.EXIT_WAIT_TIMEOUT
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+
+
+class _OutputClosed(Exception):
+    """stdout (or stderr) was closed by the reader: stop printing, exit 141."""
+
+
+class _Printer:
+    """Writes text that may hold server-controlled strings: every line's control characters
+    are escaped (the newlines between lines are kept), and a character the stream cannot
+    encode is written as a backslash escape. A closed pipe raises _OutputClosed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        safe = "\n".join(escape_controls(line) for line in text.split("\n"))
+        try:
+            try:
+                self.stream.write(safe)
+            except UnicodeEncodeError:
+                encoding = getattr(self.stream, "encoding", None) or "ascii"
+                self.stream.write(safe.encode(encoding, "backslashreplace").decode(encoding))
+            self.stream.flush()
+        except BrokenPipeError:
+            raise _OutputClosed from None
+
+    def write_raw(self, text: str) -> None:
+        """Write a document (CSV, JSON, HTML, JUnit) as it is: its format does the escaping."""
+        try:
+            try:
+                self.stream.write(text)
+            except UnicodeEncodeError:
+                encoding = getattr(self.stream, "encoding", None) or "ascii"
+                self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+            self.stream.flush()
+        except BrokenPipeError:
+            raise _OutputClosed from None
+
+    def line(self, text: str) -> None:
+        self.write(text + "\n")
+
+    def error(self, text: str) -> None:
+        """One line, whatever ``text`` holds (newlines in it are escaped too)."""
+        self.line(escape_controls(text))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +126,10 @@ def _positive_float(text: str) -> float:
     value = _float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    if not math.isfinite(value) or value > MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds up to {MAX_TIMEOUT:g}: {text!r}"
+        )
     return value
 
 
@@ -80,7 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Show, wait for and gate on Cekura test results.")
     parser.add_argument("--base-url", help="API base URL (default: CEKURA_API_URL or Cekura's)")
     parser.add_argument(
-        "--request-timeout", type=_positive_float, default=60.0, help="seconds per request"
+        "--request-timeout",
+        type=_positive_float,
+        default=60.0,
+        help="seconds each request may take from start to finish, retries included",
+    )
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain http --base-url off loopback (the API key then travels in cleartext)",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -119,47 +191,47 @@ def build_parser() -> argparse.ArgumentParser:
 class _Progress:
     """Prints one line to stderr each time the result's status or completed runs change."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+    def __init__(self, printer: _Printer) -> None:
+        self.printer = printer
         self.started = time.monotonic()
 
     def __call__(self, result: Result) -> None:
         elapsed = format_duration(dt.timedelta(seconds=int(time.monotonic() - self.started)))
-        self.stream.write(
-            f"[{elapsed}] result {result.id}: {result.status.value}, "
-            f"{result.completed_runs_count}/{result.total_runs_count} runs done\n"
+        self.printer.line(
+            f"[{elapsed}] result {result.id}: {escape_controls(result.status.value)}, "
+            f"{result.completed_runs_count}/{result.total_runs_count} runs done"
         )
-        self.stream.flush()
 
 
-def _print_result(result: Result, as_json: bool, out: TextIO) -> None:
+def _print_result(result: Result, as_json: bool, out: _Printer) -> None:
     if as_json:
-        json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # JSON escapes C0 controls itself; the printer escapes the rest as \uXXXX, which
+        # keeps the output valid JSON with the same strings.
+        out.line(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        out.write(format_result(result) + "\n")
+        out.line(format_result(result))
 
 
 def _format_verdict(verdict: GateVerdict) -> str:
     if verdict.passed:
         rate = "" if verdict.success_rate is None else f" ({verdict.success_rate:.1f}% of runs)"
         return f"GATE PASSED{rate}"
-    lines = ["GATE FAILED: " + "; ".join(verdict.reasons)]
+    lines = ["GATE FAILED: " + escape_controls("; ".join(verdict.reasons))]
     for run in verdict.failing_runs:
         state = "not evaluated" if run.success is None else "failed"
+        scenario = escape_controls(str(run.scenario_name or run.scenario_id or "-"))
         lines.append(
-            f"  run {run.id} [{run.scenario_name or run.scenario_id or '-'}] "
-            f"status={run.status or '-'} ({state})"
+            f"  run {run.id} [{scenario}] status={escape_controls(run.status or '-')} ({state})"
         )
         if run.error_message:
-            lines.append(f"    error: {run.error_message}")
+            lines.append(f"    error: {escape_controls(run.error_message)}")
         for metric in run.failed_metrics:
-            lines.append(f"    metric {metric.name or metric.id}: failed")
-            lines.extend(f"      - {text}" for text in metric.explanation)
+            lines.append(f"    metric {escape_controls(str(metric.name or metric.id))}: failed")
+            lines.extend(f"      - {escape_controls(text)}" for text in metric.explanation)
     return "\n".join(lines)
 
 
-def _fetch(client: Cekura, args: argparse.Namespace, err: TextIO) -> Result:
+def _fetch(client: Cekura, args: argparse.Namespace, err: _Printer) -> Result:
     if args.command == "show" or (args.command == "gate" and not args.wait):
         return client.results.get(args.result_id)
     return client.results.wait(
@@ -170,36 +242,81 @@ def _fetch(client: Cekura, args: argparse.Namespace, err: TextIO) -> Result:
     )
 
 
-def main(
-    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
-) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    report_cli.check_gate_args(parser, args)
+def _error_line(exc: CekuraError) -> str:
+    if isinstance(exc, InsecureTransportError):
+        # The library's wording names a Python argument; a shell user has a flag instead.
+        text = str(exc).replace("pass allow_insecure_http=True", "pass --allow-insecure-http")
+        return f"{PROG}: error: {text}"
+    return f"{PROG}: error: {type(exc).__name__}: {exc}"
+
+
+def _run(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
     if args.command in report_cli.REPORT_COMMANDS:
         return report_cli.run_report_command(args, out=out, err=err)
     baseline = None
     try:
-        with Cekura(base_url=args.base_url, timeout=args.request_timeout) as client:
+        with Cekura(
+            base_url=args.base_url,
+            timeout=args.request_timeout,
+            allow_insecure_http=args.allow_insecure_http,
+        ) as client:
             result = _fetch(client, args, err)
             if args.command == "gate":
                 baseline = report_cli.fetch_baseline(client, args)
     except WaitTimeoutError as exc:
-        err.write(f"{PROG}: {exc}\n")
         if exc.last_result is not None and args.command == "gate":
-            out.write(format_result(exc.last_result) + "\n")
-        return EXIT_WAIT_TIMEOUT
+            out.line(format_result(exc.last_result))
+        err.error(f"{PROG}: {exc}")
+        return EXIT_TIMED_OUT
     except CekuraError as exc:
-        err.write(f"{PROG}: error: {type(exc).__name__}: {exc}\n")
+        err.error(_error_line(exc))
         return EXIT_ERROR
     if args.command != "gate":
         _print_result(result, args.json, out)
         return EXIT_OK
     verdict = evaluate_gate(result, min_success_rate=args.min_success_rate)
-    out.write(format_result(result) + "\n\n" + _format_verdict(verdict) + "\n")
+    out.line(format_result(result) + "\n\n" + _format_verdict(verdict))
     return report_cli.finish_gate(args, result, baseline, verdict.passed, out, err)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush does
+    not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the CLI; returns the exit code (documented in the module docstring)."""
+    out_printer = _Printer(out or sys.stdout)
+    err_printer = _Printer(err or sys.stderr)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        report_cli.check_gate_args(parser, args)
+        return _run(args, out_printer, err_printer)
+    except KeyboardInterrupt:
+        with contextlib.suppress(_OutputClosed):
+            err_printer.line(f"{PROG}: interrupted")
+        return EXIT_INTERRUPTED
+    except _OutputClosed:
+        if out is None:
+            _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:  # every path ends in one line: a bug too
+        if os.environ.get("CEKURA_DEBUG"):
+            raise
+        with contextlib.suppress(_OutputClosed):
+            err_printer.error(
+                f"{PROG}: internal error: {type(exc).__name__}: {exc} "
+                "(set CEKURA_DEBUG=1 for a traceback)"
+            )
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ._text import escape_controls
 from .types.result import Result
 from .types.run import Run
 
@@ -23,7 +24,7 @@ def format_duration(value: dt.timedelta | None) -> str:
 
 
 def _cell(text: str | None, width: int = _MAX_CELL) -> str:
-    value = " ".join((text or "-").split())
+    value = escape_controls(" ".join((text or "-").split()))
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
@@ -57,7 +58,7 @@ def _verdict(result: Result) -> str:
     if not result.is_terminal:
         return f"IN PROGRESS - {result.completed_runs_count} of {result.total_runs_count} runs done"
     if result.status != "completed":
-        return f"NOT COMPLETED - status {result.status}"
+        return f"NOT COMPLETED - status {escape_controls(str(result.status))}"
     if total == 0:
         return "NO RUNS"
     if failed:
@@ -69,10 +70,12 @@ def format_result(result: Result) -> str:
     """A multi-line summary: header, counts, verdict, a table of runs, failure reasons."""
     created = result.created_at.strftime("%Y-%m-%d %H:%M %Z") if result.created_at else "-"
     rate = "-" if result.success_rate is None else f"{result.success_rate:.1f}%"
-    status = str(result.status) + ("" if result.status.is_known else " (unknown status)")
+    status = escape_controls(str(result.status)) + (
+        "" if result.status.is_known else " (unknown status)"
+    )
     lines = [
-        f"Result {result.id}: {result.name or '(unnamed)'}",
-        f"  agent:    {result.agent_name or '-'} ({result.agent})",
+        f"Result {result.id}: {escape_controls(result.name or '(unnamed)')}",
+        f"  agent:    {escape_controls(result.agent_name or '-')} ({result.agent})",
         f"  status:   {status}    created: {created}",
         f"  runs:     {result.total_runs_count} total, {result.completed_runs_count} completed, "
         f"{result.success_runs_count} passed, {result.failed_runs_count} failed",
@@ -100,5 +103,6 @@ def format_result(result: Result) -> str:
         lines += ["", "  Why runs failed:"]
         for issue in result.failed_reasons.issues:
             count = issue.affected_count if issue.affected_count is not None else len(issue.run_ids)
-            lines.append(f"    {issue.rank or '-'}. {issue.description} ({count} run(s))")
+            description = escape_controls(str(issue.description))
+            lines.append(f"    {issue.rank or '-'}. {description} ({count} run(s))")
     return "\n".join(lines)

@@ -114,7 +114,7 @@ def test_gate_wait_shows_progress_on_stderr_only(server: MockCekuraServer) -> No
 
 def test_wait_command_times_out_with_exit_3(server: MockCekuraServer) -> None:
     proc = run(server, "wait", "1003", "--timeout", "0.3", "--poll-interval", "0.1")
-    assert proc.returncode == 3
+    assert proc.returncode == 3  # distinct from a failed gate (1)
     assert proc.stderr.splitlines()[-1].startswith(
         "cekura-results: Result 1003 did not finish within 0.3 s (last status: running"
     )

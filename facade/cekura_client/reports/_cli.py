@@ -16,7 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from .._client import Cekura
 from .._exceptions import CekuraError
@@ -108,9 +108,21 @@ def add_report_commands(commands: Any) -> None:
     )
 
 
-def _write(path: str, text: str, out: TextIO) -> None:
+class Writer(Protocol):
+    """Where output goes: a text stream, or the CLI's printer (which escapes server text in
+    lines it prints and writes documents through ``write_raw`` unchanged)."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def _emit(out: Writer, text: str) -> None:
+    """Write a document whose format does its own escaping (CSV, JSON, HTML, JUnit)."""
+    getattr(out, "write_raw", out.write)(text)
+
+
+def _write(path: str, text: str, out: Writer) -> None:
     if path == "-":
-        out.write(text)
+        _emit(out, text)
         return
     try:
         Path(path).write_text(text, encoding="utf-8", newline="")
@@ -124,7 +136,7 @@ def fetch_baseline(client: Cekura, args: argparse.Namespace) -> Result | None:
     return None if baseline_id is None else client.results.get(baseline_id)
 
 
-def _append_step_summary(markdown_of: Any, err: TextIO) -> None:
+def _append_step_summary(markdown_of: Any, err: Writer) -> None:
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return
@@ -147,8 +159,8 @@ def finish_gate(
     result: Result,
     baseline: Result | None,
     passed: bool,
-    out: TextIO,
-    err: TextIO,
+    out: Writer,
+    err: Writer,
 ) -> int:
     """Write ``gate``'s report files and step summary; the exit code (regression included)."""
     comparison = compare(baseline, result) if baseline is not None else None
@@ -180,14 +192,14 @@ def check_gate_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         parser.error("--fail-on-regression needs --baseline ID")
 
 
-def _fetch_all(client: Cekura, ids: Sequence[int], concurrency: int, err: TextIO) -> list[Result]:
+def _fetch_all(client: Cekura, ids: Sequence[int], concurrency: int, err: Writer) -> list[Result]:
     many = client.results.get_many(ids, concurrency=concurrency)
     for result_id, error in many.errors.items():
         err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
     return many.results if many.ok else []
 
 
-def _report(client: Cekura, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _report(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
     results = _fetch_all(client, args.result_ids, 10, err)
     if not results:
         return EXIT_ERROR
@@ -230,14 +242,14 @@ def _merge_junit(documents: list[str]) -> str:
     )
 
 
-def _compare(client: Cekura, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
     many = client.results.get_many([args.baseline_id, args.current_id], concurrency=2)
     baseline, current = many.raise_for_errors()
     comparison = compare(baseline, current)
     if args.format == "json":
-        out.write(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        _emit(out, json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
-        out.write("\n".join(comparison_markdown(comparison)) + "\n")
+        _emit(out, "\n".join(comparison_markdown(comparison)) + "\n")
     else:
         out.write(format_comparison(comparison) + "\n")
     return EXIT_FAILED if comparison.regressed else EXIT_OK
@@ -258,7 +270,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def _export(client: Cekura, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _export(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
     many = client.results.get_many(args.result_ids, concurrency=args.concurrency)
     for result_id, error in many.errors.items():
         err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
@@ -282,14 +294,18 @@ def _export(client: Cekura, args: argparse.Namespace, out: TextIO, err: TextIO) 
 
 
 def run_report_command(
-    args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
+    args: argparse.Namespace, *, out: Writer | None = None, err: Writer | None = None
 ) -> int:
     """Run ``report``, ``compare`` or ``export``; API errors are reported, exit 2."""
     out = out or sys.stdout
     err = err or sys.stderr
     handler = {"report": _report, "compare": _compare, "export": _export}[args.command]
     try:
-        with Cekura(base_url=args.base_url, timeout=args.request_timeout) as client:
+        with Cekura(
+            base_url=args.base_url,
+            timeout=args.request_timeout,
+            allow_insecure_http=args.allow_insecure_http,
+        ) as client:
             return handler(client, args, out, err)
     except CekuraError as exc:
         err.write(f"{PROG}: error: {type(exc).__name__}: {exc}\n")

@@ -60,6 +60,14 @@ class Results:
         with InvalidRequestError); ``.raise_for_errors()`` raises GetManyError if any failed."""
         return get_many_sync(self.get, result_ids, concurrency)
 
+    def _poll(self, poller: Poller) -> Result:
+        return self._client._request(
+            GET_RESULT,
+            {"id": poller.result_id},
+            model=Result,
+            deadline=poller.request_deadline,
+        )
+
     def wait(
         self,
         result_id: int,
@@ -75,12 +83,17 @@ class Results:
         and malformed bodies do, with their typed error. ``on_update(result)`` is called when
         the status or the number of completed runs changes. Past ``timeout`` seconds it raises
         WaitTimeoutError carrying the last Result seen.
+
+        The deadline holds: every request and every retry sleep inside the wait is clipped to
+        the time left, so it returns within ``timeout`` + 1 s (WAIT_MARGIN) even against a
+        server that never answers or asks to retry later. ``timeout`` and ``poll_interval``
+        must be finite and positive (InvalidRequestError otherwise).
         """
         result_id = check_id(result_id, "result_id")
         poller = Poller(result_id, self._client._clock, timeout, poll_interval, on_update)
         while True:
             try:
-                result = self.get(poller.result_id)
+                result = self._poll(poller)
             except CekuraError as exc:
                 poller.failed(exc)
             else:
@@ -114,6 +127,14 @@ class AsyncResults:
         """Fetch several results concurrently; see :meth:`Results.get_many`."""
         return await get_many_async(self.get, result_ids, concurrency)
 
+    async def _poll(self, poller: Poller) -> Result:
+        return await self._client._request(
+            GET_RESULT,
+            {"id": poller.result_id},
+            model=Result,
+            deadline=poller.request_deadline,
+        )
+
     async def wait(
         self,
         result_id: int,
@@ -127,7 +148,7 @@ class AsyncResults:
         poller = Poller(result_id, self._client._clock, timeout, poll_interval, on_update)
         while True:
             try:
-                result = await self.get(poller.result_id)
+                result = await self._poll(poller)
             except CekuraError as exc:
                 poller.failed(exc)
             else:

@@ -1,0 +1,47 @@
+"""Making text that came from elsewhere (a server, a user) safe to show: control characters
+escaped, length bounded, never an exception while rendering."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+__all__ = ["escape_controls", "safe_repr", "short_text"]
+
+# C0 controls (tab and newline included), DEL, C1 controls, lone surrogates, and the Unicode
+# line/paragraph separators and bidi overrides that can reorder or break a terminal line.
+_UNSAFE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or f"\\u{ord(char):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character, lone surrogate and bidi override written as an
+    escape (``\\n``, ``\\r``, ``\\u001b`` ...), so it prints as exactly one line and cannot
+    move the cursor, recolour or overwrite what was printed before."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def short_text(text: str, limit: int = 200) -> str:
+    """``text`` escaped and cut to ``limit`` characters."""
+    if len(text) > limit * 4:
+        text = text[: limit * 4]
+    shown = escape_controls(text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def safe_repr(value: Any, limit: int = 60) -> str:
+    """A short repr that never raises (huge integers, broken ``__repr__``) and never prints
+    control characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
+    try:
+        text = repr(value)
+    except Exception:  # rendering must not fail
+        text = f"<{type(value).__name__}>"
+    return short_text(text, limit)

@@ -1,0 +1,266 @@
+"""Hostile bodies and headers over real loopback sockets (issue 11, items 1 and 6): whatever
+the server sends, the client raises its own typed error, with a clear message, after a known
+number of requests, quickly, and without holding a decompression bomb in memory."""
+
+from __future__ import annotations
+
+import enum
+import json
+import time
+import tracemalloc
+from typing import Any
+
+import anyio
+import pytest
+
+from cekura_client import (
+    AsyncCekura,
+    Cekura,
+    CekuraError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+)
+from cekura_client._exceptions import ResponseDecodingError, ResponseTooLargeError
+from cekura_client.testing import payloads
+from tests.support.constants import API_KEY, Fetch
+from tests.support.hostile import deep_json, gzip_bomb, huge_int_json, raw
+from tests.support.loopback import fault_server, json_response, respond
+
+OK_BODY = json.dumps(payloads.passing_result())
+
+
+def _timed(fetch: Fetch, *args: Any, **kwargs: Any) -> tuple[BaseException, float]:
+    started = time.monotonic()
+    with pytest.raises(CekuraError) as info:
+        fetch(*args, **kwargs)
+    return info.value, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "message"),
+    [
+        (200, ResponseValidationError, "JSON nested too deeply to decode"),
+        (404, NotFoundError, "404 Not Found: [[[["),
+        (500, ServerError, "500 Internal Server Error: [[[["),
+    ],
+)
+def test_deeply_nested_bodies(
+    fetch: Fetch, status: int, error: type[CekuraError], message: str
+) -> None:
+    with fault_server(json_response(status, deep_json())) as server:
+        exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_retries=0)
+    assert type(exc) is error and message in str(exc)
+    assert len(server.requests) == 1 and elapsed < 5
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "message"),
+    [
+        (200, ResponseValidationError, "JSON that cannot be decoded (Exceeds the limit"),
+        (404, NotFoundError, '404 Not Found: {"id": 9999'),
+    ],
+)
+def test_integers_past_the_digit_limit(
+    fetch: Fetch, status: int, error: type[CekuraError], message: str
+) -> None:
+    with fault_server(json_response(status, huge_int_json())) as server:
+        exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_retries=0)
+    assert type(exc) is error and message in str(exc)
+    assert len(server.requests) == 1 and elapsed < 5
+
+
+@pytest.mark.parametrize(
+    "result_id",
+    [10**5000, "9" * 5000, 2**63, -(10**5000)],
+    ids=["int-5001-digits", "str-5000-digits", "2**63", "negative-5001-digits"],
+)
+def test_huge_ids_are_refused_before_sending(fetch: Fetch, result_id: object) -> None:
+    with fault_server(json_response(200, OK_BODY)) as server:
+        exc, _ = _timed(fetch, result_id, base_url=server.url)
+    assert type(exc) is InvalidRequestError
+    assert str(exc).startswith("result_id must be a positive integer, got ")
+    assert len(str(exc)) < 200 and server.requests == []
+
+
+class ResultId(enum.IntEnum):
+    NIGHTLY = 1001
+
+
+def test_an_int_subclass_is_an_id(fetch: Fetch) -> None:
+    with fault_server(json_response(200, OK_BODY)) as server:
+        assert fetch(ResultId.NIGHTLY, base_url=server.url).id == 1001
+    assert server.requests[0].path.endswith("/1001/")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("gzip", "Content-Encoding 'gzip' but not valid gzip data"),
+        ("deflate", "Content-Encoding 'deflate' but not valid deflate data"),
+        ("br", "it uses Content-Encoding 'br'"),
+    ],
+)
+def test_a_body_that_is_not_its_content_encoding(fetch: Fetch, encoding: str, message: str) -> None:
+    body = OK_BODY.encode()
+    head = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: {encoding}"
+        f"\r\nContent-Length: {len(body)}"
+    )
+    with fault_server(raw(head, body)) as server:
+        exc, elapsed = _timed(fetch, 1001, base_url=server.url)
+    assert type(exc) is ResponseDecodingError
+    assert str(exc).startswith("The response body could not be decoded: ") and message in str(exc)
+    assert exc.url is not None and exc.url.startswith(server.url)  # type: ignore[attr-defined]
+    assert len(server.requests) == 1 and elapsed < 5  # not retried: it would not change
+
+
+@pytest.mark.parametrize(
+    ("value", "requests", "retry_after"),
+    [
+        ("nan", 2, None),  # not a wait: the retry uses the backoff
+        ("-5", 2, 0.0),  # in the past: retried at once
+        ("inf", 1, 365 * 24 * 3600.0),  # "not soon": not slept, RateLimitError at once
+        ("1e999", 1, 365 * 24 * 3600.0),
+        ("99999999999999999999", 1, 365 * 24 * 3600.0),
+        ("Wed, 21 Oct 99999 07:28:00 GMT", 2, None),  # garbage date: backoff
+    ],
+)
+def test_retry_after_values_that_cannot_be_slept(
+    fetch: Fetch, value: str, requests: int, retry_after: float | None
+) -> None:
+    limited = json_response(429, '{"detail": "slow down"}', {"Retry-After": value})
+    with fault_server(limited, limited) as server:
+        exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_retries=1)
+    assert type(exc) is RateLimitError and str(exc) == "429 Too Many Requests: slow down"
+    assert exc.retry_after == retry_after  # type: ignore[attr-defined]
+    assert len(server.requests) == requests and elapsed < 3
+
+
+def test_hostile_headers(fetch: Fetch) -> None:
+    head = (
+        "HTTP/1.1 302 Found\r\nLocation: http://[::1\r\nContent-Type: text/html; "
+        "charset=no-such-codec\r\nContent-Length: 4"
+    )
+    with fault_server(raw(head, b"\xff\xfe\x00x")) as server:
+        exc, elapsed = _timed(fetch, 1001, base_url=server.url)
+    # httpx itself refuses a Location it cannot parse, even when not following redirects
+    assert str(exc) == "The server sent a response that is not valid HTTP (RemoteProtocolError)."
+    assert len(server.requests) == 1 and elapsed < 5
+
+
+def test_a_redirect_location_with_escapes(fetch: Fetch) -> None:
+    head = (
+        "HTTP/1.1 302 Found\r\nLocation: https://evil.example/%1b[2K?token=abc\r\nContent-Length: 0"
+    )
+    with fault_server(raw(head)) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url)
+    assert str(exc) == (
+        "302 Found: redirect to https://evil.example/%1b[2K?token=REDACTED not followed "
+        "(the API key is never sent elsewhere)"
+    )
+
+
+def test_a_reason_phrase_with_escapes(fetch: Fetch) -> None:
+    body = b'{"detail": "gone"}'
+    head = f"HTTP/1.1 404 \x1b[2KGATE PASSED\r\nContent-Length: {len(body)}"
+    with fault_server(raw(head, body)) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url)
+    assert type(exc) is NotFoundError and str(exc) == "404 \\u001b[2KGATE PASSED: gone"
+
+
+def test_a_status_line_that_is_not_http(fetch: Fetch) -> None:
+    with fault_server(raw("HTTP/1.1 2OO OK\r\nContent-Length: 2", b"{}")) as server:
+        exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_retries=1)
+    assert str(exc) == "The server sent a response that is not valid HTTP (RemoteProtocolError)."
+    assert len(server.requests) == 2 and elapsed < 5
+
+
+def test_control_characters_in_a_detail_are_escaped(fetch: Fetch) -> None:
+    body = json.dumps({"detail": "Not found.\r\x1b[32mGATE PASSED\x1b[0m\nfake line"})
+    with fault_server(json_response(404, body)) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url)
+    assert type(exc) is NotFoundError
+    assert str(exc) == ("404 Not Found: Not found.\\r\\u001b[32mGATE PASSED\\u001b[0m\\nfake line")
+    assert exc.detail == json.loads(body)["detail"]  # the attribute keeps the raw text
+
+
+# -- size cap (item 6) ---------------------------------------------------------------------
+
+
+def test_a_body_over_the_cap_is_refused_by_its_content_length(fetch: Fetch) -> None:
+    with fault_server(json_response(200, OK_BODY)) as server:
+        exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_response_bytes=1000)
+    assert type(exc) is ResponseTooLargeError and exc.limit == 1000  # type: ignore[attr-defined]
+    assert str(exc).startswith("The response body exceeds the limit of 1000 bytes (Content-Length")
+    assert len(server.requests) == 1 and elapsed < 5
+
+
+def test_a_chunked_body_over_the_cap_stops_while_streaming(fetch: Fetch) -> None:
+    chunk = b"x" * 4096
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(64)) + b"0\r\n\r\n"
+    head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
+    with fault_server(raw(head, chunks)) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url, max_response_bytes=10_000)
+    assert type(exc) is ResponseTooLargeError
+    assert "(more than 10000 bytes" in str(exc) and len(server.requests) == 1
+
+
+def _bomb_server_head(size: int) -> str:
+    return (
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        f"Content-Length: {size}"
+    )
+
+
+@pytest.mark.parametrize(("cap", "peak_limit"), [(None, 160 << 20), (2 << 20, 12 << 20)])
+def test_a_gzip_bomb_keeps_memory_low(fetch: Fetch, cap: int | None, peak_limit: int) -> None:
+    bomb = gzip_bomb(1024)  # about 1 MB that decodes to 1 GiB
+    assert len(bomb) < 1_100_000
+    kwargs: dict[str, Any] = {} if cap is None else {"max_response_bytes": cap}
+    with fault_server(raw(_bomb_server_head(len(bomb)), bomb)) as server:
+        tracemalloc.start()
+        try:
+            exc, elapsed = _timed(fetch, 1001, base_url=server.url, **kwargs)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    limit = cap or 64 * 1024 * 1024
+    assert type(exc) is ResponseTooLargeError
+    assert str(exc).startswith(
+        f"The response body exceeds the limit of {limit} bytes (more than {limit} bytes "
+        "after decoding)"
+    )
+    assert peak < peak_limit, f"peak {peak / 2**20:.0f} MiB"
+    assert len(server.requests) == 1 and elapsed < 20
+
+
+def test_gzip_within_the_cap_is_decoded(fetch: Fetch) -> None:
+    import gzip
+
+    body = gzip.compress(OK_BODY.encode())
+    head = _bomb_server_head(len(body))
+    with fault_server(raw(head, body)) as server:
+        assert fetch(1001, base_url=server.url).id == 1001
+    assert server.requests[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_max_response_bytes_is_checked() -> None:
+    for bad in (0, -1, 1.5, True, "10"):
+        with pytest.raises(InvalidRequestError, match="max_response_bytes must be a positive"):
+            Cekura(api_key=API_KEY, max_response_bytes=bad)  # type: ignore[arg-type]
+
+
+def test_async_client_reads_with_the_same_cap() -> None:
+    async def run() -> None:
+        with fault_server(respond(200, b"x" * 5000)) as server:
+            async with AsyncCekura(
+                api_key=API_KEY, base_url=server.url, max_response_bytes=100
+            ) as client:
+                with pytest.raises(ResponseTooLargeError):
+                    await client.results.get(1001)
+        assert len(server.requests) == 1
+
+    anyio.run(run)

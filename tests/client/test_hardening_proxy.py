@@ -1,0 +1,144 @@
+"""Proxies (issue 11, item 5): the environment's HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY
+and an explicit ``proxy=`` are honoured as httpx honours them, through a loopback proxy that
+records what reaches it; the key never reaches a proxy in cleartext off loopback."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import anyio
+import httpx
+import pytest
+
+from cekura_client import (
+    APIConnectionError,
+    AsyncCekura,
+    Cekura,
+    InsecureTransportError,
+    PermissionDeniedError,
+)
+from cekura_client.testing import payloads
+from tests.support.constants import API_KEY, Fetch
+from tests.support.hostile import proxy_recorder
+from tests.support.loopback import fault_server, json_response
+
+TARGET = "https://api.cekura.test"
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def _clean_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+def _through_proxy(fetch: Fetch, **kwargs: object) -> tuple[APIConnectionError, float]:
+    started = time.monotonic()
+    with pytest.raises(APIConnectionError) as info:
+        fetch(1001, base_url=TARGET, max_retries=0, timeout=5, **kwargs)
+    return info.value, time.monotonic() - started
+
+
+def test_an_explicit_proxy_tunnels_https_with_connect(fetch: Fetch) -> None:
+    with proxy_recorder() as proxy:
+        exc, elapsed = _through_proxy(fetch, proxy=proxy.url)
+    assert str(exc) == "The proxy refused or failed the connection (ProxyError)."
+    assert proxy.request_lines == ["CONNECT api.cekura.test:443 HTTP/1.1"]
+    assert API_KEY.encode() not in b"".join(proxy.received)  # the key only travels inside TLS
+    assert elapsed < 5
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])
+def test_the_proxy_environment_is_honoured(
+    fetch: Fetch, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    with proxy_recorder() as proxy:
+        monkeypatch.setenv(variable, proxy.url)
+        exc, _ = _through_proxy(fetch)
+    assert str(exc) == "The proxy refused or failed the connection (ProxyError)."
+    assert proxy.request_lines == ["CONNECT api.cekura.test:443 HTTP/1.1"]
+    assert API_KEY.encode() not in b"".join(proxy.received)
+
+
+def test_http_proxy_does_not_apply_to_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:3128")
+    assert Cekura(api_key=API_KEY, base_url=TARGET)._config.proxy is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    proxy = Cekura(api_key=API_KEY, base_url=TARGET)._config.proxy
+    assert proxy is not None and proxy.url == httpx.URL("http://127.0.0.1:3128")
+
+
+@pytest.mark.parametrize("no_proxy", ["api.cekura.test", ".cekura.test", "cekura.test", "*"])
+def test_no_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch, no_proxy: str) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    assert Cekura(api_key=API_KEY, base_url=TARGET)._config.proxy is None
+
+
+def test_trust_env_false_ignores_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    assert Cekura(api_key=API_KEY, base_url=TARGET, trust_env=False)._config.proxy is None
+
+
+def test_a_loopback_base_url_never_goes_through_an_environment_proxy(
+    fetch: Fetch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok = json_response(200, json.dumps(payloads.passing_result()))
+    with proxy_recorder() as proxy, fault_server(ok) as server:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("ALL_PROXY", proxy.url)
+        assert fetch(1001, base_url=server.url).id == 1001
+    assert proxy.received == [] and len(server.requests) == 1
+
+
+def test_plain_http_through_a_loopback_proxy_is_allowed(fetch: Fetch) -> None:
+    """The key reaches the proxy in cleartext, but only on this machine."""
+    with proxy_recorder() as proxy:
+        with pytest.raises(PermissionDeniedError, match="403 Forbidden"):  # the proxy's answer
+            fetch(1001, base_url="http://127.0.0.1:9", proxy=proxy.url, max_retries=0)
+    assert proxy.request_lines[0].startswith("GET http://127.0.0.1:9/")
+
+
+@pytest.mark.parametrize("client", [Cekura, AsyncCekura])
+def test_plain_http_through_a_remote_proxy_is_refused(client: type[Cekura]) -> None:
+    with pytest.raises(InsecureTransportError) as info:
+        client(api_key=API_KEY, base_url="http://127.0.0.1:8000", proxy="http://10.1.2.3:3128")
+    assert str(info.value).startswith(
+        "Refusing to send the API key in cleartext through the proxy http://10.1.2.3:3128 to "
+        "127.0.0.1"
+    )
+    client(  # the caller may say they mean it
+        api_key=API_KEY,
+        base_url="http://127.0.0.1:8000",
+        proxy="http://10.1.2.3:3128",
+        allow_insecure_http=True,
+    )
+
+
+def test_plain_http_through_a_remote_environment_proxy_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://user:secret@10.1.2.3:3128")
+    with pytest.raises(InsecureTransportError) as info:
+        Cekura(api_key=API_KEY, base_url="http://api.example.com", allow_insecure_http=False)
+    assert "secret" not in str(info.value)
+
+
+def test_a_proxy_that_is_not_a_url_is_a_clear_error() -> None:
+    with pytest.raises(Exception, match="proxy must be an http://, https://, socks5://"):
+        Cekura(api_key=API_KEY, proxy="ftp://proxy:21")
+
+
+def test_the_async_client_uses_the_same_proxy() -> None:
+    async def run() -> None:
+        with proxy_recorder() as proxy:
+            async with AsyncCekura(
+                api_key=API_KEY, base_url=TARGET, proxy=proxy.url, max_retries=0
+            ) as client:
+                with pytest.raises(APIConnectionError):
+                    await client.results.get(1001)
+        assert proxy.request_lines == ["CONNECT api.cekura.test:443 HTTP/1.1"]
+
+    anyio.run(run)
