@@ -144,7 +144,7 @@ def parse_event(body: bytes | str, headers: Mapping[str, str], *, secret: str) -
             return PreTriggerEvent(
                 event_type=event_type,
                 result_id=result_id,
-                runs=parse_runs(reader),
+                runs=parse_runs(reader.raw("runs"), "data"),
                 idempotency_key=_header(headers, IDEMPOTENCY_HEADER),
                 raw=decoded,
             )

@@ -16,7 +16,6 @@ from .._base_client import BaseClient, check_id, json_object
 from .._exceptions import CekuraError, ResponseValidationError
 from .._operations import GET_RESULT, operation_module
 from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
-from ..types._reader import gc_paused
 from ..types.result import Result
 
 if TYPE_CHECKING:
@@ -38,8 +37,13 @@ def _get_request(result_id: int | str) -> dict[str, Any]:
 def parse_result(response: httpx.Response) -> Result:
     """A :class:`Result` from a Get Result response, or the facade's typed error."""
     try:
-        with gc_paused():  # decoding allocates as much as building: see gc_paused
-            return Result.from_dict(json_object(response))
+        if response.is_success:
+            try:
+                return Result.from_json(response.content)  # bytes -> typed objects, in C
+            except ResponseValidationError as exc:
+                if exc.path:
+                    raise
+        return Result.from_dict(json_object(response))  # the body's own error message
     except ResponseValidationError as exc:
         exc.set_request(response.request)
         raise

@@ -1,0 +1,450 @@
+"""The one place a model's fields are declared, and everything derived from that declaration.
+
+A model is a :class:`msgspec.Struct` (``gc=False``, frozen). Each field is declared once, as a
+class annotation: its attribute name, its JSON key (``msgspec.field(name=...)`` when they
+differ), its wire type (what msgspec decodes in C) and a :class:`Kind` in ``Annotated`` metadata
+that says
+
+* how strict the field is (``core``, ``checked`` or ``lenient``: see docs/field-strictness.md),
+* the phrase an error message uses (``expected an integer``),
+* an optional ``coerce`` (slow path only: turns an odd but usable wire value into the canonical
+  one, e.g. ``" 10 "`` -> ``10``, ``""`` -> ``None``) and
+* an optional ``normalise`` (the attribute value from the wire value: ``"07:51"`` -> timedelta).
+
+The public type of an attribute (what mypy sees) is given by the same alias under
+``TYPE_CHECKING`` (see :func:`declared`). Decoding, ``from_dict``, ``to_dict``, the slow path's
+error messages and ``spec_dependencies()`` all read :func:`model_fields`; nothing lists fields by
+hand.
+
+Normalisation is lazy on the models that occur thousands of times in a result (runs, metrics,
+transcript turns): the slot keeps the wire value decoded in C and the attribute is a property
+that normalises on access (cheap, cached conversions). Models marked ``eager`` (the result and
+its small summaries) normalise once, right after decoding.
+
+Decoding has two paths:
+
+* fast: ``msgspec`` decodes the bytes straight into the Structs (lax: numeric strings are
+  numbers). Any payload real servers send takes this path.
+* slow, only when the fast path refuses something: the JSON is decoded to Python values and
+  :func:`canonical` walks it along the same declarations, producing the canonical wire form
+  (lenient fields that do not fit become ``None``) or raising ResponseValidationError with the
+  exact field path (``runs['86368'].evaluation.metrics[1].score``), and msgspec converts the
+  canonical tree. msgspec's own paths (``$.runs[...]``) do not name dict keys, hence this path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, ClassVar, TypeVar, Union
+
+import msgspec
+
+from .._exceptions import ResponseValidationError
+from ._reader import FieldPath, PathLike, fail
+
+__all__ = [
+    "CHECKED",
+    "CORE",
+    "LENIENT",
+    "Kind",
+    "Model",
+    "RawRef",
+    "canonical",
+    "decode_error",
+    "model_fields",
+    "to_jsonable",
+]
+
+M = TypeVar("M", bound="Model")
+
+CORE = "core"
+CHECKED = "checked"
+LENIENT = "lenient"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A field's strictness and conversions (``Annotated`` metadata of its wire type)."""
+
+    strictness: str = CHECKED
+    expected: str | None = None  # the error phrase; None: derived from the wire type
+    missing: str | None = None  # the error phrase for null/missing, when it differs
+    coerce: Callable[[Any, PathLike], Any] | None = None
+    normalise: Callable[[Any, Any], Any] | None = None  # (model, wire value) -> attribute value
+    feeds: str | None = None  # another attribute this key is read into (older specs' names)
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    name: str
+    key: str
+    wire: Any  # the wire type without the Kind
+    kind: Kind
+    default: Any
+
+
+class RawRef:
+    """Where a model's JSON as received lives: a source (bytes decoded on first use, or a tree)
+    and the keys down to the model. Every RawRef compares equal, so models built from the same
+    JSON compare equal whatever they were decoded from."""
+
+    __slots__ = ("_tree", "bytes", "keys", "parent")
+
+    def __init__(
+        self, *, data: bytes | None = None, tree: Any = None, parent: RawRef | None = None,
+        keys: tuple[str | int, ...] = (),
+    ) -> None:  # fmt: skip
+        self.bytes = data
+        self._tree = tree
+        self.parent = parent
+        self.keys = keys
+
+    def tree(self) -> Any:
+        if self.parent is not None:
+            node = self.parent.tree()
+            for key in self.keys:
+                node = node[key]
+            return node
+        if self._tree is None and self.bytes is not None:
+            self._tree = decode_any(self.bytes)
+        return self._tree
+
+    def child(self, *keys: str | int) -> RawRef:
+        return RawRef(parent=self, keys=keys)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawRef) or other is None
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "RawRef()"
+
+
+def decode_any(data: bytes) -> Any:
+    """Plain JSON values from bytes (C speed); the stdlib decoder for what msgspec refuses
+    (``NaN``, ``Infinity``), so ``raw`` stays what a json.loads user would see."""
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        import json  # noqa: PLC0415
+
+        return json.loads(data)
+
+
+REF_KEY = "@@cekura_client.raw_ref"  # no API key looks like this: the slot of a RawRef
+
+
+class _ModelMeta(type(msgspec.Struct)):  # type: ignore[misc]
+    """Reads each new model's declarations once the Struct type exists."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any):  # type: ignore[no-untyped-def]
+        cls = super().__new__(mcs, name, bases, namespace, **kw)
+        if namespace.get("__module__") != __name__:
+            decls = _declarations(cls)
+            cls.__fields__ = decls
+            if not cls.__eager__:
+                for decl in decls:
+                    if decl.kind.normalise is not None:
+                        _install_property(cls, decl)
+        return cls
+
+
+class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only=True):
+    """Base of the facade's models. Subclasses declare fields; see the module docstring."""
+
+    _ref: Any = msgspec.field(default=None, name=REF_KEY)
+    __eager__: ClassVar[bool] = False
+    __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
+
+    def __post_init__(self) -> None:
+        if type(self).__eager__:
+            for decl in type(self).__fields__:
+                normalise = decl.kind.normalise
+                if normalise is not None:
+                    member = _MEMBERS[type(self), decl.name]
+                    member.__set__(self, normalise(self, member.__get__(self)))
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """This object's JSON exactly as received (decoded from the response on first use)."""
+        ref = self._ref
+        if isinstance(ref, RawRef):
+            tree = ref.tree()
+            if isinstance(tree, dict):
+                return tree
+        return {}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{d.name}={getattr(self, d.name)!r}" for d in type(self).__fields__ if _in_repr(d)
+        )
+        return f"{type(self).__name__}({shown})"
+
+    def _attach(self, ref: RawRef | None) -> None:
+        msgspec.structs.force_setattr(self, "_ref", ref)
+
+
+_MEMBERS: dict[tuple[type, str], Any] = {}
+
+
+def _in_repr(decl: FieldDecl) -> bool:
+    """Scalars that are not lenient (the old attrs ``repr=False`` fields stay out)."""
+    return decl.kind.strictness != LENIENT and decl.kind.feeds is None and not any(
+        _is_container(option) for option in _union_members(_strip(decl.wire)[0])
+    )
+
+
+def _install_property(cls: type, decl: FieldDecl) -> None:
+    member = cls.__dict__[decl.name]
+    _MEMBERS[cls, decl.name] = member
+    normalise = decl.kind.normalise
+    assert normalise is not None
+    get = member.__get__
+
+    def read(self: Any) -> Any:
+        return normalise(self, get(self))
+
+    read.__name__ = decl.name
+    read.__doc__ = f"``{decl.key}``, normalised."
+    setattr(cls, decl.name, property(read))
+
+
+def wire_value(model: Model, name: str) -> Any:
+    """The value a field's slot holds (before normalisation)."""
+    member = _MEMBERS.get((type(model), name))
+    return member.__get__(model) if member is not None else getattr(model, name)
+
+
+def _declarations(cls: type) -> tuple[FieldDecl, ...]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    decls = []
+    for info in msgspec.structs.fields(cls):  # type: ignore[arg-type]
+        if info.name == "_ref":
+            continue
+        wire, kind = split_kind(hints[info.name])
+        default = info.default
+        if info.default_factory is not msgspec.NODEFAULT:
+            default = info.default_factory()
+        decls.append(FieldDecl(info.name, info.encode_name, wire, kind, default))
+        if getattr(cls, "__eager__", False):
+            _MEMBERS[cls, info.name] = cls.__dict__[info.name]
+    return tuple(decls)
+
+
+def split_kind(annotation: Any) -> tuple[Any, Kind]:
+    if typing.get_origin(annotation) is typing.Annotated:
+        args = typing.get_args(annotation)
+        kinds = [m for m in args[1:] if isinstance(m, Kind)]
+        rest = [m for m in args[1:] if not isinstance(m, Kind)]
+        wire = typing.Annotated[(args[0], *rest)] if rest else args[0]  # type: ignore[valid-type]
+        if kinds:
+            return wire, kinds[-1]
+        inner, kind = split_kind(args[0])
+        return (typing.Annotated[(inner, *rest)] if rest else inner), kind  # type: ignore[valid-type]
+    return annotation, Kind()
+
+
+def model_fields(cls: type[Model]) -> tuple[FieldDecl, ...]:
+    return cls.__fields__
+
+
+# --- the slow path: canonical wire values, or an error naming the field -------------------------
+
+
+def canonical(value: Any, annotation: Any, path: PathLike, relaxed: bool = False) -> Any:
+    """``value`` in the form msgspec accepts for ``annotation``, or ResponseValidationError.
+    A lenient field (every field, when ``relaxed``) that does not fit becomes None."""
+    wire, kind = split_kind(annotation)
+    if relaxed or kind.strictness == LENIENT:
+        try:
+            return _canonical(value, wire, kind, path, relaxed)
+        except ResponseValidationError:
+            return None
+    return _canonical(value, wire, kind, path, relaxed)
+
+
+def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool) -> Any:
+    if kind.coerce is not None:
+        value = kind.coerce(value, path)
+    base, meta = _strip(wire)
+    options = _union_members(base)
+    if value is None:
+        if type(None) in options or Any in options:
+            return None
+        raise fail(path, kind.missing or kind.expected or _phrase(options), value)
+    if Any in options:
+        return value
+    if isinstance(value, dict):
+        for option in options:
+            target, _ = _strip(option)
+            if isinstance(target, type) and issubclass(target, Model):
+                return canonical_model(value, target, path, relaxed)
+            if typing.get_origin(target) is dict:
+                value_type = typing.get_args(target)[1]
+                return {
+                    k: canonical(v, value_type, FieldPath(path, k), relaxed)
+                    for k, v in value.items()
+                }
+    elif isinstance(value, list):
+        for option in options:
+            target, _ = _strip(option)
+            if typing.get_origin(target) is list:
+                item_type = typing.get_args(target)[0]
+                return [
+                    canonical(v, item_type, FieldPath(path, i), relaxed)
+                    for i, v in enumerate(value)
+                ]
+    else:
+        for option in options:
+            if _is_container(option):
+                continue
+            try:
+                return msgspec.convert(value, option, strict=False)
+            except (msgspec.ValidationError, RecursionError):
+                continue
+    raise fail(path, kind.expected or _phrase(options, value), value)
+
+
+def canonical_model(
+    value: Any, cls: type[Model], path: PathLike, relaxed: bool = False
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise fail(path, "an object", value)
+    out: dict[str, Any] = {}
+    for decl in cls.__fields__:
+        hints = typing.Annotated[decl.wire, decl.kind]  # type: ignore[valid-type]
+        item = canonical(value.get(decl.key), hints, FieldPath(path, decl.key), relaxed)
+        if item is not None or decl.key in value:
+            out[decl.key] = item
+    return out
+
+
+def _strip(tp: Any) -> tuple[Any, list[Any]]:
+    if typing.get_origin(tp) is typing.Annotated:
+        args = typing.get_args(tp)
+        return args[0], list(args[1:])
+    return tp, []
+
+
+def _union_members(tp: Any) -> list[Any]:
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        return list(typing.get_args(tp))
+    return [tp]
+
+
+def _is_container(tp: Any) -> bool:
+    target, _ = _strip(tp)
+    origin = typing.get_origin(target)
+    return origin in (list, dict) or (isinstance(target, type) and issubclass(target, Model))
+
+
+_PHRASES: dict[Any, str] = {
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    str: "a string",
+    dt.datetime: "an ISO 8601 date-time",
+}
+
+
+def _phrase(options: list[Any], value: Any = None) -> str:
+    real = [o for o in options if o is not type(None)]
+    if not real:
+        return "null"
+    target, _ = _strip(real[0])
+    if target is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not isinstance(value, float) or not math.isfinite(value):
+            return "a finite number"
+    if target in _PHRASES:
+        return _PHRASES[target]
+    origin = typing.get_origin(target)
+    if origin is list:
+        return "an array"
+    return "an object"
+
+
+def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> Any:
+    """``value`` (decoded JSON) as ``target``: msgspec in C first; when it refuses, the slow
+    path (:func:`canonical`) names the field or makes the value fit."""
+    try:
+        return msgspec.convert(value, target, strict=False)
+    except (msgspec.ValidationError, RecursionError):
+        pass
+    fitted = canonical(value, target, path, relaxed)
+    try:
+        return msgspec.convert(fitted, target, strict=False)
+    except (msgspec.ValidationError, RecursionError) as exc:
+        raise translate(exc, path, value) from None
+
+
+def view(cls: type[M], value: Any, path: PathLike = "") -> M | None:
+    """A lenient typed view of an untyped value: the model when ``value`` is a non-empty
+    object (fields that do not fit are None), else None. ``raw`` is ``value``."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if isinstance(value, cls):  # already built (a model constructed by hand)
+        return value
+    model: M = convert(value, cls, path, relaxed=True)
+    model._attach(RawRef(tree=value))
+    return model
+
+
+def translate(exc: Exception, path: PathLike, value: Any) -> ResponseValidationError:
+    """A safety net: msgspec's own message as a ResponseValidationError (``$.a[0]`` -> ``a[0]``).
+    The slow path normally raises first, with the exact path."""
+    message = str(exc)
+    where = ""
+    if " - at `$" in message:
+        message, _, rest = message.partition(" - at `$")
+        where = rest.rstrip("`").lstrip(".")
+    prefix = str(path)
+    full = f"{prefix}.{where}" if prefix and where and not where.startswith("[") else prefix + where
+    return fail(full, message[:1].lower() + message[1:], value)
+
+
+def decode_error(text: str | bytes, expected: str = "a JSON document") -> ResponseValidationError:
+    preview = text[:200].decode("utf-8", "replace") if isinstance(text, bytes) else text[:200]
+    return fail("", expected, preview)
+
+
+# --- to_dict -------------------------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON values from a model (recursively): attribute names, normalised values,
+    durations in seconds, ISO datetimes, enum values; ``raw`` is left out."""
+    if isinstance(value, Model):
+        out = {
+            d.name: to_jsonable(getattr(value, d.name))
+            for d in type(value).__fields__
+            if d.kind.feeds is None
+        }
+        extra = getattr(type(value), "extra", None)
+        if isinstance(extra, property):
+            out["extra"] = to_jsonable(value.extra)  # type: ignore[attr-defined]
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def unknown_fields(model: Model) -> dict[str, Any]:
+    """The fields of ``model.raw`` no declaration reads (``extra``)."""
+    known = {d.key for d in type(model).__fields__}
+    return {k: v for k, v in model.raw.items() if k not in known}
