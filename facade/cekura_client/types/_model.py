@@ -259,11 +259,14 @@ def model_fields(cls: type[Model]) -> tuple[FieldDecl, ...]:
 # --- the slow path: canonical wire values, or an error naming the field -------------------------
 
 
-def canonical(value: Any, annotation: Any, path: PathLike, relaxed: bool = False) -> Any:
+def canonical(
+    value: Any, annotation: Any, path: PathLike, relaxed: bool = False, field: bool = True
+) -> Any:
     """``value`` in the form msgspec accepts for ``annotation``, or ResponseValidationError.
-    A lenient field (every field, when ``relaxed``) that does not fit becomes None."""
+    A lenient field (every field of a model, when ``relaxed``) that does not fit becomes None;
+    an array item or object value that does not fit makes its whole field not fit."""
     wire, kind = split_kind(annotation)
-    if relaxed or kind.strictness == LENIENT:
+    if (relaxed and field) or kind.strictness == LENIENT:
         try:
             return _canonical(value, wire, kind, path, relaxed)
         except ResponseValidationError:
@@ -290,7 +293,7 @@ def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool)
             if typing.get_origin(target) is dict:
                 value_type = typing.get_args(target)[1]
                 return {
-                    k: canonical(v, value_type, FieldPath(path, k), relaxed)
+                    k: canonical(v, value_type, FieldPath(path, k), relaxed, field=False)
                     for k, v in value.items()
                 }
     elif isinstance(value, list):
@@ -299,7 +302,7 @@ def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool)
             if typing.get_origin(target) is list:
                 item_type = typing.get_args(target)[0]
                 return [
-                    canonical(v, item_type, FieldPath(path, i), relaxed)
+                    canonical(v, item_type, FieldPath(path, i), relaxed, field=False)
                     for i, v in enumerate(value)
                 ]
     else:
@@ -407,7 +410,7 @@ def translate(exc: Exception, path: PathLike, value: Any) -> ResponseValidationE
         where = rest.rstrip("`").lstrip(".")
     prefix = str(path)
     full = f"{prefix}.{where}" if prefix and where and not where.startswith("[") else prefix + where
-    return fail(full, message[:1].lower() + message[1:], value)
+    return fail(full, f"a valid value ({message})", value)
 
 
 def decode_error(text: str | bytes, expected: str = "a JSON document") -> ResponseValidationError:
