@@ -18,11 +18,6 @@ from ._model import CHECKED, CORE, LENIENT, Kind
 from ._reader import _FALSE, _INT_TEXT, _TRUE, PathLike, duration_text, to_duration, to_str
 
 __all__ = [
-    "Items",
-    "OptItems",
-    "View",
-    "bool_text",
-    "number_to_text",
     "AnyValue",
     "CoreFlag",
     "CoreId",
@@ -33,14 +28,19 @@ __all__ = [
     "Flag",
     "IdList",
     "Int",
+    "Items",
     "Number",
     "Obj",
     "OptIdList",
+    "OptItems",
     "OptObj",
     "OptText",
     "StrList",
     "Text",
+    "View",
     "as_utc",
+    "bool_text",
+    "number_to_text",
 ]
 
 _MAX = sys.float_info.max

@@ -49,6 +49,7 @@ from .._exceptions import ResponseValidationError
 from ._reader import FieldPath, PathLike, fail
 
 __all__ = [
+    "ABSENT",
     "CHECKED",
     "CORE",
     "LENIENT",
@@ -139,14 +140,20 @@ def decode_any(data: bytes) -> Any:
         return json.loads(data)
 
 
+#: A field's default: absent or null on the wire. Typed Any so that an attribute whose normalised
+#: type is not optional (a count is an ``int``, a list of runs a ``list``) accepts it.
+ABSENT: Any = None
+
 REF_KEY = "@@cekura_client.raw_ref"  # no API key looks like this: the slot of a RawRef
 
 
-class _ModelMeta(type(msgspec.Struct)):  # type: ignore[misc]
+class _ModelMeta(msgspec.StructMeta):
     """Reads each new model's declarations once the Struct type exists."""
 
-    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any):  # type: ignore[no-untyped-def]
-        cls = super().__new__(mcs, name, bases, namespace, **kw)
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any
+    ) -> Any:
+        cls: Any = super().__new__(mcs, name, bases, namespace, **kw)
         if namespace.get("__module__") != __name__:
             decls = _declarations(cls)
             cls.__fields__ = decls
@@ -197,8 +204,10 @@ _MEMBERS: dict[tuple[type, str], Any] = {}
 
 def _in_repr(decl: FieldDecl) -> bool:
     """Scalars that are not lenient (the old attrs ``repr=False`` fields stay out)."""
-    return decl.kind.strictness != LENIENT and decl.kind.feeds is None and not any(
-        _is_container(option) for option in _union_members(_strip(decl.wire)[0])
+    return (
+        decl.kind.strictness != LENIENT
+        and decl.kind.feeds is None
+        and not any(_is_container(option) for option in _union_members(_strip(decl.wire)[0]))
     )
 
 
@@ -226,7 +235,7 @@ def wire_value(model: Model, name: str) -> Any:
 def _declarations(cls: type) -> tuple[FieldDecl, ...]:
     hints = typing.get_type_hints(cls, include_extras=True)
     decls = []
-    for info in msgspec.structs.fields(cls):  # type: ignore[arg-type]
+    for info in msgspec.structs.fields(cls):
         if info.name == "_ref":
             continue
         wire, kind = split_kind(hints[info.name])
@@ -244,12 +253,17 @@ def split_kind(annotation: Any) -> tuple[Any, Kind]:
         args = typing.get_args(annotation)
         kinds = [m for m in args[1:] if isinstance(m, Kind)]
         rest = [m for m in args[1:] if not isinstance(m, Kind)]
-        wire = typing.Annotated[(args[0], *rest)] if rest else args[0]  # type: ignore[valid-type]
         if kinds:
-            return wire, kinds[-1]
+            return _annotate(args[0], rest), kinds[-1]
         inner, kind = split_kind(args[0])
-        return (typing.Annotated[(inner, *rest)] if rest else inner), kind  # type: ignore[valid-type]
+        return _annotate(inner, rest), kind
     return annotation, Kind()
+
+
+def _annotate(tp: Any, metadata: list[Any]) -> Any:
+    if not metadata:
+        return tp
+    return typing.Annotated.__class_getitem__((tp, *metadata))  # type: ignore[attr-defined]
 
 
 def model_fields(cls: type[Model]) -> tuple[FieldDecl, ...]:
@@ -277,7 +291,7 @@ def canonical(
 def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool) -> Any:
     if kind.coerce is not None:
         value = kind.coerce(value, path)
-    base, meta = _strip(wire)
+    base, _ = _strip(wire)
     options = _union_members(base)
     if value is None:
         if type(None) in options or Any in options:
@@ -323,7 +337,7 @@ def canonical_model(
         raise fail(path, "an object", value)
     out: dict[str, Any] = {}
     for decl in cls.__fields__:
-        hints = typing.Annotated[decl.wire, decl.kind]  # type: ignore[valid-type]
+        hints = _annotate(decl.wire, [decl.kind])
         item = canonical(value.get(decl.key), hints, FieldPath(path, decl.key), relaxed)
         if item is not None or decl.key in value:
             out[decl.key] = item
@@ -363,9 +377,9 @@ def _phrase(options: list[Any], value: Any = None) -> str:
     if not real:
         return "null"
     target, _ = _strip(real[0])
-    if target is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not isinstance(value, float) or not math.isfinite(value):
-            return "a finite number"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if target is float and number and (not isinstance(value, float) or not math.isfinite(value)):
+        return "a finite number"
     if target in _PHRASES:
         return _PHRASES[target]
     origin = typing.get_origin(target)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from ._fields import CoreNumber, Int, Obj, StrList, Text, bool_text, number_to_text
-from ._model import CORE, Kind, Model, wire_value
+from ._model import ABSENT, CORE, Kind, Model, wire_value
 
 __all__ = ["BINARY_METRIC_TYPES", "MetricScore"]
 
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     EvalType = str | None
     Verdict = bool | None
 else:
-    MetricType = Annotated[str | None, Kind(CORE, "a string", coerce=number_to_text, normalise=_type)]
+    MetricType = Annotated[
+        str | None, Kind(CORE, "a string", coerce=number_to_text, normalise=_type)
+    ]
     EvalType = Annotated[str | None, Kind(CORE, "a string", coerce=number_to_text)]
     Verdict = Annotated[bool | None, Kind(CORE, "a boolean", coerce=bool_text, normalise=_verdict)]
 
@@ -57,16 +59,16 @@ class MetricScore(Model, frozen=True, gc=False, kw_only=True):
     ``score`` or ``enum_value``. ``explanation`` is always a list of strings.
     """
 
-    id: Int = None
-    name: Text = None
-    type: MetricType = None
-    eval_type: EvalType = None
-    score: CoreNumber = None
-    passed: Verdict = None
-    explanation: StrList = None
-    enum_value: Text = msgspec.field(default=None, name="enum")
-    function_name: Text = None
-    extra: Obj = None
+    id: Int = ABSENT
+    name: Text = ABSENT
+    type: MetricType = ABSENT
+    eval_type: EvalType = ABSENT
+    score: CoreNumber = ABSENT
+    passed: Verdict = ABSENT
+    explanation: StrList = ABSENT
+    enum_value: Text = msgspec.field(default=ABSENT, name="enum")
+    function_name: Text = ABSENT
+    extra: Obj = ABSENT
 
     @property
     def is_binary(self) -> bool:

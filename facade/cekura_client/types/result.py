@@ -25,6 +25,7 @@ from ._fields import (
     bool_text,
 )
 from ._model import (
+    ABSENT,
     CHECKED,
     CORE,
     LENIENT,
@@ -34,12 +35,11 @@ from ._model import (
     convert,
     decode_any,
     decode_error,
-    translate,
     unknown_fields,
     view,
     wire_value,
 )
-from ._reader import PathLike, fail
+from ._reader import FieldPath, PathLike, fail
 from .run import Run
 from .status import ResultStatus
 from .summaries import (
@@ -118,9 +118,7 @@ if TYPE_CHECKING:
     NextSteps = list[NextStep] | None
     Objects = list[Mapping[str, Any]] | None
 else:
-    Status = Annotated[
-        str, Kind(CORE, "a string", missing="a status string", normalise=_status)
-    ]
+    Status = Annotated[str, Kind(CORE, "a string", missing="a status string", normalise=_status)]
     Runs = Annotated[
         dict[str, Run] | list[Run] | None,
         Kind(CORE, "an object keyed by run ID or an array of runs", normalise=_sorted_runs),
@@ -128,9 +126,7 @@ else:
     Cron = Annotated[
         bool | None, Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none)
     ]
-    Scenarios = Annotated[
-        list[ScenarioRef] | None, Kind(CHECKED, "an array", normalise=_scenarios)
-    ]
+    Scenarios = Annotated[list[ScenarioRef] | None, Kind(CHECKED, "an array", normalise=_scenarios)]
     NextSteps = Annotated[Any, Kind(LENIENT, normalise=_next_steps)]
     Objects = Annotated[Any, Kind(LENIENT, normalise=_objects)]
 
@@ -149,44 +145,44 @@ class Result(Model, frozen=True, gc=False, kw_only=True):
     __eager__ = True
 
     id: CoreId
-    name: Text = None
-    agent: Int = None
-    agent_name: Text = None
+    name: Text = ABSENT
+    agent: Int = ABSENT
+    agent_name: Text = ABSENT
     status: Status
-    success_rate: Number = None
-    total_runs_count: Count = None
-    completed_runs_count: Count = None
-    success_runs_count: Count = None
-    failed_runs_count: Count = None
-    met_expected_outcome_count: Count = None
-    total_expected_outcome_count: Count = None
-    total_duration: Duration = None
-    created_at: DateTime = None
-    updated_at: DateTime = None
-    run_as_text: Flag = None
-    is_cronjob: Cron = None
-    run_type: Text = None
-    agent_version: AnyValue = None
-    runs: Runs = None
-    connected_runs: IdList = None
-    not_connected_runs: OptIdList = None
-    successful_calls: IdList = None
-    failed_infrastructure_runs: OptIdList = None
-    failed_workflow_runs: OptIdList = None
-    scenario_names: Annotated[AnyValue, Kind(LENIENT, feeds="scenarios")] = None
-    scenarios: Scenarios = None
-    critical_categories: Items[CriticalCategory] = None
-    metrics: Items[dict[str, Any]] = None
-    overall_evaluation: View[OverallEvaluation] = None
-    failed_reasons: View[FailedReasons] = None
-    ai_summary: View[AISummary] = None
-    next_steps: NextSteps = None
-    performance_metrics: Objects = None
-    run_settings: View[RunSettings] = None
-    runs_by_tags: OptObj = None
-    latency_data: OptObj = None
-    domain: Text = None
-    domain_logo: Text = None
+    success_rate: Number = ABSENT
+    total_runs_count: Count = ABSENT
+    completed_runs_count: Count = ABSENT
+    success_runs_count: Count = ABSENT
+    failed_runs_count: Count = ABSENT
+    met_expected_outcome_count: Count = ABSENT
+    total_expected_outcome_count: Count = ABSENT
+    total_duration: Duration = ABSENT
+    created_at: DateTime = ABSENT
+    updated_at: DateTime = ABSENT
+    run_as_text: Flag = ABSENT
+    is_cronjob: Cron = ABSENT
+    run_type: Text = ABSENT
+    agent_version: AnyValue = ABSENT
+    runs: Runs = ABSENT
+    connected_runs: IdList = ABSENT
+    not_connected_runs: OptIdList = ABSENT
+    successful_calls: IdList = ABSENT
+    failed_infrastructure_runs: OptIdList = ABSENT
+    failed_workflow_runs: OptIdList = ABSENT
+    scenario_names: Annotated[AnyValue, Kind(LENIENT, feeds="scenarios")] = ABSENT
+    scenarios: Scenarios = ABSENT
+    critical_categories: Items[CriticalCategory] = ABSENT
+    metrics: Items[dict[str, Any]] = ABSENT
+    overall_evaluation: View[OverallEvaluation] = ABSENT
+    failed_reasons: View[FailedReasons] = ABSENT
+    ai_summary: View[AISummary] = ABSENT
+    next_steps: NextSteps = ABSENT
+    performance_metrics: Objects = ABSENT
+    run_settings: View[RunSettings] = ABSENT
+    runs_by_tags: OptObj = ABSENT
+    latency_data: OptObj = ABSENT
+    domain: Text = ABSENT
+    domain_logo: Text = ABSENT
 
     @property
     def extra(self) -> dict[str, Any]:
@@ -224,7 +220,10 @@ class Result(Model, frozen=True, gc=False, kw_only=True):
         (``path`` prefixes the names, e.g. ``"data"`` for a webhook body)."""
         if not isinstance(data, dict):
             raise fail(path, "an object", data)
-        result: Result = convert(data, cls, path)
+        try:
+            result: Result = convert(data, cls, path)
+        except RecursionError:  # the decoder's depth limit: an error, never a crash
+            raise fail(path, "an object nested less deeply", data) from None
         _source(result).__init__(tree=data)  # type: ignore[misc]
         return result
 
@@ -249,10 +248,7 @@ class Result(Model, frozen=True, gc=False, kw_only=True):
             raise decode_error(text, "a JSON document nested at most 1,000 deep") from None
         except ValueError:  # JSONDecodeError, UnicodeDecodeError, integers past 4,300 digits
             raise decode_error(text) from None
-        try:
-            return cls.from_dict(tree)
-        except RecursionError:
-            raise translate(RecursionError("a JSON document nested less deeply"), "", tree) from None
+        return cls.from_dict(tree)
 
 
 def _source(result: Result) -> RawRef:
@@ -268,7 +264,7 @@ def parse_runs(value: Any, path: PathLike) -> list[Run]:
     """A sorted list of runs from a ``runs`` dict or list (webhook pre-run events)."""
     if value is None:
         return []
-    wire = convert(value, Runs, FieldPath_or(path, "runs"))
+    wire = convert(value, Runs, FieldPath(path, "runs"))
     holder = RawRef(tree={"runs": value})
     items = wire.items() if isinstance(wire, dict) else enumerate(wire)
     for key, run in items:
@@ -276,12 +272,6 @@ def parse_runs(value: Any, path: PathLike) -> list[Run]:
     runs = list(wire.values()) if isinstance(wire, dict) else list(wire)
     runs.sort(key=_run_id)
     return runs
-
-
-def FieldPath_or(path: PathLike, key: str) -> PathLike:  # noqa: N802
-    from ._reader import FieldPath  # noqa: PLC0415
-
-    return FieldPath(path, key)
 
 
 def spec_dependencies() -> dict[str, str]:
@@ -293,5 +283,3 @@ def spec_dependencies() -> dict[str, str]:
 
 #: The ``ResultDetailV2`` properties Result reads; anything else lands in ``Result.extra``.
 RESULT_FIELDS = frozenset(spec_dependencies())
-
-_ = (Flag, Number)  # re-exported kinds used above

@@ -26,47 +26,47 @@ from ._fields import (
     Text,
     number_to_text,
 )
-from ._model import CHECKED, CORE, Kind, Model, unknown_fields, wire_value
+from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields, wire_value
 from .metric import MetricScore
 
 __all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
 
 
 class OutcomeAlignment(Model, frozen=True, gc=False, kw_only=True):
-    outcome: Text = None
-    prompt_part: Text = None
-    aligned: Flag = None
+    outcome: Text = ABSENT
+    prompt_part: Text = ABSENT
+    aligned: Flag = ABSENT
 
 
 class ExpectedOutcome(Model, frozen=True, gc=False, kw_only=True):
     """How well a run met its scenario's expected outcome (``score`` 0-100)."""
 
-    score: Number = None
-    explanations: StrList = msgspec.field(default=None, name="explanation")
-    alignments: Items[OutcomeAlignment] = msgspec.field(default=None, name="outcome_alignments")
+    score: Number = ABSENT
+    explanations: StrList = msgspec.field(default=ABSENT, name="explanation")
+    alignments: Items[OutcomeAlignment] = msgspec.field(default=ABSENT, name="outcome_alignments")
 
 
 class TranscriptTurn(Model, frozen=True, gc=False, kw_only=True):
     """One turn of a call: ``role`` is e.g. "Testing Agent", "Main Agent", "Function Call"."""
 
-    role: Text = None
-    content: Text = None
-    start_time: Number = None
-    end_time: Number = None
-    time: Duration = None
-    data: OptObj = None
+    role: Text = ABSENT
+    content: Text = ABSENT
+    start_time: Number = ABSENT
+    end_time: Number = ABSENT
+    time: Duration = ABSENT
+    data: OptObj = ABSENT
 
 
 class _ScenarioObject(Model, frozen=True, gc=False, kw_only=True):
     """``scenario`` as webhook payloads send it (the API sends the ID alone)."""
 
-    id: Int = None
-    name: Text = None
-    personality_name: Text = None
+    id: Int = ABSENT
+    name: Text = ABSENT
+    personality_name: Text = ABSENT
 
 
 class _Evaluation(Model, frozen=True, gc=False, kw_only=True):
-    metrics: Annotated[list[MetricScore] | None, Kind(CORE, "an array")] = None
+    metrics: Annotated[list[MetricScore] | None, Kind(CORE, "an array")] = ABSENT
 
 
 def _scenario_id(run: Any, value: Any) -> Any:
@@ -138,23 +138,23 @@ class Run(Model, frozen=True, gc=False, kw_only=True):
     """
 
     id: CoreId
-    scenario_id: ScenarioId = msgspec.field(default=None, name="scenario")
-    scenario_name: ScenarioText = None
-    personality_name: PersonalityText = None
-    status: Text = None
-    success: CoreFlag = None
-    error_message: OptText = None
-    duration: Duration = None
-    timestamp: DateTime = None
-    executed_at: DateTime = None
-    outbound_number: OptText = None
-    inbound_number: OptText = None
-    call_id: OptText = None
-    voice_recording: OptText = None
-    metadata: Obj = None
-    expected_outcome: Outcome = None
-    metrics: Metrics = msgspec.field(default=None, name="evaluation")
-    transcript: Items[TranscriptTurn] = msgspec.field(default=None, name="transcript_object")
+    scenario_id: ScenarioId = msgspec.field(default=ABSENT, name="scenario")
+    scenario_name: ScenarioText = ABSENT
+    personality_name: PersonalityText = ABSENT
+    status: Text = ABSENT
+    success: CoreFlag = ABSENT
+    error_message: OptText = ABSENT
+    duration: Duration = ABSENT
+    timestamp: DateTime = ABSENT
+    executed_at: DateTime = ABSENT
+    outbound_number: OptText = ABSENT
+    inbound_number: OptText = ABSENT
+    call_id: OptText = ABSENT
+    voice_recording: OptText = ABSENT
+    metadata: Obj = ABSENT
+    expected_outcome: Outcome = ABSENT
+    metrics: Metrics = msgspec.field(default=ABSENT, name="evaluation")
+    transcript: Items[TranscriptTurn] = msgspec.field(default=ABSENT, name="transcript_object")
 
     @property
     def evaluated(self) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ._fields import AnyValue, DateTime, Flag, IdList, Int, Items, Number, Obj, StrList, Text
-from ._model import LENIENT, Kind, Model
+from ._model import ABSENT, LENIENT, Kind, Model
 from ._reader import _INT_TEXT
 
 __all__ = [
@@ -31,14 +31,14 @@ __all__ = [
 class MetricSummary(Model, frozen=True, gc=False, kw_only=True):
     """One entry of ``overall_evaluation.metric_summary`` (keyed by metric ID)."""
 
-    id: Int = None
-    name: Text = None
-    type: Text = None
-    score: Number = None
-    explanation: StrList = None
-    function_name: Text = None
-    vocera_defined_metric_code: Text = None
-    p50: Number = None
+    id: Int = ABSENT
+    name: Text = ABSENT
+    type: Text = ABSENT
+    score: Number = ABSENT
+    explanation: StrList = ABSENT
+    function_name: Text = ABSENT
+    vocera_defined_metric_code: Text = ABSENT
+    p50: Number = ABSENT
 
 
 def _percentiles(model: Any, value: Any) -> Any:
@@ -75,10 +75,10 @@ else:
 class AggregateMetric(Model, frozen=True, gc=False, kw_only=True):
     """A numeric or extra metric aggregated over the runs (``value`` and percentiles)."""
 
-    name: Text = None
-    type: Text = None
-    value: Number = None
-    percentiles: Percentiles = None
+    name: Text = ABSENT
+    type: Text = ABSENT
+    value: Number = ABSENT
+    percentiles: Percentiles = ABSENT
 
     @property
     def p50(self) -> float | None:
@@ -90,21 +90,21 @@ class OverallEvaluation(Model, frozen=True, gc=False, kw_only=True):
 
     __eager__ = True
 
-    success_rate: Number = None
-    metric_summary: SummaryById = None
-    worst_performing_metrics: Obj = None
-    numeric_metrics: Items[AggregateMetric] = None
-    enum_metrics: Items[AnyValue] = None
-    extra_metrics: Items[AggregateMetric] = None
+    success_rate: Number = ABSENT
+    metric_summary: SummaryById = ABSENT
+    worst_performing_metrics: Obj = ABSENT
+    numeric_metrics: Items[AggregateMetric] = ABSENT
+    enum_metrics: Items[AnyValue] = ABSENT
+    extra_metrics: Items[AggregateMetric] = ABSENT
 
 
 class FailedReason(Model, frozen=True, gc=False, kw_only=True):
     """One cluster of failures: which runs, how many, and why."""
 
-    rank: Int = None
-    run_ids: IdList = None
-    description: Text = None
-    affected_count: Int = None
+    rank: Int = ABSENT
+    run_ids: IdList = ABSENT
+    description: Text = ABSENT
+    affected_count: Int = ABSENT
 
 
 class FailedReasons(Model, frozen=True, gc=False, kw_only=True):
@@ -112,8 +112,8 @@ class FailedReasons(Model, frozen=True, gc=False, kw_only=True):
 
     __eager__ = True
 
-    issues: Items[FailedReason] = None
-    total_failed_runs: Int = None
+    issues: Items[FailedReason] = ABSENT
+    total_failed_runs: Int = ABSENT
 
 
 class AISummary(Model, frozen=True, gc=False, kw_only=True):
@@ -121,35 +121,35 @@ class AISummary(Model, frozen=True, gc=False, kw_only=True):
 
     __eager__ = True
 
-    what_happened: Text = None
-    why_it_happened: Text = None
-    how_to_fix: Text = None
-    generated_from_runs_count: Int = None
-    generated_at: DateTime = None
+    what_happened: Text = ABSENT
+    why_it_happened: Text = ABSENT
+    how_to_fix: Text = ABSENT
+    generated_from_runs_count: Int = ABSENT
+    generated_at: DateTime = ABSENT
 
 
 class NextStep(Model, frozen=True, gc=False, kw_only=True):
     """One item of ``next_steps`` (ordered by impact)."""
 
-    title: Text = None
-    description: Text = None
+    title: Text = ABSENT
+    description: Text = ABSENT
 
 
 class ScenarioRef(Model, frozen=True, gc=False, kw_only=True):
     """An item of ``scenarios``: a scenario used by the result."""
 
-    id: Int = None
-    name: Text = None
+    id: Int = ABSENT
+    name: Text = ABSENT
 
 
 class CriticalCategory(Model, frozen=True, gc=False, kw_only=True):
     """An item of ``critical_categories``: a metric flagged as critical for this result."""
 
-    id: Int = None
-    name: Text = None
-    eval_type: Text = None
-    simulation_enabled: Flag = None
-    observability_enabled: Flag = None
+    id: Int = ABSENT
+    name: Text = ABSENT
+    eval_type: Text = ABSENT
+    simulation_enabled: Flag = ABSENT
+    observability_enabled: Flag = ABSENT
 
 
 class RunSettings(Model, frozen=True, gc=False, kw_only=True):
@@ -157,9 +157,9 @@ class RunSettings(Model, frozen=True, gc=False, kw_only=True):
 
     __eager__ = True
 
-    override_value: Int = None
-    frequency: Int = None
-    concurrency_limit: Int = None
-    personality_ids: IdList = None
-    test_profile_ids: IdList = None
-    mode: Text = None
+    override_value: Int = ABSENT
+    frequency: Int = ABSENT
+    concurrency_limit: Int = ABSENT
+    personality_ids: IdList = ABSENT
+    test_profile_ids: IdList = ABSENT
+    mode: Text = ABSENT
