@@ -91,33 +91,22 @@ class FieldDecl:
 
 
 class RawRef:
-    """Where a model's JSON as received lives: a source (bytes decoded on first use, or a tree)
-    and the keys down to the model. Every RawRef compares equal, so models built from the same
-    JSON compare equal whatever they were decoded from."""
+    """Where a model's JSON as received lives: the response bytes (decoded on first use) or an
+    already decoded tree. A nested model's ``_ref`` is a tuple ``(parent_ref, key, ...)``: no
+    model refers to another, so no reference cycle is built (the Structs are ``gc=False``).
+    Every RawRef compares equal, so models of the same JSON compare equal whatever their source.
+    """
 
-    __slots__ = ("_tree", "bytes", "keys", "parent")
+    __slots__ = ("_tree", "bytes")
 
-    def __init__(
-        self, *, data: bytes | None = None, tree: Any = None, parent: RawRef | None = None,
-        keys: tuple[str | int, ...] = (),
-    ) -> None:  # fmt: skip
+    def __init__(self, *, data: bytes | None = None, tree: Any = None) -> None:
         self.bytes = data
         self._tree = tree
-        self.parent = parent
-        self.keys = keys
 
     def tree(self) -> Any:
-        if self.parent is not None:
-            node = self.parent.tree()
-            for key in self.keys:
-                node = node[key]
-            return node
         if self._tree is None and self.bytes is not None:
             self._tree = decode_any(self.bytes)
         return self._tree
-
-    def child(self, *keys: str | int) -> RawRef:
-        return RawRef(parent=self, keys=keys)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RawRef) or other is None
@@ -127,6 +116,21 @@ class RawRef:
 
     def __repr__(self) -> str:
         return "RawRef()"
+
+
+def resolve(ref: Any) -> Any:
+    """The JSON a ``_ref`` points at (None when there is none)."""
+    if isinstance(ref, RawRef):
+        return ref.tree()
+    if isinstance(ref, tuple) and ref:
+        node = resolve(ref[0])
+        try:
+            for key in ref[1:]:
+                node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+        return node
+    return None
 
 
 def decode_any(data: bytes) -> Any:
@@ -171,23 +175,11 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
     __eager__: ClassVar[bool] = False
     __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
 
-    def __post_init__(self) -> None:
-        if type(self).__eager__:
-            for decl in type(self).__fields__:
-                normalise = decl.kind.normalise
-                if normalise is not None:
-                    member = _MEMBERS[type(self), decl.name]
-                    member.__set__(self, normalise(self, member.__get__(self)))
-
     @property
     def raw(self) -> Mapping[str, Any]:
         """This object's JSON exactly as received (decoded from the response on first use)."""
-        ref = self._ref
-        if isinstance(ref, RawRef):
-            tree = ref.tree()
-            if isinstance(tree, dict):
-                return tree
-        return {}
+        tree = resolve(self._ref)
+        return tree if isinstance(tree, dict) else {}
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -195,11 +187,23 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
         )
         return f"{type(self).__name__}({shown})"
 
-    def _attach(self, ref: RawRef | None) -> None:
+    def _attach(self, ref: Any) -> None:
         msgspec.structs.force_setattr(self, "_ref", ref)
 
 
-_MEMBERS: dict[tuple[type, str], Any] = {}
+class EagerModel(Model, frozen=True, gc=False, kw_only=True):
+    """A model normalised once, right after decoding (the result and its small summaries),
+    instead of on each attribute access. Only these models have a ``__post_init__``: msgspec
+    calls it for every instance, which the thousands of runs, metrics and turns do not pay."""
+
+    __eager__ = True
+
+    def __post_init__(self) -> None:
+        for decl in type(self).__fields__:
+            normalise = decl.kind.normalise
+            if normalise is not None:
+                member = getattr(type(self), "_w_" + decl.name)
+                member.__set__(self, normalise(self, member.__get__(self)))
 
 
 def _in_repr(decl: FieldDecl) -> bool:
@@ -213,7 +217,6 @@ def _in_repr(decl: FieldDecl) -> bool:
 
 def _install_property(cls: type, decl: FieldDecl) -> None:
     member = cls.__dict__[decl.name]
-    _MEMBERS[cls, decl.name] = member
     normalise = decl.kind.normalise
     assert normalise is not None
     get = member.__get__
@@ -227,9 +230,9 @@ def _install_property(cls: type, decl: FieldDecl) -> None:
 
 
 def wire_value(model: Model, name: str) -> Any:
-    """The value a field's slot holds (before normalisation)."""
-    member = _MEMBERS.get((type(model), name))
-    return member.__get__(model) if member is not None else getattr(model, name)
+    """The value a field's slot holds (before normalisation); ``model._w_<name>`` is the same,
+    faster (a slot read in C)."""
+    return getattr(model, "_w_" + name)
 
 
 def _declarations(cls: type) -> tuple[FieldDecl, ...]:
@@ -243,8 +246,7 @@ def _declarations(cls: type) -> tuple[FieldDecl, ...]:
         if info.default_factory is not msgspec.NODEFAULT:
             default = info.default_factory()
         decls.append(FieldDecl(info.name, info.encode_name, wire, kind, default))
-        if getattr(cls, "__eager__", False):
-            _MEMBERS[cls, info.name] = cls.__dict__[info.name]
+        setattr(cls, "_w_" + info.name, cls.__dict__[info.name])  # the slot, unnormalised
     return tuple(decls)
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from ._fields import CoreNumber, Int, Obj, StrList, Text, bool_text, number_to_text
-from ._model import ABSENT, CORE, Kind, Model, wire_value
+from ._model import ABSENT, CORE, Kind, Model
 
 __all__ = ["BINARY_METRIC_TYPES", "MetricScore"]
 
@@ -19,17 +19,17 @@ _LEGACY_FAIL_SCORE = 0.0
 
 def _type(metric: Any, value: Any) -> Any:
     """``type``, or ``eval_type`` where a newer payload sends only that."""
-    return value or wire_value(metric, "eval_type")
+    return value or metric._w_eval_type
 
 
 def _verdict(metric: Any, passed: Any) -> bool | None:
     """The binary verdict: ``passed`` of an ``eval_type: "binary"`` metric, or a legacy binary
     ``type`` scored 5 (pass) / 0 (fail); None for non-binary metrics."""
-    eval_type = wire_value(metric, "eval_type")
+    eval_type = metric._w_eval_type
     if eval_type == "binary" and passed is not None:
         return bool(passed)
-    metric_type = wire_value(metric, "type") or eval_type
-    score = wire_value(metric, "score")
+    metric_type = metric._w_type or eval_type
+    score = metric._w_score
     if metric_type in BINARY_METRIC_TYPES and score is not None:
         if score >= _LEGACY_PASS_SCORE:
             return True

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
+from msgspec.structs import force_setattr
 
 from ._fields import (
     AnyValue,
@@ -29,8 +31,8 @@ from ._model import (
     CHECKED,
     CORE,
     LENIENT,
+    EagerModel,
     Kind,
-    Model,
     RawRef,
     convert,
     decode_any,
@@ -70,15 +72,14 @@ def _sorted_runs(result: Any, value: Any) -> list[Run]:
         return []
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for key, run in items:
-        if not isinstance(run._ref, RawRef):
-            run._attach(root.child("runs", key))
+        if run._ref is None:
+            force_setattr(run, "_ref", (root, "runs", key))
     runs = list(value.values()) if isinstance(value, dict) else list(value)
-    runs.sort(key=_run_id)
+    runs.sort(key=_RUN_ID)
     return runs
 
 
-def _run_id(run: Run) -> int:
-    return run.id
+_RUN_ID = operator.attrgetter("id")
 
 
 def _false_if_none(result: Any, value: Any) -> bool:
@@ -131,7 +132,7 @@ else:
     Objects = Annotated[Any, Kind(LENIENT, normalise=_objects)]
 
 
-class Result(Model, frozen=True, gc=False, kw_only=True):
+class Result(EagerModel, frozen=True, gc=False, kw_only=True):
     """A Cekura test result, with the spec's wrong types corrected.
 
     Counts are ``int`` (JSON integers and numeric strings are accepted; a missing or null count is
@@ -141,8 +142,6 @@ class Result(Model, frozen=True, gc=False, kw_only=True):
     received (decoded from the response bytes on first use); ``extra`` holds the fields this
     version does not model. A msgspec Struct: each field is declared once, below.
     """
-
-    __eager__ = True
 
     id: CoreId
     name: Text = ABSENT
@@ -265,12 +264,12 @@ def parse_runs(value: Any, path: PathLike) -> list[Run]:
     if value is None:
         return []
     wire = convert(value, Runs, FieldPath(path, "runs"))
-    holder = RawRef(tree={"runs": value})
+    holder = RawRef(tree=value)
     items = wire.items() if isinstance(wire, dict) else enumerate(wire)
     for key, run in items:
-        run._attach(holder.child("runs", key))
+        force_setattr(run, "_ref", (holder, key))
     runs = list(wire.values()) if isinstance(wire, dict) else list(wire)
-    runs.sort(key=_run_id)
+    runs.sort(key=_RUN_ID)
     return runs
 
 

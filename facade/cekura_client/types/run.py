@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
+from msgspec.structs import force_setattr
 
 from ._fields import (
     CoreFlag,
@@ -26,7 +27,7 @@ from ._fields import (
     Text,
     number_to_text,
 )
-from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields, wire_value
+from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields
 from .metric import MetricScore
 
 __all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
@@ -77,7 +78,7 @@ def _from_scenario(key: str) -> Any:
     def read(run: Any, value: Any) -> Any:
         if value:
             return value
-        scenario = wire_value(run, "scenario_id")
+        scenario = run._w_scenario_id
         return getattr(scenario, key) if isinstance(scenario, _ScenarioObject) else None
 
     return read
@@ -91,9 +92,10 @@ def _metrics(run: Any, value: Any) -> Any:
     metrics = value.metrics if isinstance(value, _Evaluation) else value
     if not metrics:
         return []
-    if run._ref is not None and metrics[0]._ref is None:  # `raw` of each metric, on first use
+    ref = run._ref
+    if ref is not None and metrics[0]._ref is None:  # where each metric's `raw` is, on first use
         for index, metric in enumerate(metrics):
-            metric._attach(run._ref.child("evaluation", "metrics", index))
+            force_setattr(metric, "_ref", (ref, "evaluation", "metrics", index))
     return metrics
 
 
@@ -159,7 +161,7 @@ class Run(Model, frozen=True, gc=False, kw_only=True):
     @property
     def evaluated(self) -> bool:
         """Whether the run has an evaluation (``evaluation`` neither null nor ``{}``)."""
-        value = wire_value(self, "metrics")
+        value = self._w_metrics
         return value is not None and value != _EMPTY_EVALUATION
 
     @property

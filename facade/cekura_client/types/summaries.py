@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ._fields import AnyValue, DateTime, Flag, IdList, Int, Items, Number, Obj, StrList, Text
-from ._model import ABSENT, LENIENT, Kind, Model
+from ._model import ABSENT, LENIENT, EagerModel, Kind, Model
 from ._reader import _INT_TEXT
 
 __all__ = [
@@ -85,10 +85,8 @@ class AggregateMetric(Model, frozen=True, gc=False, kw_only=True):
         return self.percentiles.get("p50")
 
 
-class OverallEvaluation(Model, frozen=True, gc=False, kw_only=True):
+class OverallEvaluation(EagerModel, frozen=True, gc=False, kw_only=True):
     """``overall_evaluation``: aggregates over all runs of the result."""
-
-    __eager__ = True
 
     success_rate: Number = ABSENT
     metric_summary: SummaryById = ABSENT
@@ -107,19 +105,15 @@ class FailedReason(Model, frozen=True, gc=False, kw_only=True):
     affected_count: Int = ABSENT
 
 
-class FailedReasons(Model, frozen=True, gc=False, kw_only=True):
+class FailedReasons(EagerModel, frozen=True, gc=False, kw_only=True):
     """``failed_reasons``: failures clustered by cause, most important first."""
-
-    __eager__ = True
 
     issues: Items[FailedReason] = ABSENT
     total_failed_runs: Int = ABSENT
 
 
-class AISummary(Model, frozen=True, gc=False, kw_only=True):
+class AISummary(EagerModel, frozen=True, gc=False, kw_only=True):
     """``ai_summary``: the LLM-written narrative of the result."""
-
-    __eager__ = True
 
     what_happened: Text = ABSENT
     why_it_happened: Text = ABSENT
@@ -152,10 +146,8 @@ class CriticalCategory(Model, frozen=True, gc=False, kw_only=True):
     observability_enabled: Flag = ABSENT
 
 
-class RunSettings(Model, frozen=True, gc=False, kw_only=True):
+class RunSettings(EagerModel, frozen=True, gc=False, kw_only=True):
     """``run_settings``: the overrides the result was started with."""
-
-    __eager__ = True
 
     override_value: Int = ABSENT
     frequency: Int = ABSENT
