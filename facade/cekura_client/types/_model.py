@@ -135,13 +135,20 @@ def resolve(ref: Any) -> Any:
 
 def decode_any(data: bytes) -> Any:
     """Plain JSON values from bytes (C speed); the stdlib decoder for what msgspec refuses
-    (``NaN``, ``Infinity``), so ``raw`` stays what a json.loads user would see."""
+    (``NaN``, ``Infinity``, integers past 64 bits), so ``raw`` is what json.loads would give.
+    An integer past Python's 4,300-digit limit becomes a float (``inf``): the field it is in
+    then fails with its name, or, if lenient, keeps it, instead of the whole document failing.
+    """
     try:
         return msgspec.json.decode(data)
-    except msgspec.DecodeError:
+    except msgspec.DecodeError:  # ValidationError (integer out of range) is a DecodeError
         import json  # noqa: PLC0415
 
-        return json.loads(data)
+        return json.loads(data, parse_int=_int_or_float)
+
+
+def _int_or_float(text: str) -> int | float:
+    return int(text) if len(text.lstrip("-")) <= 4300 else float(text)
 
 
 #: A field's default: absent or null on the wire. Typed Any so that an attribute whose normalised

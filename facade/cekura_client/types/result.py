@@ -244,7 +244,7 @@ class Result(EagerModel, frozen=True, gc=False, kw_only=True):
         try:
             tree = decode_any(data)
         except RecursionError:
-            raise decode_error(text, "a JSON document nested at most 1,000 deep") from None
+            raise decode_error(text, "a JSON document nested less deeply (decoder limit)") from None
         except ValueError:  # JSONDecodeError, UnicodeDecodeError, integers past 4,300 digits
             raise decode_error(text) from None
         return cls.from_dict(tree)

@@ -27,7 +27,7 @@ from ._fields import (
     Text,
     number_to_text,
 )
-from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields
+from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields, wire_value
 from .metric import MetricScore
 
 __all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
@@ -161,7 +161,7 @@ class Run(Model, frozen=True, gc=False, kw_only=True):
     @property
     def evaluated(self) -> bool:
         """Whether the run has an evaluation (``evaluation`` neither null nor ``{}``)."""
-        value = self._w_metrics
+        value = wire_value(self, "metrics")
         return value is not None and value != _EMPTY_EVALUATION
 
     @property
