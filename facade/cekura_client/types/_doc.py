@@ -12,42 +12,42 @@ from typing import Any
 import msgspec
 
 from ._model import CORE, LENIENT, Model, model_fields, split_kind
-from .metric import MetricScore
 from .result import Result
-from .run import ExpectedOutcome, OutcomeAlignment, Run, TranscriptTurn
-from .summaries import (
-    AggregateMetric,
-    AISummary,
-    CriticalCategory,
-    FailedReason,
-    FailedReasons,
-    MetricSummary,
-    NextStep,
-    OverallEvaluation,
-    RunSettings,
-    ScenarioRef,
-)
 
 __all__ = ["field_table"]
 
-MODELS: list[tuple[str, type[Model], bool]] = [
-    ("result", Result, False),
-    ("`runs[*]`", Run, False),
-    ("`runs[*].evaluation.metrics[*]`", MetricScore, False),
-    ("`runs[*].expected_outcome`", ExpectedOutcome, False),
-    ("`runs[*].expected_outcome.outcome_alignments[*]`", OutcomeAlignment, False),
-    ("`runs[*].transcript_object[*]`", TranscriptTurn, False),
-    ("`scenarios[*]`", ScenarioRef, False),
-    ("`critical_categories[*]`", CriticalCategory, False),
-    ("`overall_evaluation`", OverallEvaluation, True),
-    ("`overall_evaluation.metric_summary.*`", MetricSummary, True),
-    ("`overall_evaluation.*_metrics[*]`", AggregateMetric, True),
-    ("`failed_reasons`", FailedReasons, True),
-    ("`failed_reasons.issues[*]`", FailedReason, True),
-    ("`ai_summary`", AISummary, True),
-    ("`next_steps[*]`", NextStep, True),
-    ("`run_settings`", RunSettings, True),
-]
+
+def _models(
+    model: type[Model], where: str, inside_view: bool, seen: set[type[Model]]
+) -> list[tuple[str, type[Model], bool]]:
+    """Every model reachable from ``model``'s declarations, with its JSON location."""
+    found = [(where, model, inside_view)]
+    seen.add(model)
+    for decl in model_fields(model):
+        view_of = getattr(decl.kind.normalise, "view_of", None)
+        targets = [(view_of, "[*]" if decl.key == "next_steps" else "", True)] if view_of else []
+        targets += _nested(decl.wire, "", inside_view)
+        for target, suffix, in_view in targets:
+            if target not in seen:
+                place = f"{where}.{decl.key}{suffix}" if where != "result" else decl.key + suffix
+                found += _models(target, place, in_view, seen)
+    return found
+
+
+def _nested(tp: Any, suffix: str, inside_view: bool) -> list[tuple[Any, str, bool]]:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Annotated:
+        return _nested(args[0], suffix, inside_view)
+    if origin in (typing.Union, types.UnionType):
+        return [found for arg in args for found in _nested(arg, suffix, inside_view)]
+    if origin is list:
+        return _nested(args[0], suffix + "[*]", inside_view)
+    if origin is dict:
+        return _nested(args[1], suffix + ".*", inside_view)
+    if isinstance(tp, type) and issubclass(tp, Model):
+        return [(tp, suffix, inside_view)]
+    return []
 
 
 def _describe(tp: Any) -> str:
@@ -82,7 +82,7 @@ def field_table() -> str:
         "| object | JSON key | attribute | class | decoded as |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for where, model, inside_view in MODELS:
+    for where, model, inside_view in _models(Result, "result", False, set()):
         hints = typing.get_type_hints(model, include_extras=True)
         for decl in model_fields(model):
             strictness = LENIENT if inside_view else decl.kind.strictness
@@ -93,7 +93,8 @@ def field_table() -> str:
             else:
                 attribute = "same"
             wire = _describe(split_kind(hints[decl.name])[0])
-            rows.append(f"| {where} | `{decl.key}` | {attribute} | {label} | {wire} |")
+            place = where if where == "result" else f"`{where}`"
+            rows.append(f"| {place} | `{decl.key}` | {attribute} | {label} | {wire} |")
     return "\n".join(rows) + "\n"
 
 

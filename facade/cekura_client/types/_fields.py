@@ -133,6 +133,7 @@ def _view_of(cls: Any) -> Any:
     def read(model: Any, value: Any) -> Any:
         return view(cls, value)
 
+    read.view_of = cls  # type: ignore[attr-defined]  # for the field table (types/_doc.py)
     return read
 
 

@@ -50,7 +50,7 @@ else:
     Verdict = Annotated[bool | None, Kind(CORE, "a boolean", coerce=bool_text, normalise=_verdict)]
 
 
-class MetricScore(Model, frozen=True, gc=False, kw_only=True):
+class MetricScore(Model, frozen=True):
     """A metric evaluated on one run.
 
     ``passed`` is the binary verdict where there is one: from ``eval_type: "binary"`` with a

@@ -105,6 +105,9 @@ def _next_steps(result: Any, value: Any) -> list[NextStep] | None:
     return [step for step in steps if step is not None]
 
 
+_next_steps.view_of = NextStep  # type: ignore[attr-defined]  # for the field table
+
+
 def _objects(result: Any, value: Any) -> list[Mapping[str, Any]] | None:
     if not isinstance(value, list):
         return None
@@ -132,7 +135,7 @@ else:
     Objects = Annotated[Any, Kind(LENIENT, normalise=_objects)]
 
 
-class Result(EagerModel, frozen=True, gc=False, kw_only=True):
+class Result(EagerModel, frozen=True, kw_only=True):
     """A Cekura test result, with the spec's wrong types corrected.
 
     Counts are ``int`` (JSON integers and numeric strings are accepted; a missing or null count is

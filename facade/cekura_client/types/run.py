@@ -33,13 +33,13 @@ from .metric import MetricScore
 __all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
 
 
-class OutcomeAlignment(Model, frozen=True, gc=False, kw_only=True):
+class OutcomeAlignment(Model, frozen=True):
     outcome: Text = ABSENT
     prompt_part: Text = ABSENT
     aligned: Flag = ABSENT
 
 
-class ExpectedOutcome(Model, frozen=True, gc=False, kw_only=True):
+class ExpectedOutcome(Model, frozen=True):
     """How well a run met its scenario's expected outcome (``score`` 0-100)."""
 
     score: Number = ABSENT
@@ -47,7 +47,7 @@ class ExpectedOutcome(Model, frozen=True, gc=False, kw_only=True):
     alignments: Items[OutcomeAlignment] = msgspec.field(default=ABSENT, name="outcome_alignments")
 
 
-class TranscriptTurn(Model, frozen=True, gc=False, kw_only=True):
+class TranscriptTurn(Model, frozen=True):
     """One turn of a call: ``role`` is e.g. "Testing Agent", "Main Agent", "Function Call"."""
 
     role: Text = ABSENT
@@ -58,7 +58,7 @@ class TranscriptTurn(Model, frozen=True, gc=False, kw_only=True):
     data: OptObj = ABSENT
 
 
-class _ScenarioObject(Model, frozen=True, gc=False, kw_only=True):
+class _ScenarioObject(Model, frozen=True):
     """``scenario`` as webhook payloads send it (the API sends the ID alone)."""
 
     id: Int = ABSENT
@@ -66,7 +66,7 @@ class _ScenarioObject(Model, frozen=True, gc=False, kw_only=True):
     personality_name: Text = ABSENT
 
 
-class _Evaluation(Model, frozen=True, gc=False, kw_only=True):
+class _Evaluation(Model, frozen=True):
     metrics: Annotated[list[MetricScore] | None, Kind(CORE, "an array")] = ABSENT
 
 
@@ -131,7 +131,7 @@ else:
 _EMPTY_OUTCOME = ExpectedOutcome()
 
 
-class Run(Model, frozen=True, gc=False, kw_only=True):
+class Run(Model, frozen=True):
     """A single simulated call of a result.
 
     ``scenario_id`` is an int whether the payload gives an ID (API) or an object (webhooks).

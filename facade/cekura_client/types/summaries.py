@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-class MetricSummary(Model, frozen=True, gc=False, kw_only=True):
+class MetricSummary(Model, frozen=True):
     """One entry of ``overall_evaluation.metric_summary`` (keyed by metric ID)."""
 
     id: Int = ABSENT
@@ -72,7 +72,7 @@ else:
     ]
 
 
-class AggregateMetric(Model, frozen=True, gc=False, kw_only=True):
+class AggregateMetric(Model, frozen=True):
     """A numeric or extra metric aggregated over the runs (``value`` and percentiles)."""
 
     name: Text = ABSENT
@@ -85,7 +85,7 @@ class AggregateMetric(Model, frozen=True, gc=False, kw_only=True):
         return self.percentiles.get("p50")
 
 
-class OverallEvaluation(EagerModel, frozen=True, gc=False, kw_only=True):
+class OverallEvaluation(EagerModel, frozen=True):
     """``overall_evaluation``: aggregates over all runs of the result."""
 
     success_rate: Number = ABSENT
@@ -96,7 +96,7 @@ class OverallEvaluation(EagerModel, frozen=True, gc=False, kw_only=True):
     extra_metrics: Items[AggregateMetric] = ABSENT
 
 
-class FailedReason(Model, frozen=True, gc=False, kw_only=True):
+class FailedReason(Model, frozen=True):
     """One cluster of failures: which runs, how many, and why."""
 
     rank: Int = ABSENT
@@ -105,14 +105,14 @@ class FailedReason(Model, frozen=True, gc=False, kw_only=True):
     affected_count: Int = ABSENT
 
 
-class FailedReasons(EagerModel, frozen=True, gc=False, kw_only=True):
+class FailedReasons(EagerModel, frozen=True):
     """``failed_reasons``: failures clustered by cause, most important first."""
 
     issues: Items[FailedReason] = ABSENT
     total_failed_runs: Int = ABSENT
 
 
-class AISummary(EagerModel, frozen=True, gc=False, kw_only=True):
+class AISummary(EagerModel, frozen=True):
     """``ai_summary``: the LLM-written narrative of the result."""
 
     what_happened: Text = ABSENT
@@ -122,21 +122,21 @@ class AISummary(EagerModel, frozen=True, gc=False, kw_only=True):
     generated_at: DateTime = ABSENT
 
 
-class NextStep(Model, frozen=True, gc=False, kw_only=True):
+class NextStep(Model, frozen=True):
     """One item of ``next_steps`` (ordered by impact)."""
 
     title: Text = ABSENT
     description: Text = ABSENT
 
 
-class ScenarioRef(Model, frozen=True, gc=False, kw_only=True):
+class ScenarioRef(Model, frozen=True):
     """An item of ``scenarios``: a scenario used by the result."""
 
     id: Int = ABSENT
     name: Text = ABSENT
 
 
-class CriticalCategory(Model, frozen=True, gc=False, kw_only=True):
+class CriticalCategory(Model, frozen=True):
     """An item of ``critical_categories``: a metric flagged as critical for this result."""
 
     id: Int = ABSENT
@@ -146,7 +146,7 @@ class CriticalCategory(Model, frozen=True, gc=False, kw_only=True):
     observability_enabled: Flag = ABSENT
 
 
-class RunSettings(EagerModel, frozen=True, gc=False, kw_only=True):
+class RunSettings(EagerModel, frozen=True):
     """``run_settings``: the overrides the result was started with."""
 
     override_value: Int = ABSENT
