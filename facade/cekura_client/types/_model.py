@@ -444,6 +444,9 @@ def decode_error(text: str | bytes, expected: str = "a JSON document") -> Respon
 # --- to_dict -------------------------------------------------------------------------------------
 
 
+_DERIVED = ("evaluated", "extra")
+
+
 def to_jsonable(value: Any) -> Any:
     """Plain JSON values from a model (recursively): attribute names, normalised values,
     durations in seconds, ISO datetimes, enum values; ``raw`` is left out."""
@@ -453,9 +456,9 @@ def to_jsonable(value: Any) -> Any:
             for d in type(value).__fields__
             if d.kind.feeds is None
         }
-        extra = getattr(type(value), "extra", None)
-        if isinstance(extra, property):
-            out["extra"] = to_jsonable(value.extra)  # type: ignore[attr-defined]
+        for name in _DERIVED:  # derived attributes that were fields before issue 9
+            if isinstance(getattr(type(value), name, None), property):
+                out[name] = to_jsonable(getattr(value, name))
         return out
     if isinstance(value, Enum):
         return value.value
