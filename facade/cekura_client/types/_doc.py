@@ -1,12 +1,15 @@
 """The field table of docs/field-strictness.md, generated from the model declarations.
 
-``python -m cekura_client.types._doc`` prints it; a test checks that the doc contains it.
+``python -m cekura_client.types._doc`` prints it; ``... _doc docs/field-strictness.md`` rewrites
+the table at the end of that file. A test checks that the doc contains it.
 """
 
 from __future__ import annotations
 
+import sys
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -98,5 +101,14 @@ def field_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def _main(argv: list[str]) -> None:
+    if not argv:
+        print(field_table(), end="")
+        return
+    path = Path(argv[0])
+    text = path.read_text()
+    path.write_text(text[: text.index("| object | JSON key |")] + field_table())
+
+
 if __name__ == "__main__":
-    print(field_table(), end="")
+    _main(sys.argv[1:])

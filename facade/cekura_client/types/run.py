@@ -25,6 +25,7 @@ from ._fields import (
     OptText,
     StrList,
     Text,
+    TurnTime,
     number_to_text,
 )
 from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields, wire_value
@@ -54,7 +55,7 @@ class TranscriptTurn(Model, frozen=True):
     content: Text = ABSENT
     start_time: Number = ABSENT
     end_time: Number = ABSENT
-    time: Duration = ABSENT
+    time: TurnTime = ABSENT
     data: OptObj = ABSENT
 
 
