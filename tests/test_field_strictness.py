@@ -224,3 +224,16 @@ def test_strictness_doc_lists_every_field_with_its_class() -> None:
 
     doc = (ROOT / "docs" / "field-strictness.md").read_text()
     assert field_table() in doc
+
+
+@pytest.mark.parametrize("sent", ["ten minutes", "12:75", "99999999999999:00", -5])
+def test_checked_durations_fail_with_the_path_on_both_paths(sent: Any) -> None:
+    """Run durations are format-checked after decoding (Kind.check), not by a decoder pattern;
+    the error is the same either way."""
+    payload = payloads.passing_result()
+    payload["runs"]["86002"]["duration"] = sent
+    for parse in (lambda: Result.from_json(json.dumps(payload)), lambda: Result.from_dict(payload)):
+        with pytest.raises(ResponseValidationError) as info:
+            parse()
+        assert info.value.path == "runs['86002'].duration"
+        assert "expected a duration" in str(info.value)

@@ -45,9 +45,6 @@ __all__ = [
 ]
 
 _MAX = sys.float_info.max
-#: ``MM:SS``, ``H:MM:SS`` and minutes past 59, as the slow reader accepts them; at most 9 digits
-#: per part, so every match fits a timedelta.
-_DURATION_PATTERN = r"^\s*(?:\d{1,9}:)?\d{1,9}:[0-5]?\d(?:\.\d+)?\s*$"
 _MAX_SECONDS = 86_399_999_999_999.0  # timedelta.max, about
 
 
@@ -95,8 +92,8 @@ def as_utc(model: Any, value: Any) -> Any:
 
 
 def _duration(model: Any, value: Any) -> Any:
-    if value is None or isinstance(value, dt.timedelta):
-        return value
+    if value is None or value == "" or isinstance(value, dt.timedelta):
+        return None if value == "" else value
     if isinstance(value, str):
         return duration_text(value)
     return dt.timedelta(seconds=value)
@@ -108,6 +105,17 @@ def _duration_or_none(model: Any, value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e12:
         return dt.timedelta(seconds=value)
     return value if isinstance(value, dt.timedelta) else None
+
+
+def _duration_ok(value: Any) -> bool:
+    """``MM:SS``, ``H:MM:SS`` and minutes past 59 that fit a timedelta (numbers are checked by
+    the decoder's ``Meta``)."""
+    if not isinstance(value, str) or value == "":
+        return True
+    try:
+        return duration_text(value) is not None
+    except OverflowError:
+        return False
 
 
 def _zero(model: Any, value: Any) -> Any:
@@ -147,7 +155,6 @@ def _view_of(cls: Any) -> Any:
 
 
 _Finite = Annotated[float, Meta(ge=-_MAX, le=_MAX)]
-_DurationText = Annotated[str, Meta(pattern=_DURATION_PATTERN)]
 _Seconds = Annotated[float, Meta(ge=0, le=_MAX_SECONDS)]
 
 if TYPE_CHECKING:
@@ -213,12 +220,13 @@ else:
         Kind(CHECKED, "an ISO 8601 date-time", coerce=_datetime_text, normalise=as_utc),
     ]
     Duration = Annotated[
-        _DurationText | _Seconds | None,
+        str | _Seconds | None,
         Kind(
             CHECKED,
             'a duration like "MM:SS" or "H:MM:SS"',
             coerce=_duration_value,
             normalise=_duration,
+            check=_duration_ok,
         ),
     ]
     #: A transcript turn's ``time``: display-only (``start_time`` has the same), and there are
