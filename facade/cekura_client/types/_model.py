@@ -197,6 +197,14 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
         tree = resolve(self._ref)
         return tree if isinstance(tree, dict) else {}
 
+    @classmethod
+    def from_dict(cls: type[M], data: Any, path: PathLike = "") -> M:
+        """Build this model from decoded JSON (one value of the payload); raises
+        ResponseValidationError naming the field, ``path`` prefixing the names."""
+        model: M = convert(data, cls, path)
+        model._attach(RawRef(tree=data))
+        return model
+
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{d.name}={getattr(self, d.name)!r}" for d in type(self).__fields__ if _in_repr(d)
@@ -439,6 +447,8 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
 def deferred_checks_fail(value: Any) -> bool:
     """Whether a converted value's lazy models (a list or dict of them, as ``runs`` is) fail
     their deferred checks. Eager models checked themselves in ``__post_init__``."""
+    if isinstance(value, Model):
+        value = [value]
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     try:
         for item in items:

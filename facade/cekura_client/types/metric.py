@@ -26,9 +26,9 @@ def _verdict(metric: Any, passed: Any) -> bool | None:
     """The binary verdict: ``passed`` of an ``eval_type: "binary"`` metric, or a legacy binary
     ``type`` scored 5 (pass) / 0 (fail); None for non-binary metrics."""
     eval_type = metric._w_eval_type
-    if eval_type == "binary" and passed is not None:
-        return bool(passed)
     metric_type = metric._w_type or eval_type
+    if passed is not None and "binary" in (eval_type, metric_type):
+        return bool(passed)
     score = metric._w_score
     if metric_type in BINARY_METRIC_TYPES and score is not None:
         if score >= _LEGACY_PASS_SCORE:
