@@ -31,10 +31,10 @@ from ._model import (
     CHECKED,
     CORE,
     LENIENT,
-    CheckFailed,
     EagerModel,
     Kind,
     RawRef,
+    check_all,
     convert,
     decode_any,
     decode_error,
@@ -71,15 +71,12 @@ def _sorted_runs(result: Any, value: Any) -> list[Run]:
         result._attach(root)
     if not value:
         return []
-    checks = Run.__checks__
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for key, run in items:
         if run._ref is None:
             force_setattr(run, "_ref", (root, "runs", key))
-        for member, check in checks:  # the runs' deferred format checks (Kind.check)
-            if not check(member.__get__(run)):
-                raise CheckFailed("Run")
     runs = list(value.values()) if isinstance(value, dict) else list(value)
+    check_all(runs)
     runs.sort(key=_RUN_ID)
     return runs
 
