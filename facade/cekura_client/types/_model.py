@@ -177,6 +177,9 @@ class _ModelMeta(msgspec.StructMeta):
             cls.__checks__ = tuple(
                 (getattr(cls, "_w_" + d.name), d.kind.check) for d in decls if d.kind.check
             )
+            cls.__normalisers__ = tuple(
+                (getattr(cls, "_w_" + d.name), d.kind.normalise) for d in decls if d.kind.normalise
+            )
             if not cls.__eager__:
                 for decl in decls:
                     if decl.kind.normalise is not None:
@@ -191,6 +194,7 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
     __eager__: ClassVar[bool] = False
     __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
     __checks__: ClassVar[tuple[tuple[Any, Callable[[Any], bool]], ...]] = ()
+    __normalisers__: ClassVar[tuple[tuple[Any, Callable[[Any, Any], Any]], ...]] = ()
 
     @property
     def raw(self) -> Mapping[str, Any]:
@@ -224,12 +228,12 @@ class EagerModel(Model, frozen=True, gc=False, kw_only=True):
     __eager__ = True
 
     def __post_init__(self) -> None:
-        run_checks(self)
-        for decl in type(self).__fields__:
-            normalise = decl.kind.normalise
-            if normalise is not None:
-                member = getattr(type(self), "_w_" + decl.name)
-                member.__set__(self, normalise(self, member.__get__(self)))
+        cls = type(self)
+        for member, check in cls.__checks__:
+            if not check(member.__get__(self)):
+                raise CheckFailed(cls.__name__)
+        for member, normalise in cls.__normalisers__:
+            member.__set__(self, normalise(self, member.__get__(self)))
 
 
 class CheckFailed(ValueError):
