@@ -237,3 +237,13 @@ def test_checked_durations_fail_with_the_path_on_both_paths(sent: Any) -> None:
             parse()
         assert info.value.path == "runs['86002'].duration"
         assert re.search(r"expected a (non-negative )?duration", str(info.value))
+
+
+def test_copy_and_pickle_keep_a_result_equal() -> None:
+    import pickle
+
+    result = Result.from_json(json.dumps(payloads.failing_result()))
+    for clone in (copy.deepcopy(result), pickle.loads(pickle.dumps(result))):
+        assert clone == result
+        assert clone.ai_summary == result.ai_summary and clone.next_steps == result.next_steps
+        assert clone.run(86103).raw == result.run(86103).raw

@@ -478,10 +478,10 @@ def deferred_checks_fail(value: Any) -> bool:
 def view(cls: type[M], value: Any, path: PathLike = "") -> M | None:
     """A lenient typed view of an untyped value: the model when ``value`` is a non-empty
     object (fields that do not fit are None), else None. ``raw`` is ``value``."""
+    if isinstance(value, cls):  # already built (by hand, or by copy/pickle re-running this)
+        return value
     if not isinstance(value, dict) or not value:
         return None
-    if isinstance(value, cls):  # already built (a model constructed by hand)
-        return value
     model: M = convert(value, cls, path, relaxed=True)
     model._attach(RawRef(tree=value))
     return model
