@@ -109,6 +109,10 @@ class RawRef:
         self.bytes = data
         self._tree = tree
 
+    def tree_is(self, tree: Any) -> None:
+        """The source is this already decoded tree (``from_dict``)."""
+        self._tree, self.bytes = tree, None
+
     def tree(self) -> Any:
         if self._tree is None and self.bytes is not None:
             self._tree = decode_any(self.bytes)

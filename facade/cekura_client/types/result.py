@@ -228,7 +228,7 @@ class Result(EagerModel, frozen=True, kw_only=True):
             result: Result = convert(data, cls, path)
         except RecursionError:  # the decoder's depth limit: an error, never a crash
             raise fail(path, "an object nested less deeply", data) from None
-        _source(result).__init__(tree=data)  # type: ignore[misc]
+        _source(result).tree_is(data)
         return result
 
     @classmethod
@@ -241,7 +241,7 @@ class Result(EagerModel, frozen=True, kw_only=True):
             result = _DECODER.decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
             return cls._from_tree(data, text)  # the slow path: the exact error, or leniency
-        _source(result).__init__(data=data)  # type: ignore[misc]
+        _source(result).bytes = data  # `raw` is decoded from these on first use
         return result
 
     @classmethod
