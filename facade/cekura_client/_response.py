@@ -36,6 +36,8 @@ M = TypeVar("M")
 class Model(Protocol[M_co]):
     """What a resource hands the request path to parse a 2xx body with (a model class)."""
 
+    def from_json(self, data: bytes) -> M_co: ...
+
     def from_dict(self, data: Any) -> M_co: ...
 
 
@@ -159,8 +161,17 @@ def json_object(response: httpx.Response) -> dict[str, Any]:
 
 
 def parse_response(response: httpx.Response, model: Model[M]) -> M:
-    """The model built from a 2xx JSON object, else the typed error; errors name the request."""
+    """The model built from a 2xx JSON object, else the typed error; errors name the request.
+
+    The body's bytes go straight to the model's decoder (in C). Only when that refuses the body
+    as a whole (not JSON, not an object) is it decoded again, for the message that says why."""
     try:
+        if response.is_success:
+            try:
+                return model.from_json(response.content)
+            except ResponseValidationError as exc:
+                if exc.path:
+                    raise
         return model.from_dict(json_object(response))
     except ResponseValidationError as exc:
         exc.set_request(response.request)

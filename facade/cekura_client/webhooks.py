@@ -206,7 +206,7 @@ def parse_event(body: bytes | str, headers: HeadersInput, *, secret: str | bytes
             return PreTriggerEvent(
                 event_type=event_type,
                 result_id=result_id,
-                runs=parse_runs(reader),
+                runs=parse_runs(reader.raw("runs"), "data"),
                 idempotency_key=_header(headers, IDEMPOTENCY_HEADER),
                 raw=decoded,
             )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import attrs
+import msgspec
 
-from ._reader import PathLike, Reader
+from ._fields import CoreNumber, Int, Obj, StrList, Text, bool_text, number_to_text
+from ._model import ABSENT, CORE, Kind, Model
 
 __all__ = ["BINARY_METRIC_TYPES", "MetricScore"]
 
@@ -17,8 +17,40 @@ _LEGACY_PASS_SCORE = 5.0
 _LEGACY_FAIL_SCORE = 0.0
 
 
-@attrs.frozen(kw_only=True)
-class MetricScore:
+def _type(metric: Any, value: Any) -> Any:
+    """``type``, or ``eval_type`` where a newer payload sends only that."""
+    return value or metric._w_eval_type
+
+
+def _verdict(metric: Any, passed: Any) -> bool | None:
+    """The binary verdict: ``passed`` of an ``eval_type: "binary"`` metric, or a legacy binary
+    ``type`` scored 5 (pass) / 0 (fail); None for non-binary metrics."""
+    eval_type = metric._w_eval_type
+    metric_type = metric._w_type or eval_type
+    if passed is not None and "binary" in (eval_type, metric_type):
+        return bool(passed)
+    score = metric._w_score
+    if metric_type in BINARY_METRIC_TYPES and score is not None:
+        if score >= _LEGACY_PASS_SCORE:
+            return True
+        if score == _LEGACY_FAIL_SCORE:
+            return False
+    return None
+
+
+if TYPE_CHECKING:
+    MetricType = str | None
+    EvalType = str | None
+    Verdict = bool | None
+else:
+    MetricType = Annotated[
+        str | None, Kind(CORE, "a string", coerce=number_to_text, normalise=_type)
+    ]
+    EvalType = Annotated[str | None, Kind(CORE, "a string", coerce=number_to_text)]
+    Verdict = Annotated[bool | None, Kind(CORE, "a boolean", coerce=bool_text, normalise=_verdict)]
+
+
+class MetricScore(Model, frozen=True):
     """A metric evaluated on one run.
 
     ``passed`` is the binary verdict where there is one: from ``eval_type: "binary"`` with a
@@ -27,16 +59,16 @@ class MetricScore:
     ``score`` or ``enum_value``. ``explanation`` is always a list of strings.
     """
 
-    id: int | None
-    name: str | None
-    type: str | None
-    score: float | None
-    passed: bool | None
-    explanation: list[str]
-    enum_value: str | None = None
-    function_name: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    id: Int = ABSENT
+    name: Text = ABSENT
+    type: MetricType = ABSENT
+    eval_type: EvalType = ABSENT
+    score: CoreNumber = ABSENT
+    passed: Verdict = ABSENT
+    explanation: StrList = ABSENT
+    enum_value: Text = msgspec.field(default=ABSENT, name="enum")
+    function_name: Text = ABSENT
+    extra: Obj = ABSENT
 
     @property
     def is_binary(self) -> bool:
@@ -46,30 +78,3 @@ class MetricScore:
     def failed(self) -> bool:
         """True only for a binary metric that did not pass."""
         return self.passed is False
-
-    @classmethod
-    def from_dict(cls, data: Any, path: PathLike = "metric") -> MetricScore:
-        r = Reader(data, path)
-        eval_type = r.string("eval_type")
-        metric_type = r.string("type") or eval_type
-        score = r.number("score")
-        passed: bool | None = None
-        if eval_type == "binary" and r.raw("passed") is not None:
-            passed = r.boolean("passed")
-        elif metric_type in BINARY_METRIC_TYPES and score is not None:
-            if score >= _LEGACY_PASS_SCORE:
-                passed = True
-            elif score == _LEGACY_FAIL_SCORE:
-                passed = False
-        return cls(
-            id=r.integer("id"),
-            name=r.string("name"),
-            type=metric_type,
-            score=score,
-            passed=passed,
-            explanation=r.str_list("explanation"),
-            enum_value=r.string("enum"),
-            function_name=r.string("function_name"),
-            extra=r.mapping_or_empty("extra"),
-            raw=r.data,
-        )

@@ -2,15 +2,47 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import attrs
+import msgspec
+from msgspec.structs import force_setattr
 
-from ._reader import FieldPath, PathLike, Reader, fail, gc_paused
-from ._serialize import to_jsonable
+from ._fields import (
+    AnyValue,
+    CoreId,
+    Count,
+    DateTime,
+    Duration,
+    Flag,
+    IdList,
+    Int,
+    Items,
+    Number,
+    OptIdList,
+    OptObj,
+    Text,
+    View,
+    bool_text,
+)
+from ._model import (
+    ABSENT,
+    CHECKED,
+    CORE,
+    LENIENT,
+    EagerModel,
+    Kind,
+    RawRef,
+    check_all,
+    convert,
+    decode_any,
+    decode_error,
+    unknown_fields,
+    view,
+    wire_value,
+)
+from ._reader import FieldPath, PathLike, fail
 from .run import Run
 from .status import ResultStatus
 from .summaries import (
@@ -23,65 +55,143 @@ from .summaries import (
     ScenarioRef,
 )
 
-__all__ = ["RESULT_FIELDS", "Result", "spec_dependencies"]
-
-#: Result attributes that are not read from the ResultDetailV2 property of the same name.
-_NOT_FROM_SPEC = frozenset({"extra", "raw"})
-#: Other properties an attribute is read from (older specs' names for the same data).
-_ALSO_READ_FROM = {"scenarios": ("scenario_names",)}
+__all__ = ["RESULT_FIELDS", "Result", "parse_runs", "spec_dependencies"]
 
 
-@attrs.frozen(kw_only=True)
-class Result:
+def _status(result: Any, value: Any) -> ResultStatus:
+    return value if isinstance(value, ResultStatus) else ResultStatus(value)
+
+
+def _sorted_runs(result: Any, value: Any) -> list[Run]:
+    """``runs`` is a dict keyed by run ID string (detail endpoint) or a list (list endpoint):
+    a list ordered by each run's own ``id``. Each run learns where its ``raw`` lives."""
+    root = result._ref
+    if not isinstance(root, RawRef):
+        root = RawRef()
+        result._attach(root)
+    if not value:
+        return []
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, run in items:
+        if run._ref is None:
+            force_setattr(run, "_ref", (root, "runs", key))
+    runs = list(value.values()) if isinstance(value, dict) else list(value)
+    check_all(runs)
+    runs.sort(key=_RUN_ID)
+    return runs
+
+
+_RUN_ID = operator.attrgetter("id")
+
+
+def _false_if_none(result: Any, value: Any) -> bool:
+    return bool(value)
+
+
+def _scenarios(result: Any, value: Any) -> list[ScenarioRef]:
+    if value is None:
+        # Specs before 2025-10 sent `scenario_names` (a list of names) instead.
+        names = wire_value(result, "scenario_names")
+        if isinstance(names, str):
+            names = [names]
+        if isinstance(names, list):
+            return [ScenarioRef(name=name) for name in names if isinstance(name, str)]
+        return []
+    return list(value)
+
+
+def _next_steps(result: Any, value: Any) -> list[NextStep] | None:
+    if not isinstance(value, list):
+        return None
+    steps = [view(NextStep, item) for item in value]
+    return [step for step in steps if step is not None]
+
+
+_next_steps.view_of = NextStep  # type: ignore[attr-defined]  # for the field table
+
+
+def _objects(result: Any, value: Any) -> list[Mapping[str, Any]] | None:
+    if not isinstance(value, list):
+        return None
+    return [item for item in value if isinstance(item, dict)]
+
+
+if TYPE_CHECKING:
+    Status = ResultStatus
+    Runs = list[Run]
+    Cron = bool
+    Scenarios = list[ScenarioRef]
+    NextSteps = list[NextStep] | None
+    Objects = list[Mapping[str, Any]] | None
+else:
+    Status = Annotated[str, Kind(CORE, "a string", missing="a status string", normalise=_status)]
+    Runs = Annotated[
+        dict[str, Run] | list[Run] | None,
+        Kind(CORE, "an object keyed by run ID or an array of runs", normalise=_sorted_runs),
+    ]
+    Cron = Annotated[
+        bool | None, Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none)
+    ]
+    Scenarios = Annotated[list[ScenarioRef] | None, Kind(CHECKED, "an array", normalise=_scenarios)]
+    NextSteps = Annotated[Any, Kind(LENIENT, normalise=_next_steps)]
+    Objects = Annotated[Any, Kind(LENIENT, normalise=_objects)]
+
+
+class Result(EagerModel, frozen=True, kw_only=True):
     """A Cekura test result, with the spec's wrong types corrected.
 
     Counts are ``int`` (JSON integers and numeric strings are accepted; a missing or null count is
     0); ``success_rate`` is a percentage (0-100); ``runs`` is a list ordered by run ID, built from
     the ``runs`` dict (each run's own ``id`` wins over its key). ``failed_*_runs`` keep the
     difference between ``None`` (metric absent) and ``[]`` (no failure). ``raw`` is the JSON as
-    received; ``extra`` holds the fields this version does not model.
+    received (decoded from the response bytes on first use); ``extra`` holds the fields this
+    version does not model. A msgspec Struct: each field is declared once, below.
     """
 
-    id: int
-    name: str | None
-    agent: int | None
-    agent_name: str | None
-    status: ResultStatus
-    success_rate: float | None
-    total_runs_count: int
-    completed_runs_count: int
-    success_runs_count: int
-    failed_runs_count: int
-    met_expected_outcome_count: int
-    total_expected_outcome_count: int
-    total_duration: dt.timedelta | None
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
-    run_as_text: bool | None = None
-    is_cronjob: bool = False
-    run_type: str | None = None
-    agent_version: Any = None
-    runs: list[Run] = attrs.field(factory=list, repr=False)
-    connected_runs: list[int] = attrs.field(factory=list, repr=False)
-    not_connected_runs: list[int] | None = attrs.field(default=None, repr=False)
-    successful_calls: list[int] = attrs.field(factory=list, repr=False)
-    failed_infrastructure_runs: list[int] | None = attrs.field(default=None, repr=False)
-    failed_workflow_runs: list[int] | None = attrs.field(default=None, repr=False)
-    scenarios: list[ScenarioRef] = attrs.field(factory=list, repr=False)
-    critical_categories: list[CriticalCategory] = attrs.field(factory=list, repr=False)
-    metrics: list[Mapping[str, Any]] = attrs.field(factory=list, repr=False)
-    overall_evaluation: OverallEvaluation | None = attrs.field(default=None, repr=False)
-    failed_reasons: FailedReasons | None = attrs.field(default=None, repr=False)
-    ai_summary: AISummary | None = attrs.field(default=None, repr=False)
-    next_steps: list[NextStep] | None = attrs.field(default=None, repr=False)
-    performance_metrics: list[Mapping[str, Any]] | None = attrs.field(default=None, repr=False)
-    run_settings: RunSettings | None = attrs.field(default=None, repr=False)
-    runs_by_tags: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
-    latency_data: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
-    domain: str | None = attrs.field(default=None, repr=False)
-    domain_logo: str | None = attrs.field(default=None, repr=False)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    id: CoreId
+    name: Text = ABSENT
+    agent: Int = ABSENT
+    agent_name: Text = ABSENT
+    status: Status
+    success_rate: Number = ABSENT
+    total_runs_count: Count = ABSENT
+    completed_runs_count: Count = ABSENT
+    success_runs_count: Count = ABSENT
+    failed_runs_count: Count = ABSENT
+    met_expected_outcome_count: Count = ABSENT
+    total_expected_outcome_count: Count = ABSENT
+    total_duration: Duration = ABSENT
+    created_at: DateTime = ABSENT
+    updated_at: DateTime = ABSENT
+    run_as_text: Flag = ABSENT
+    is_cronjob: Cron = ABSENT
+    run_type: Text = ABSENT
+    agent_version: AnyValue = ABSENT
+    runs: Runs = ABSENT
+    connected_runs: IdList = ABSENT
+    not_connected_runs: OptIdList = ABSENT
+    successful_calls: IdList = ABSENT
+    failed_infrastructure_runs: OptIdList = ABSENT
+    failed_workflow_runs: OptIdList = ABSENT
+    scenario_names: Annotated[AnyValue, Kind(LENIENT, feeds="scenarios")] = ABSENT
+    scenarios: Scenarios = ABSENT
+    critical_categories: Items[CriticalCategory] = ABSENT
+    metrics: Items[dict[str, Any]] = ABSENT
+    overall_evaluation: View[OverallEvaluation] = ABSENT
+    failed_reasons: View[FailedReasons] = ABSENT
+    ai_summary: View[AISummary] = ABSENT
+    next_steps: NextSteps = ABSENT
+    performance_metrics: Objects = ABSENT
+    run_settings: View[RunSettings] = ABSENT
+    runs_by_tags: OptObj = ABSENT
+    latency_data: OptObj = ABSENT
+    domain: Text = ABSENT
+    domain_logo: Text = ABSENT
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The fields this version does not model, as received."""
+        return unknown_fields(self)
 
     @property
     def is_terminal(self) -> bool:
@@ -96,7 +206,10 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The normalised result as plain JSON values (durations in seconds, ISO datetimes,
         runs as a list); ``raw`` is left out. ``json.dumps(result.to_dict())`` works."""
-        return to_jsonable(self)
+        from ._model import to_jsonable  # noqa: PLC0415
+
+        data: dict[str, Any] = to_jsonable(self)
+        return data
 
     def runs_table(self) -> list[dict[str, Any]]:
         """One flat row per run: scenario, personality, status, success, ``duration_seconds``,
@@ -123,125 +236,68 @@ class Result:
     def from_dict(cls, data: Any, path: PathLike = "") -> Result:
         """Build a Result from decoded JSON; raises ResponseValidationError naming the field
         (``path`` prefixes the names, e.g. ``"data"`` for a webhook body)."""
-        with gc_paused():
-            return cls._build(Reader(data, path))
+        if not isinstance(data, dict):
+            raise fail(path, "an object", data)
+        try:
+            result: Result = convert(data, cls, path)
+        except RecursionError:  # the decoder's depth limit: an error, never a crash
+            raise fail(path, "an object nested less deeply", data) from None
+        _source(result).tree_is(data)
+        return result
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Result:
-        """Decode and build a Result from JSON text (a stored response, a queue message).
-        Raises ResponseValidationError for text that is not a JSON object, or naming the field."""
-        with gc_paused():
-            try:
-                data = json.loads(text)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise fail("", "a JSON document", _preview(text)) from None
-            return cls.from_dict(data)
+        """Decode and build a Result from JSON text (a stored response, a queue message), straight
+        from bytes to the typed objects. Raises ResponseValidationError for text that is not a
+        JSON object, or naming the field."""
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        try:
+            result = _DECODER.decode(data)
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
+            return cls._from_tree(data, text)  # the slow path: the exact error, or leniency
+        _source(result).bytes = data  # `raw` is decoded from these on first use
+        return result
 
     @classmethod
-    def _build(cls, r: Reader) -> Result:
-        status = r.string("status")
-        if status is None:
-            raise fail(r.at("status"), "a status string", None)
-        next_steps = r.array("next_steps")
-        return cls(
-            id=r.required_integer("id"),
-            name=r.string("name"),
-            agent=r.integer("agent"),
-            agent_name=r.string("agent_name"),
-            agent_version=r.raw("agent_version"),
-            status=ResultStatus(status),
-            success_rate=r.number("success_rate"),
-            total_runs_count=r.count("total_runs_count"),
-            completed_runs_count=r.count("completed_runs_count"),
-            success_runs_count=r.count("success_runs_count"),
-            failed_runs_count=r.count("failed_runs_count"),
-            met_expected_outcome_count=r.count("met_expected_outcome_count"),
-            total_expected_outcome_count=r.count("total_expected_outcome_count"),
-            total_duration=r.duration("total_duration"),
-            created_at=r.datetime("created_at"),
-            updated_at=r.datetime("updated_at"),
-            run_as_text=r.boolean("run_as_text"),
-            is_cronjob=bool(r.boolean("is_cronjob")),
-            run_type=r.string("run_type"),
-            runs=parse_runs(r),
-            connected_runs=r.id_list("connected_runs") or [],
-            not_connected_runs=r.id_list("not_connected_runs"),
-            successful_calls=r.id_list("successful_calls") or [],
-            failed_infrastructure_runs=r.id_list("failed_infrastructure_runs"),
-            failed_workflow_runs=r.id_list("failed_workflow_runs"),
-            scenarios=_scenarios(r),
-            critical_categories=r.models("critical_categories", CriticalCategory.from_dict),
-            metrics=r.models("metrics", _object),
-            overall_evaluation=_optional_object(r, "overall_evaluation", OverallEvaluation),
-            failed_reasons=_optional_object(r, "failed_reasons", FailedReasons),
-            ai_summary=_optional_object(r, "ai_summary", AISummary),
-            next_steps=None if next_steps is None else r.models("next_steps", NextStep.from_dict),
-            performance_metrics=None
-            if r.raw("performance_metrics") is None
-            else r.models("performance_metrics", _object),
-            run_settings=_optional_object(r, "run_settings", RunSettings),
-            runs_by_tags=r.mapping("runs_by_tags"),
-            latency_data=r.mapping("latency_data"),
-            domain=r.string("domain"),
-            domain_logo=r.string("domain_logo"),
-            extra=r.extra(RESULT_FIELDS),
-            raw=r.data,
-        )
+    def _from_tree(cls, data: bytes, text: str | bytes) -> Result:
+        try:
+            tree = decode_any(data)
+        except RecursionError:
+            raise decode_error(text, "a JSON document nested less deeply (decoder limit)") from None
+        except ValueError:  # JSONDecodeError, UnicodeDecodeError, integers past 4,300 digits
+            raise decode_error(text) from None
+        return cls.from_dict(tree)
+
+
+def _source(result: Result) -> RawRef:
+    ref = result._ref
+    assert isinstance(ref, RawRef)
+    return ref
+
+
+_DECODER = msgspec.json.Decoder(Result, strict=False)
+
+
+def parse_runs(value: Any, path: PathLike) -> list[Run]:
+    """A sorted list of runs from a ``runs`` dict or list (webhook pre-run events)."""
+    if value is None:
+        return []
+    wire = convert(value, Runs, FieldPath(path, "runs"))
+    holder = RawRef(tree=value)
+    items = wire.items() if isinstance(wire, dict) else enumerate(wire)
+    for key, run in items:
+        force_setattr(run, "_ref", (holder, key))
+    runs = list(wire.values()) if isinstance(wire, dict) else list(wire)
+    runs.sort(key=_RUN_ID)
+    return runs
 
 
 def spec_dependencies() -> dict[str, str]:
     """Which ``ResultDetailV2`` property each :class:`Result` attribute is built from
-    (property -> attribute), derived from the model's fields. The spec-diff tool uses it to name
-    the facade attributes a spec change touches."""
-    dependencies: dict[str, str] = {}
-    for field in attrs.fields(Result):
-        if field.name in _NOT_FROM_SPEC:
-            continue
-        for prop in (field.name, *_ALSO_READ_FROM.get(field.name, ())):
-            dependencies[prop] = field.name
-    return dependencies
+    (property -> attribute), derived from the model's field declarations. The spec-diff tool uses
+    it to name the facade attributes a spec change touches."""
+    return {decl.key: decl.kind.feeds or decl.name for decl in Result.__fields__}
 
 
 #: The ``ResultDetailV2`` properties Result reads; anything else lands in ``Result.extra``.
 RESULT_FIELDS = frozenset(spec_dependencies())
-
-
-def _preview(text: str | bytes) -> str:
-    return text[:200].decode("utf-8", "replace") if isinstance(text, bytes) else text[:200]
-
-
-def _object(value: Any, path: PathLike) -> Mapping[str, Any]:
-    return Reader(value, path).data
-
-
-def _optional_object(r: Reader, key: str, model: Any) -> Any:
-    """``null`` and ``{}`` (nothing computed yet) are both None."""
-    value = r.mapping(key)
-    return model.from_dict(value, r.at(key)) if value else None
-
-
-def parse_runs(r: Reader) -> list[Run]:
-    """``runs`` is a dict keyed by run ID string (detail endpoint) or a list (list endpoint)."""
-    value = r.raw("runs")
-    path = r.at("runs")
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        runs = [Run.from_dict(item, FieldPath(path, key)) for key, item in value.items()]
-    elif isinstance(value, list):
-        runs = [Run.from_dict(item, FieldPath(path, i)) for i, item in enumerate(value)]
-    else:
-        raise fail(path, "an object keyed by run ID or an array of runs", value)
-    runs.sort(key=_run_id)
-    return runs
-
-
-def _run_id(run: Run) -> int:
-    return run.id
-
-
-def _scenarios(r: Reader) -> list[ScenarioRef]:
-    if r.raw("scenarios") is None and r.raw("scenario_names") is not None:
-        # Specs before 2025-10 sent `scenario_names` (a list of names) instead.
-        return [ScenarioRef(id=None, name=name) for name in r.str_list("scenario_names")]
-    return r.models("scenarios", ScenarioRef.from_dict)

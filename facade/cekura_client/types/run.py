@@ -1,95 +1,138 @@
 """One run of a result (a value of the ``runs`` dict), with its outcome, metrics and transcript.
 
 The spec leaves runs untyped (``additionalProperties: {}``); these models follow the spec's
-example and real payloads (see the README's quirk table).
+example and real payloads (see docs/field-strictness.md).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import attrs
+import msgspec
+from msgspec.structs import force_setattr
 
-from ._reader import PathLike, Reader, fail
+from ._fields import (
+    CoreFlag,
+    CoreId,
+    DateTime,
+    Duration,
+    Flag,
+    Int,
+    Items,
+    Number,
+    Obj,
+    OptObj,
+    OptText,
+    StrList,
+    Text,
+    TurnTime,
+    number_to_text,
+)
+from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields, wire_value
 from .metric import MetricScore
 
 __all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
 
 
-@attrs.frozen(kw_only=True)
-class OutcomeAlignment:
-    outcome: str | None
-    prompt_part: str | None
-    aligned: bool | None
-
-    @classmethod
-    def from_dict(cls, data: Any, path: PathLike) -> OutcomeAlignment:
-        r = Reader(data, path)
-        return cls(
-            outcome=r.string("outcome"),
-            prompt_part=r.string("prompt_part"),
-            aligned=r.boolean("aligned"),
-        )
+class OutcomeAlignment(Model, frozen=True):
+    outcome: Text = ABSENT
+    prompt_part: Text = ABSENT
+    aligned: Flag = ABSENT
 
 
-@attrs.frozen(kw_only=True)
-class ExpectedOutcome:
+class ExpectedOutcome(Model, frozen=True):
     """How well a run met its scenario's expected outcome (``score`` 0-100)."""
 
-    score: float | None
-    explanations: list[str]
-    alignments: list[OutcomeAlignment]
-
-    @classmethod
-    def from_dict(cls, data: Any, path: PathLike) -> ExpectedOutcome | None:
-        r = Reader(data, path)
-        if not r.data:
-            return None  # `{}`: the run has no expected outcome (yet)
-        return cls(
-            score=r.number("score"),
-            explanations=r.str_list("explanation"),
-            alignments=r.models("outcome_alignments", OutcomeAlignment.from_dict),
-        )
+    score: Number = ABSENT
+    explanations: StrList = msgspec.field(default=ABSENT, name="explanation")
+    alignments: Items[OutcomeAlignment] = msgspec.field(default=ABSENT, name="outcome_alignments")
 
 
-@attrs.frozen(kw_only=True)
-class TranscriptTurn:
+class TranscriptTurn(Model, frozen=True):
     """One turn of a call: ``role`` is e.g. "Testing Agent", "Main Agent", "Function Call"."""
 
-    role: str | None
-    content: str | None
-    start_time: float | None
-    end_time: float | None
-    time: dt.timedelta | None = None
-    data: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
-
-    @classmethod
-    def from_dict(cls, data: Any, path: PathLike) -> TranscriptTurn:
-        r = Reader(data, path)
-        return cls(
-            role=r.string("role"),
-            content=r.string("content"),
-            start_time=r.number("start_time"),
-            end_time=r.number("end_time"),
-            time=r.duration("time"),
-            data=r.mapping("data"),
-        )
+    role: Text = ABSENT
+    content: Text = ABSENT
+    start_time: Number = ABSENT
+    end_time: Number = ABSENT
+    time: TurnTime = ABSENT
+    data: OptObj = ABSENT
 
 
-_RUN_FIELDS = frozenset(
-    {
-        "id", "scenario", "scenario_name", "personality_name", "status", "success",
-        "error_message", "timestamp", "executed_at", "duration", "outbound_number",
-        "inbound_number", "call_id", "metadata", "voice_recording", "expected_outcome",
-        "evaluation", "transcript_object",
-    }
-)  # fmt: skip
+class _ScenarioObject(Model, frozen=True):
+    """``scenario`` as webhook payloads send it (the API sends the ID alone)."""
+
+    id: Int = ABSENT
+    name: Text = ABSENT
+    personality_name: Text = ABSENT
 
 
-@attrs.frozen(kw_only=True)
-class Run:
+class _Evaluation(Model, frozen=True):
+    metrics: Annotated[list[MetricScore] | None, Kind(CORE, "an array")] = ABSENT
+
+
+def _scenario_id(run: Any, value: Any) -> Any:
+    return value.id if isinstance(value, _ScenarioObject) else value
+
+
+def _from_scenario(key: str) -> Any:
+    def read(run: Any, value: Any) -> Any:
+        if value:
+            return value
+        scenario = run._w_scenario_id
+        return getattr(scenario, key) if isinstance(scenario, _ScenarioObject) else None
+
+    return read
+
+
+def _expected_outcome(run: Any, value: Any) -> Any:
+    return None if value is None or value == _EMPTY_OUTCOME else value
+
+
+def _metrics(run: Any, value: Any) -> Any:
+    metrics = value.metrics if isinstance(value, _Evaluation) else value
+    if not metrics:
+        return []
+    ref = run._ref
+    if ref is not None and metrics[0]._ref is None:  # where each metric's `raw` is, on first use
+        for index, metric in enumerate(metrics):
+            force_setattr(metric, "_ref", (ref, "evaluation", "metrics", index))
+    return metrics
+
+
+if TYPE_CHECKING:
+    ScenarioId = int | None
+    ScenarioText = str | None
+    PersonalityText = str | None
+    Outcome = ExpectedOutcome | None
+    Metrics = list[MetricScore]
+else:
+    ScenarioId = Annotated[
+        int | _ScenarioObject | None,
+        Kind(CHECKED, "a scenario ID or object", normalise=_scenario_id),
+    ]
+    ScenarioText = Annotated[
+        str | None,
+        Kind(CHECKED, "a string", coerce=number_to_text, normalise=_from_scenario("name")),
+    ]
+    PersonalityText = Annotated[
+        str | None,
+        Kind(
+            CHECKED,
+            "a string",
+            coerce=number_to_text,
+            normalise=_from_scenario("personality_name"),
+        ),
+    ]
+    Outcome = Annotated[
+        ExpectedOutcome | None, Kind(CHECKED, "an object", normalise=_expected_outcome)
+    ]
+    Metrics = Annotated[_Evaluation | None, Kind(CORE, "an object", normalise=_metrics)]
+
+_EMPTY_OUTCOME = ExpectedOutcome()
+
+
+class Run(Model, frozen=True):
     """A single simulated call of a result.
 
     ``scenario_id`` is an int whether the payload gives an ID (API) or an object (webhooks).
@@ -97,27 +140,35 @@ class Run:
     provider's identifier, not a Cekura ID. ``metrics`` is empty while the run is unevaluated.
     """
 
-    id: int
-    scenario_id: int | None
-    scenario_name: str | None
-    personality_name: str | None
-    status: str | None
-    success: bool | None
-    error_message: str | None
-    duration: dt.timedelta | None
-    timestamp: dt.datetime | None
-    executed_at: dt.datetime | None
-    outbound_number: str | None = None
-    inbound_number: str | None = None
-    call_id: str | None = None
-    voice_recording: str | None = None
-    metadata: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    expected_outcome: ExpectedOutcome | None = attrs.field(default=None, repr=False)
-    metrics: list[MetricScore] = attrs.field(factory=list, repr=False)
-    evaluated: bool = False
-    transcript: list[TranscriptTurn] = attrs.field(factory=list, repr=False)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    id: CoreId
+    scenario_id: ScenarioId = msgspec.field(default=ABSENT, name="scenario")
+    scenario_name: ScenarioText = ABSENT
+    personality_name: PersonalityText = ABSENT
+    status: Text = ABSENT
+    success: CoreFlag = ABSENT
+    error_message: OptText = ABSENT
+    duration: Duration = ABSENT
+    timestamp: DateTime = ABSENT
+    executed_at: DateTime = ABSENT
+    outbound_number: OptText = ABSENT
+    inbound_number: OptText = ABSENT
+    call_id: OptText = ABSENT
+    voice_recording: OptText = ABSENT
+    metadata: Obj = ABSENT
+    expected_outcome: Outcome = ABSENT
+    metrics: Metrics = msgspec.field(default=ABSENT, name="evaluation")
+    transcript: Items[TranscriptTurn] = msgspec.field(default=ABSENT, name="transcript_object")
+
+    @property
+    def evaluated(self) -> bool:
+        """Whether the run has an evaluation (``evaluation`` neither null nor ``{}``)."""
+        value = wire_value(self, "metrics")
+        return value is not None and value != _EMPTY_EVALUATION
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The fields this version does not model, as received."""
+        return unknown_fields(self)
 
     @property
     def failed_metrics(self) -> list[MetricScore]:
@@ -131,57 +182,5 @@ class Run:
                 return metric
         return None
 
-    @classmethod
-    def from_dict(cls, data: Any, path: PathLike = "run") -> Run:
-        r = Reader(data, path)
-        scenario_id, scenario_name = _scenario(r)
-        evaluation = r.mapping("evaluation")
-        metrics: list[MetricScore] = []
-        if evaluation:
-            metrics = Reader(evaluation, r.at("evaluation")).models(
-                "metrics", MetricScore.from_dict
-            )
-        return cls(
-            id=r.required_integer("id"),
-            scenario_id=scenario_id,
-            scenario_name=scenario_name,
-            personality_name=r.string("personality_name") or _scenario_field(r, "personality_name"),
-            status=r.string("status"),
-            success=r.boolean("success"),
-            error_message=r.text_or_none("error_message"),
-            duration=r.duration("duration"),
-            timestamp=r.datetime("timestamp"),
-            executed_at=r.datetime("executed_at"),
-            outbound_number=r.text_or_none("outbound_number"),
-            inbound_number=r.text_or_none("inbound_number"),
-            call_id=r.text_or_none("call_id"),
-            voice_recording=r.text_or_none("voice_recording"),
-            metadata=r.mapping_or_empty("metadata"),
-            expected_outcome=r.model("expected_outcome", ExpectedOutcome.from_dict),
-            metrics=metrics,
-            evaluated=bool(evaluation),
-            transcript=r.models("transcript_object", TranscriptTurn.from_dict),
-            extra=r.extra(_RUN_FIELDS),
-            raw=r.data,
-        )
 
-
-def _scenario(r: Reader) -> tuple[int | None, str | None]:
-    """``scenario`` is an ID on the API and ``{id, name, ...}`` in webhook payloads."""
-    value = r.raw("scenario")
-    name = r.string("scenario_name")
-    if isinstance(value, dict):
-        inner = Reader(value, r.at("scenario"))
-        return inner.integer("id"), name or inner.string("name")
-    if value is None:
-        return None, name
-    if isinstance(value, bool):
-        raise fail(r.at("scenario"), "a scenario ID or object", value)
-    return r.integer("scenario"), name
-
-
-def _scenario_field(r: Reader, key: str) -> str | None:
-    value = r.raw("scenario")
-    if isinstance(value, dict):
-        return Reader(value, r.at("scenario")).string(key)
-    return None
+_EMPTY_EVALUATION = _Evaluation()

@@ -1,0 +1,547 @@
+"""The one place a model's fields are declared, and everything derived from that declaration.
+
+A model is a :class:`msgspec.Struct` (``gc=False``, frozen). Each field is declared once, as a
+class annotation: its attribute name, its JSON key (``msgspec.field(name=...)`` when they
+differ), its wire type (what msgspec decodes in C) and a :class:`Kind` in ``Annotated`` metadata
+that says
+
+* how strict the field is (``core``, ``checked`` or ``lenient``: see docs/field-strictness.md),
+* the phrase an error message uses (``expected an integer``),
+* an optional ``coerce`` (slow path only: turns an odd but usable wire value into the canonical
+  one, e.g. ``" 10 "`` -> ``10``, ``""`` -> ``None``) and
+* an optional ``normalise`` (the attribute value from the wire value: ``"07:51"`` -> timedelta).
+
+The public type of an attribute (what mypy sees) is given by the same alias under
+``TYPE_CHECKING`` (see :func:`declared`). Decoding, ``from_dict``, ``to_dict``, the slow path's
+error messages and ``spec_dependencies()`` all read :func:`model_fields`; nothing lists fields by
+hand.
+
+Normalisation is lazy on the models that occur thousands of times in a result (runs, metrics,
+transcript turns): the slot keeps the wire value decoded in C and the attribute is a property
+that normalises on access (cheap, cached conversions). Models marked ``eager`` (the result and
+its small summaries) normalise once, right after decoding.
+
+Decoding has two paths:
+
+* fast: ``msgspec`` decodes the bytes straight into the Structs (lax: numeric strings are
+  numbers). Any payload real servers send takes this path.
+* slow, only when the fast path refuses something: the JSON is decoded to Python values and
+  :func:`canonical` walks it along the same declarations, producing the canonical wire form
+  (lenient fields that do not fit become ``None``) or raising ResponseValidationError with the
+  exact field path (``runs['86368'].evaluation.metrics[1].score``), and msgspec converts the
+  canonical tree. msgspec's own paths (``$.runs[...]``) do not name dict keys, hence this path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, ClassVar, TypeVar, Union
+
+import msgspec
+
+from .._exceptions import ResponseValidationError
+from ._reader import FieldPath, PathLike, fail
+
+__all__ = [
+    "ABSENT",
+    "CHECKED",
+    "CORE",
+    "LENIENT",
+    "Kind",
+    "Model",
+    "RawRef",
+    "canonical",
+    "decode_error",
+    "model_fields",
+    "to_jsonable",
+]
+
+M = TypeVar("M", bound="Model")
+
+CORE = "core"
+CHECKED = "checked"
+LENIENT = "lenient"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A field's strictness and conversions (``Annotated`` metadata of its wire type)."""
+
+    strictness: str = CHECKED
+    expected: str | None = None  # the error phrase; None: derived from the wire type
+    missing: str | None = None  # the error phrase for null/missing, when it differs
+    coerce: Callable[[Any, PathLike], Any] | None = None
+    normalise: Callable[[Any, Any], Any] | None = None  # (model, wire value) -> attribute value
+    feeds: str | None = None  # another attribute this key is read into (older specs' names)
+    #: A format check run in Python after decoding instead of a ``Meta(pattern=...)`` in the
+    #: decoder (msgspec calls ``re`` per value: ~2 us, most of a 20,000-run decode's overhead).
+    #: Eager models check in ``__post_init__``; a lazy model's checks are run by its parent
+    #: (:func:`check_all`, on each distinct value: values must be hashable). A failure sends the
+    #: payload to the slow path, which names the field.
+    check: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    name: str
+    key: str
+    wire: Any  # the wire type without the Kind
+    kind: Kind
+    default: Any
+
+
+class RawRef:
+    """Where a model's JSON as received lives: the response bytes (decoded on first use) or an
+    already decoded tree. A nested model's ``_ref`` is a tuple ``(parent_ref, key, ...)``: no
+    model refers to another, so no reference cycle is built (the Structs are ``gc=False``).
+    Every RawRef compares equal, so models of the same JSON compare equal whatever their source.
+    """
+
+    __slots__ = ("_tree", "bytes")
+
+    def __init__(self, *, data: bytes | None = None, tree: Any = None) -> None:
+        self.bytes = data
+        self._tree = tree
+
+    def tree_is(self, tree: Any) -> None:
+        """The source is this already decoded tree (``from_dict``)."""
+        self._tree, self.bytes = tree, None
+
+    def tree(self) -> Any:
+        if self._tree is None and self.bytes is not None:
+            self._tree = decode_any(self.bytes)
+        return self._tree
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawRef) or other is None
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "RawRef()"
+
+
+def resolve(ref: Any) -> Any:
+    """The JSON a ``_ref`` points at (None when there is none)."""
+    if isinstance(ref, RawRef):
+        return ref.tree()
+    if isinstance(ref, tuple) and ref:
+        node = resolve(ref[0])
+        try:
+            for key in ref[1:]:
+                node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+        return node
+    return None
+
+
+def decode_any(data: bytes) -> Any:
+    """Plain JSON values from bytes (C speed); the stdlib decoder for what msgspec refuses
+    (``NaN``, ``Infinity``, integers past 64 bits), so ``raw`` is what json.loads would give.
+    An integer past Python's 4,300-digit limit becomes a float (``inf``): the field it is in
+    then fails with its name, or, if lenient, keeps it, instead of the whole document failing.
+    """
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.DecodeError:  # ValidationError (integer out of range) is a DecodeError
+        import json  # noqa: PLC0415
+
+        return json.loads(data, parse_int=_int_or_float)
+
+
+def _int_or_float(text: str) -> int | float:
+    return int(text) if len(text.lstrip("-")) <= 4300 else float(text)
+
+
+#: A field's default: absent or null on the wire. Typed Any so that an attribute whose normalised
+#: type is not optional (a count is an ``int``, a list of runs a ``list``) accepts it.
+ABSENT: Any = None
+
+REF_KEY = "@@cekura_client.raw_ref"  # no API key looks like this: the slot of a RawRef
+
+
+class _ModelMeta(msgspec.StructMeta):
+    """Reads each new model's declarations once the Struct type exists."""
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any
+    ) -> Any:
+        cls: Any = super().__new__(mcs, name, bases, namespace, **kw)
+        if namespace.get("__module__") != __name__:
+            decls = _declarations(cls)
+            cls.__fields__ = decls
+            cls.__checks__ = tuple(
+                (getattr(cls, "_w_" + d.name), d.kind.check) for d in decls if d.kind.check
+            )
+            cls.__normalisers__ = tuple(
+                (getattr(cls, "_w_" + d.name), d.kind.normalise) for d in decls if d.kind.normalise
+            )
+            if not cls.__eager__:
+                for decl in decls:
+                    if decl.kind.normalise is not None:
+                        _install_property(cls, decl)
+        return cls
+
+
+class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only=True):
+    """Base of the facade's models. Subclasses declare fields; see the module docstring."""
+
+    _ref: Any = msgspec.field(default=None, name=REF_KEY)
+    __eager__: ClassVar[bool] = False
+    __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
+    __checks__: ClassVar[tuple[tuple[Any, Callable[[Any], bool]], ...]] = ()
+    __normalisers__: ClassVar[tuple[tuple[Any, Callable[[Any, Any], Any]], ...]] = ()
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """This object's JSON exactly as received (decoded from the response on first use)."""
+        tree = resolve(self._ref)
+        return tree if isinstance(tree, dict) else {}
+
+    @classmethod
+    def from_dict(cls: type[M], data: Any, path: PathLike = "") -> M:
+        """Build this model from decoded JSON (one value of the payload); raises
+        ResponseValidationError naming the field, ``path`` prefixing the names."""
+        model: M = convert(data, cls, path)
+        model._attach(RawRef(tree=data))
+        return model
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{d.name}={getattr(self, d.name)!r}" for d in type(self).__fields__ if _in_repr(d)
+        )
+        return f"{type(self).__name__}({shown})"
+
+    def _attach(self, ref: Any) -> None:
+        msgspec.structs.force_setattr(self, "_ref", ref)
+
+
+class EagerModel(Model, frozen=True, gc=False, kw_only=True):
+    """A model normalised once, right after decoding (the result and its small summaries),
+    instead of on each attribute access. Only these models have a ``__post_init__``: msgspec
+    calls it for every instance, which the thousands of runs, metrics and turns do not pay."""
+
+    __eager__ = True
+
+    def __post_init__(self) -> None:
+        cls = type(self)
+        for member, check in cls.__checks__:
+            if not check(member.__get__(self)):
+                raise CheckFailed(cls.__name__)
+        for member, normalise in cls.__normalisers__:
+            member.__set__(self, normalise(self, member.__get__(self)))
+
+
+class CheckFailed(ValueError):
+    """A deferred format check failed (msgspec turns it into a ValidationError; the slow path
+    then names the field)."""
+
+
+def run_checks(model: Model) -> None:
+    """Run a model's deferred format checks (see :attr:`Kind.check`)."""
+    for member, check in type(model).__checks__:
+        if not check(member.__get__(model)):
+            raise CheckFailed(type(model).__name__)
+
+
+def check_all(models: list[Any]) -> None:
+    """Run the deferred checks of many models of one class (the runs of a result) on each
+    distinct value once: durations repeat, and a set is cheaper than a call per run."""
+    if not models:
+        return
+    for member, check in type(models[0]).__checks__:
+        get = member.__get__
+        if not all(map(check, {get(model) for model in models})):
+            raise CheckFailed(type(models[0]).__name__)
+
+
+def _in_repr(decl: FieldDecl) -> bool:
+    """Scalars that are not lenient (the old attrs ``repr=False`` fields stay out)."""
+    return (
+        decl.kind.strictness != LENIENT
+        and decl.kind.feeds is None
+        and not any(_is_container(option) for option in _union_members(_strip(decl.wire)[0]))
+    )
+
+
+def _install_property(cls: type, decl: FieldDecl) -> None:
+    member = cls.__dict__[decl.name]
+    normalise = decl.kind.normalise
+    assert normalise is not None
+    get = member.__get__
+
+    def read(self: Any) -> Any:
+        return normalise(self, get(self))
+
+    read.__name__ = decl.name
+    read.__doc__ = f"``{decl.key}``, normalised."
+    setattr(cls, decl.name, property(read))
+
+
+def wire_value(model: Model, name: str) -> Any:
+    """The value a field's slot holds (before normalisation); ``model._w_<name>`` is the same,
+    faster (a slot read in C)."""
+    return getattr(model, "_w_" + name)
+
+
+def _declarations(cls: type) -> tuple[FieldDecl, ...]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    decls = []
+    for info in msgspec.structs.fields(cls):
+        if info.name == "_ref":
+            continue
+        wire, kind = split_kind(hints[info.name])
+        default = info.default
+        if info.default_factory is not msgspec.NODEFAULT:
+            default = info.default_factory()
+        decls.append(FieldDecl(info.name, info.encode_name, wire, kind, default))
+        setattr(cls, "_w_" + info.name, cls.__dict__[info.name])  # the slot, unnormalised
+    return tuple(decls)
+
+
+def split_kind(annotation: Any) -> tuple[Any, Kind]:
+    if typing.get_origin(annotation) is typing.Annotated:
+        args = typing.get_args(annotation)
+        kinds = [m for m in args[1:] if isinstance(m, Kind)]
+        rest = [m for m in args[1:] if not isinstance(m, Kind)]
+        if kinds:
+            return _annotate(args[0], rest), kinds[-1]
+        inner, kind = split_kind(args[0])
+        return _annotate(inner, rest), kind
+    return annotation, Kind()
+
+
+def _annotate(tp: Any, metadata: list[Any]) -> Any:
+    if not metadata:
+        return tp
+    return typing.Annotated.__class_getitem__((tp, *metadata))  # type: ignore[attr-defined]
+
+
+def model_fields(cls: type[Model]) -> tuple[FieldDecl, ...]:
+    return cls.__fields__
+
+
+# --- the slow path: canonical wire values, or an error naming the field -------------------------
+
+
+def canonical(
+    value: Any, annotation: Any, path: PathLike, relaxed: bool = False, field: bool = True
+) -> Any:
+    """``value`` in the form msgspec accepts for ``annotation``, or ResponseValidationError.
+    A lenient field (every field of a model, when ``relaxed``) that does not fit becomes None;
+    an array item or object value that does not fit makes its whole field not fit."""
+    wire, kind = split_kind(annotation)
+    if (relaxed and field) or kind.strictness == LENIENT:
+        try:
+            return _canonical(value, wire, kind, path, relaxed)
+        except ResponseValidationError:
+            return None
+    return _canonical(value, wire, kind, path, relaxed)
+
+
+def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool) -> Any:
+    if kind.coerce is not None:
+        value = kind.coerce(value, path)
+    base, _ = _strip(wire)
+    options = _union_members(base)
+    if value is None:
+        if type(None) in options or Any in options:
+            return None
+        raise fail(path, kind.missing or kind.expected or _phrase(options), value)
+    if Any in options:
+        return value
+    if isinstance(value, dict):
+        for option in options:
+            target, _ = _strip(option)
+            if isinstance(target, type) and issubclass(target, Model):
+                return canonical_model(value, target, path, relaxed)
+            if typing.get_origin(target) is dict:
+                value_type = typing.get_args(target)[1]
+                return {
+                    k: canonical(v, value_type, FieldPath(path, k), relaxed, field=False)
+                    for k, v in value.items()
+                }
+    elif isinstance(value, list):
+        for option in options:
+            target, _ = _strip(option)
+            if typing.get_origin(target) is list:
+                item_type = typing.get_args(target)[0]
+                return [
+                    canonical(v, item_type, FieldPath(path, i), relaxed, field=False)
+                    for i, v in enumerate(value)
+                ]
+    else:
+        for option in options:
+            if _is_container(option):
+                continue
+            try:
+                return msgspec.convert(value, option, strict=False)
+            except (msgspec.ValidationError, RecursionError):
+                continue
+    raise fail(path, kind.expected or _phrase(options, value), value)
+
+
+def canonical_model(
+    value: Any, cls: type[Model], path: PathLike, relaxed: bool = False
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise fail(path, "an object", value)
+    out: dict[str, Any] = {}
+    for decl in cls.__fields__:
+        hints = _annotate(decl.wire, [decl.kind])
+        item = canonical(value.get(decl.key), hints, FieldPath(path, decl.key), relaxed)
+        if item is not None or decl.key in value:
+            out[decl.key] = item
+    return out
+
+
+def _strip(tp: Any) -> tuple[Any, list[Any]]:
+    if typing.get_origin(tp) is typing.Annotated:
+        args = typing.get_args(tp)
+        return args[0], list(args[1:])
+    return tp, []
+
+
+def _union_members(tp: Any) -> list[Any]:
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        return list(typing.get_args(tp))
+    return [tp]
+
+
+def _is_container(tp: Any) -> bool:
+    target, _ = _strip(tp)
+    origin = typing.get_origin(target)
+    return origin in (list, dict) or (isinstance(target, type) and issubclass(target, Model))
+
+
+_PHRASES: dict[Any, str] = {
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    str: "a string",
+    dt.datetime: "an ISO 8601 date-time",
+}
+
+
+def _phrase(options: list[Any], value: Any = None) -> str:
+    real = [o for o in options if o is not type(None)]
+    if not real:
+        return "null"
+    target, _ = _strip(real[0])
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if target is float and number and (not isinstance(value, float) or not math.isfinite(value)):
+        return "a finite number"
+    if target in _PHRASES:
+        return _PHRASES[target]
+    origin = typing.get_origin(target)
+    if origin is list:
+        return "an array"
+    return "an object"
+
+
+def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> Any:
+    """``value`` (decoded JSON) as ``target``: msgspec in C first; when it refuses, the slow
+    path (:func:`canonical`) names the field or makes the value fit."""
+    try:
+        converted = msgspec.convert(value, target, strict=False)
+    except (msgspec.ValidationError, RecursionError):
+        pass
+    else:
+        if not deferred_checks_fail(converted):
+            return converted
+    fitted = canonical(value, target, path, relaxed)
+    try:
+        return msgspec.convert(fitted, target, strict=False)
+    except (msgspec.ValidationError, RecursionError) as exc:
+        raise translate(exc, path, value) from None
+
+
+def deferred_checks_fail(value: Any) -> bool:
+    """Whether a converted value's lazy models (a list or dict of them, as ``runs`` is) fail
+    their deferred checks. Eager models checked themselves in ``__post_init__``."""
+    if isinstance(value, Model):
+        value = [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    try:
+        for item in items:
+            if isinstance(item, Model) and not item.__eager__:
+                run_checks(item)
+    except CheckFailed:
+        return True
+    return False
+
+
+def view(cls: type[M], value: Any, path: PathLike = "") -> M | None:
+    """A lenient typed view of an untyped value: the model when ``value`` is a non-empty
+    object (fields that do not fit are None), else None. ``raw`` is ``value``."""
+    if isinstance(value, cls):  # already built (by hand, or by copy/pickle re-running this)
+        return value
+    if not isinstance(value, dict) or not value:
+        return None
+    model: M = convert(value, cls, path, relaxed=True)
+    model._attach(RawRef(tree=value))
+    return model
+
+
+def translate(exc: Exception, path: PathLike, value: Any) -> ResponseValidationError:
+    """A safety net: msgspec's own message as a ResponseValidationError (``$.a[0]`` -> ``a[0]``).
+    The slow path normally raises first, with the exact path."""
+    message = str(exc)
+    where = ""
+    if " - at `$" in message:
+        message, _, rest = message.partition(" - at `$")
+        where = rest.rstrip("`").lstrip(".")
+    prefix = str(path)
+    full = f"{prefix}.{where}" if prefix and where and not where.startswith("[") else prefix + where
+    return fail(full, f"a valid value ({message})", value)
+
+
+def decode_error(text: str | bytes, expected: str = "a JSON document") -> ResponseValidationError:
+    preview = text[:200].decode("utf-8", "replace") if isinstance(text, bytes) else text[:200]
+    return fail("", expected, preview)
+
+
+# --- to_dict -------------------------------------------------------------------------------------
+
+
+_DERIVED = ("evaluated", "extra")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON values from a model (recursively): attribute names, normalised values,
+    durations in seconds, ISO datetimes, enum values; ``raw`` is left out."""
+    if isinstance(value, Model):
+        out = {
+            d.name: to_jsonable(getattr(value, d.name))
+            for d in type(value).__fields__
+            if d.kind.feeds is None
+        }
+        for name in _DERIVED:  # derived attributes that were fields before issue 9
+            if isinstance(getattr(type(value), name, None), property):
+                out[name] = to_jsonable(getattr(value, name))
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def unknown_fields(model: Model) -> dict[str, Any]:
+    """The fields of ``model.raw`` no declaration reads (``extra``)."""
+    known = {d.key for d in type(model).__fields__}
+    return {k: v for k, v in model.raw.items() if k not in known}
