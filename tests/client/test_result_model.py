@@ -512,3 +512,15 @@ class TestFromJson:
         with pytest.raises(ResponseValidationError) as info:
             Result.from_json(text)
         assert str(info.value).startswith(message)
+
+
+def test_metric_extra_is_the_metric_field_and_unknown_fields_are_apart() -> None:
+    payload = payloads.failing_result()
+    run = next(iter(payload["runs"].values()))
+    metric = run["evaluation"]["metrics"][0]
+    metric["extra"] = {"evaluator": "llm-judge-v3"}
+    metric["added_in_2027"] = 7
+    parsed = Result.from_dict(payload).runs[0].metrics[0]
+    assert parsed.extra == {"evaluator": "llm-judge-v3"}
+    assert parsed.unknown_fields == {"added_in_2027": 7}
+    assert parsed.failed is (parsed.passed is False)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from ._fields import CoreNumber, Int, Obj, StrList, Text, bool_text, number_to_text
-from ._model import ABSENT, CORE, Kind, Model
+from ._model import ABSENT, CORE, Kind, Model, unknown_fields
 
 __all__ = ["BINARY_METRIC_TYPES", "MetricScore"]
 
@@ -57,6 +57,10 @@ class MetricScore(Model, frozen=True):
     boolean ``passed`` (newer payloads), or from a legacy binary ``type`` scored 5 (pass) / 0
     (fail). It is ``None`` for non-binary metrics (continuous, numeric, enum), whose value is in
     ``score`` or ``enum_value``. ``explanation`` is always a list of strings.
+
+    ``extra`` is the metric's own ``extra`` field as the API sends it (evaluator details: an
+    object, or ``None`` when absent or not an object). It is *not* the unknown-fields mapping that
+    ``Result.extra`` and ``Run.extra`` are; a metric's unknown fields are in ``unknown_fields``.
     """
 
     id: Int = ABSENT
@@ -69,6 +73,11 @@ class MetricScore(Model, frozen=True):
     enum_value: Text = msgspec.field(default=ABSENT, name="enum")
     function_name: Text = ABSENT
     extra: Obj = ABSENT
+
+    @property
+    def unknown_fields(self) -> dict[str, Any]:
+        """The fields of this metric no declaration reads, as received."""
+        return unknown_fields(self)
 
     @property
     def is_binary(self) -> bool:

@@ -173,7 +173,7 @@ class Run(Model, frozen=True):
     @property
     def failed_metrics(self) -> list[MetricScore]:
         """The binary metrics this run did not pass."""
-        return [m for m in self.metrics if m.passed is False]
+        return [m for m in self.metrics if m.failed]
 
     def metric(self, name_or_id: str | int) -> MetricScore | None:
         """The metric with this name (or ID), or None."""
