@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cekura_client._operations import GET_RESULT
 from cekura_client.types.result import spec_dependencies
 
 from .diff_rules import Category, Context, classify
+from .facade_contract import facade_operations, move_label, select
 from .spec_diff import Change, SpecDiff, diff_specs
 from .spec_fixes import apply_fixes
 
@@ -25,6 +25,14 @@ _GENERATED_TITLES = (
     ("models_added", "Models added"),
 )
 _LIST_LIMIT = 200
+
+#: Facade-impact entries of their own (not spec changes, so not in diff_rules.RULES): which
+#: candidate operation the facade uses, by the rule in facade_contract.select.
+FACADE_KINDS = {
+    "operation-moved": "the facade uses another of its candidate operations with the new spec",
+    "deprecated-no-successor": "the facade's operation is deprecated and no other candidate of "
+    "it is in the spec",
+}
 
 
 @dataclass(frozen=True)
@@ -64,17 +72,57 @@ def _response_model(doc: dict[str, Any], operation: str) -> str | None:
     return None
 
 
+def _selection_impacts(
+    old: dict[str, Any], new: dict[str, Any]
+) -> tuple[list[Impact], dict[str, str]]:
+    """Per facade operation: an entry when the candidate it uses moves or is deprecated without
+    a successor; and every operation (old or new choice) -> the facade name using it."""
+    impacts: list[Impact] = []
+    used: dict[str, str] = {}
+    for facade_op in facade_operations():
+        before, after = select(old, facade_op.candidates), select(new, facade_op.candidates)
+        for chosen in (before, after):
+            if chosen is not None:
+                used[chosen.operation] = facade_op.name
+        if before and after and before.operation != after.operation:
+            message = (
+                f"{facade_op.name} moves from {move_label(before.operation, after.operation)} "
+                f"({before.operation} → {after.operation})"
+            )
+            change = Change(
+                "operation-moved", Category.NON_BREAKING, after.operation, message, after.operation
+            )
+            impacts.append(Impact(facade_op.name, change))
+        newly_deprecated = before is None or not before.deprecated or before != after
+        if after and after.deprecated and newly_deprecated:
+            message = (
+                f"{facade_op.name} uses a deprecated operation, no successor known "
+                f"({after.operation})"
+            )
+            change = Change(
+                "deprecated-no-successor",
+                Category.NON_BREAKING,
+                after.operation,
+                message,
+                after.operation,
+            )
+            impacts.append(Impact(facade_op.name, change))
+    return impacts, used
+
+
 def facade_impact(old: dict[str, Any], new: dict[str, Any], diff: SpecDiff) -> list[Impact]:
-    """The changes that touch what the facade reads: its operations, and the properties of the
-    Get Result response schema that Result is built from (declared by the facade's model)."""
+    """The changes that touch what the facade reads: which candidate operation it uses, those
+    operations, and the properties of the Get Result response schema that Result is built from
+    (declared by the facade's model)."""
     dependencies = spec_dependencies()
-    models = {_response_model(old, GET_RESULT), _response_model(new, GET_RESULT)} - {None}
-    impacts = []
+    impacts, used = _selection_impacts(old, new)
+    result_ops = [op for op, name in used.items() if name == "client.results.get"]
+    models = {_response_model(doc, op) for doc in (old, new) for op in result_ops} - {None}
     # The facade only receives ResultDetailV2: judge schema changes as a reader would.
     as_read = frozenset({Context.RESPONSE})
     for change in diff.changes:
-        if change.operation == GET_RESULT:
-            impacts.append(Impact("client.results.get", change))
+        if change.operation in used:
+            impacts.append(Impact(used[change.operation], change))
         elif change.schema in models:
             read = replace(change, category=classify(change.kind, as_read))
             if not change.prop_path:
