@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast lint typecheck format generate check-generated vendor spec-diff bench fuzz ci clean
+.PHONY: demo test test-fast lint typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ check-generated: $(STAMP)
 SRC ?= ../shared/seeds/000_d225609f2bca721d.txt
 vendor: $(STAMP)
 	$(PY) scripts/vendor.py $(SRC)
+
+## update-spec: vendor the newest upstream spec, regenerate, run the facade's tests against it and
+##              write the spec-diff report to build/spec-update/ (SRC = a file or URL; default:
+##              Cekura's published spec, DEFAULT_SOURCE in scripts/update_spec.py). A refusal
+##              or "no change" leaves the tree as it was. See docs/updating-the-spec.md.
+update-spec: $(STAMP)
+	$(PY) scripts/update_spec.py $(if $(filter command line environment,$(origin SRC)),--source '$(SRC)')
 
 ## spec-diff: the vendored spec at git ref BASE against the working tree (Markdown)
 BASE ?= origin/main
