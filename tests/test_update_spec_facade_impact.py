@@ -55,9 +55,7 @@ def with_v2(document: dict[str, Any], *, deprecate_v1: bool) -> dict[str, Any]:
 
 
 def test_the_adapter_reads_the_facade_declaration(v2_then_v1: None) -> None:
-    assert facade_contract.facade_operations() == (
-        FacadeOperation("client.results.get", (V2, V1)),
-    )
+    assert facade_contract.facade_operations() == (FacadeOperation("client.results.get", (V2, V1)),)
 
 
 def test_the_adapter_falls_back_to_get_result(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,8 +84,7 @@ def test_move_from_v1_to_v2_is_its_own_entry(v2_then_v1: None) -> None:
     assert (impacts[0].attribute, impacts[0].change.kind, impacts[0].change.message) == (
         "client.results.get",
         "operation-moved",
-        "client.results.get moves from v1 to v2 "
-        f"(GET {V1[1]} → GET {V2[1]})",
+        f"client.results.get moves from v1 to v2 (GET {V1[1]} → GET {V2[1]})",
     )
     assert impacts[0].change.category.value == "non-breaking"
     # the spec changes of both operations follow, under the facade name
