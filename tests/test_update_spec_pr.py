@@ -337,8 +337,8 @@ def test_scheduled_flow_end_to_end(tmp_path: Path, github: str, upstream: str) -
     origin, work = tmp_path / "origin.git", tmp_path / "work"
     git(tmp_path, "clone", "--quiet", "--bare", str(ROOT), str(origin))
     git(tmp_path, "clone", "--quiet", str(origin), str(work))
-    git(work, "checkout", "--quiet", "-B", "main")
-    git(work, "push", "--quiet", "origin", "main")
+    git(work, "checkout", "--quiet", "-B", "main")  # this checkout's HEAD as the project's main
+    git(work, "push", "--quiet", "--force", "origin", "main")
     first, second = SPECS[-2], SPECS[-1]  # two real consecutive versions
 
     def scheduled_run(spec: Path) -> tuple[subprocess.CompletedProcess[str], str]:
