@@ -86,6 +86,15 @@ def check_facade_operations(new: dict[str, Any]) -> None:
 def run_facade_tests(generated_parent: Path, tests: tuple[str, ...]) -> None:
     """The facade's tests against the client generated into ``generated_parent``."""
     env = {**os.environ, "PYTHONPATH": str(generated_parent)}
+    probe = subprocess.run(
+        [sys.executable, "-c", "import cekura_openapi; print(cekura_openapi.__file__)"],
+        cwd=CODE_ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if not probe.stdout.strip().startswith(str(generated_parent)):
+        raise UpdateRefused(
+            f"the facade's tests would not import the new generated client from {generated_parent}"
+            f" (got {probe.stdout.strip() or probe.stderr.strip()[-200:]})"
+        )
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
          *tests],
