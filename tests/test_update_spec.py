@@ -170,6 +170,32 @@ def _seed_plus_an_operation() -> bytes:
     return json.dumps(document).encode()
 
 
+def test_missing_facade_tests_refuse_the_update(project: Path, tmp_path: Path) -> None:
+    source = write(tmp_path, "new.json", _seed_plus_an_operation())
+    before = snapshot(project)
+    proc = run(project, source, "--facade-tests", "tests/test_no_such_file.py")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == (
+        "update-spec: refused: the facade test file tests/test_no_such_file.py is not in "
+        f"{ROOT / 'tests'}"
+    )
+    assert snapshot(project) == before
+
+
+def test_the_facade_tests_are_found_where_they_moved(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import update_spec
+
+    (tmp_path / "tests" / "client").mkdir(parents=True)
+    (tmp_path / "tests" / "client" / "test_errors.py").write_text("")
+    monkeypatch.setattr(update_spec, "CODE_ROOT", tmp_path)
+    assert update_spec._locate(("tests/test_errors.py",)) == [
+        str(tmp_path / "tests" / "client" / "test_errors.py")
+    ]
+
+
 @pytest.mark.slow
 def test_failing_facade_tests_refuse_the_update(project: Path, tmp_path: Path) -> None:
     failing = tmp_path / "test_fails.py"
