@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 
+from cekura_spec_tools.facade_contract import facade_operations
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_d225609f2bca721d.txt"
 RESULTS = "/test_framework/v1/results/{id}/"
@@ -127,7 +129,9 @@ def _without_results() -> bytes:
         (
             "dropped.json",
             _without_results(),
-            f"the new spec drops an operation the facade uses: client.results.get (GET {RESULTS})",
+            "the new spec drops an operation the facade uses: client.results.get ("
+            + ", ".join(f"{m} {p}" for m, p in facade_operations()[0].candidates)
+            + ")",
         ),
     ],
     ids=["unreadable", "dangling-ref", "drops-the-facade-operation"],
