@@ -1,19 +1,25 @@
-"""OpenAPI 3.0/3.1 validation with openapi-spec-validator's verdicts and findings, about 20x faster.
+"""OpenAPI 3.0/3.1 validation with openapi-spec-validator's verdicts and findings, ~100x faster.
 
-openapi-spec-validator (pure Python) spends ~97% of a full Cekura spec's time in JSON Schema
-validation: the whole document against the OpenAPI meta-schema, then every Schema Object
-against the Schema Object dialect. Here the compiled validator jsonschema-rs answers the
-yes/no question first, and openapi-spec-validator's own (Python) validator runs only where
-jsonschema-rs says "invalid", to produce its exact errors (message, path, best match). The walk
-over the document (operationIds, path parameters, duplicate parameters and tags, default values,
-``required`` names in ``allOf``) stays openapi-spec-validator's own code.
+openapi-spec-validator (pure Python) spends its time in two places on a full Cekura spec: JSON
+Schema validation (the document against the OpenAPI meta-schema, each Schema Object against the
+Schema Object dialect) and its walk through the document on jsonschema-path objects, resolving
+``$ref``s at every step. Here:
 
-So the errors are always openapi-spec-validator's, as long as jsonschema-rs accepts exactly what
-the Python validator accepts. jsonschema-rs runs without format assertions (the Python
-validators assert none on the document, and only ``regex`` - on ``pattern`` and
-``patternProperties`` - among the formats the meta-schemas use on Schema Objects; that one is
-checked here with :func:`re.compile`, as the Python validator does). tests/test_spec_validate*.py
-proves same verdicts and same findings on the twelve upstream versions.
+* the compiled validator jsonschema-rs answers "valid?" first; openapi-spec-validator's own
+  (Python) validator runs only where jsonschema-rs says "invalid", to produce its exact errors
+  (message, path, best match). jsonschema-rs runs without format assertions: the Python
+  validators assert none on the document, and among the formats the dialect meta-schemas use only
+  ``regex`` (on ``pattern`` and ``patternProperties``), checked here with :func:`re.compile` as
+  the Python validator does;
+* the walk (:func:`_plain_root`, :class:`_PlainWalk`) mirrors openapi-spec-validator's
+  ``RootValidator``/``SchemaValidator`` over the plain document: same visits in the same order,
+  deduplicated by the same object identities, the same errors and error types; a default value
+  is still checked by the library's own value validator on the library's path to it. Where the
+  document has a structure the mirror does not handle (a non-local ``$ref``, an operation that is
+  not an object, a non-string parameter name...), the library's own walk runs instead.
+
+tests/test_spec_validate.py proves the same errors, in the same order, on the twelve upstream
+versions and on documents carrying each kind of defect openapi-spec-validator reports.
 
 Before any of that, :func:`dangling_refs` finds each local ``$ref`` that points nowhere (and each
 ``$ref`` to another document): openapi-spec-validator stops there with an exception embedding the
