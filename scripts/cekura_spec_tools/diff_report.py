@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import copy
+import dataclasses
 import json
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cekura_client.spec_contract import GET_RESULT, result_fields
+from cekura_client.spec_contract import result_fields
 
 from .diff_rules import Category, Context, classify
+from .facade_contract import facade_operations, move_label, select
 from .paths import CONFIG
 from .spec_diff import Change, SpecDiff, diff_specs
 from .spec_fixes import apply_fixes
@@ -25,6 +30,14 @@ _GENERATED_TITLES = (
     ("models_added", "Models added"),
 )
 _LIST_LIMIT = 200
+
+#: Facade-impact entries of their own (not spec changes, so not in diff_rules.RULES): which
+#: candidate operation the facade uses, by the rule in facade_contract.select.
+FACADE_KINDS = {
+    "operation-moved": "the facade uses another of its candidate operations with the new spec",
+    "deprecated-no-successor": "the facade's operation is deprecated and no other candidate of "
+    "it is in the spec",
+}
 
 
 @dataclass(frozen=True)
@@ -64,18 +77,57 @@ def _response_model(doc: dict[str, Any], operation: str) -> str | None:
     return None
 
 
+def _selection_impacts(
+    old: dict[str, Any], new: dict[str, Any]
+) -> tuple[list[Impact], dict[str, str]]:
+    """Per facade operation: an entry when the candidate it uses moves or is deprecated without
+    a successor; and every operation (old or new choice) -> the facade name using it."""
+    impacts: list[Impact] = []
+    used: dict[str, str] = {}
+    for facade_op in facade_operations():
+        before, after = select(old, facade_op.candidates), select(new, facade_op.candidates)
+        for chosen in (before, after):
+            if chosen is not None:
+                used[chosen.operation] = facade_op.name
+        if before and after and before.operation != after.operation:
+            message = (
+                f"{facade_op.name} moves from {move_label(before.operation, after.operation)} "
+                f"({before.operation} → {after.operation})"
+            )
+            change = Change(
+                "operation-moved", Category.NON_BREAKING, after.operation, message, after.operation
+            )
+            impacts.append(Impact(facade_op.name, change))
+        newly_deprecated = before is None or not before.deprecated or before != after
+        if after and after.deprecated and newly_deprecated:
+            message = (
+                f"{facade_op.name} uses a deprecated operation, no successor known "
+                f"({after.operation})"
+            )
+            change = Change(
+                "deprecated-no-successor",
+                Category.NON_BREAKING,
+                after.operation,
+                message,
+                after.operation,
+            )
+            impacts.append(Impact(facade_op.name, change))
+    return impacts, used
+
+
 def facade_impact(old: dict[str, Any], new: dict[str, Any], diff: SpecDiff) -> list[Impact]:
-    """The changes that touch what the facade reads: its operations, and the properties of the
-    Get Result response schema that Result is built from (declared by the facade's model)."""
+    """The changes that touch what the facade reads: which candidate operation it uses, those
+    operations, and the properties of the Get Result response schema that Result is built from
+    (declared by the facade's model)."""
     dependencies = result_fields()
-    keys = GET_RESULT.candidate_keys()
-    models = {_response_model(doc, key) for doc in (old, new) for key in keys} - {None}
-    impacts = []
+    impacts, used = _selection_impacts(old, new)
+    result_ops = [op for op, name in used.items() if name == "client.results.get"]
+    models = {_response_model(doc, op) for doc in (old, new) for op in result_ops} - {None}
     # The facade only receives ResultDetailV2: judge schema changes as a reader would.
     as_read = frozenset({Context.RESPONSE})
     for change in diff.changes:
-        if change.operation in keys:
-            impacts.append(Impact(GET_RESULT.name, change))
+        if change.operation in used:
+            impacts.append(Impact(used[change.operation], change))
         elif change.schema in models:
             read = replace(change, category=classify(change.kind, as_read))
             if not change.prop_path:
@@ -85,7 +137,37 @@ def facade_impact(old: dict[str, Any], new: dict[str, Any], diff: SpecDiff) -> l
     return impacts
 
 
-def _generated_names(document: dict[str, Any]) -> GeneratedNames | str:
+@contextlib.contextmanager
+def _cheap_endpoint_copies() -> Iterator[None]:
+    """While parsing for names only: the generator's parser copies each endpoint with
+    ``copy.deepcopy`` at each step (85% of a full spec's parse, mostly in
+    ``Endpoint.sort_parameters``), dragging along every model the endpoint refers to. A copy of
+    the endpoint with its own lists and dicts is what those steps need (they append to, sort and
+    reassign the endpoint's fields; the discarded original is never used again).
+    tests/test_update_spec_diff_speed.py proves the same names on the twelve upstream versions."""
+    from openapi_python_client.parser import openapi  # noqa: PLC0415
+
+    def copy_endpoint(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if not isinstance(value, openapi.Endpoint):
+            return copy.deepcopy(value, memo)
+        clone = copy.copy(value)
+        for item in dataclasses.fields(value):
+            field_value = getattr(value, item.name)
+            if isinstance(field_value, list | dict):
+                setattr(clone, item.name, copy.copy(field_value))
+        return clone
+
+    original = openapi.deepcopy
+    openapi.deepcopy = copy_endpoint
+    try:
+        yield
+    finally:
+        openapi.deepcopy = original
+
+
+def _generated_names(
+    document: dict[str, Any], *, cheap_copies: bool = True
+) -> GeneratedNames | str:
     """The public functions and models openapi-python-client generates from ``document`` (after
     our spec fixes, as `make generate` does), from the generator's own parser."""
     try:
@@ -104,7 +186,8 @@ def _generated_names(document: dict[str, Any]) -> GeneratedNames | str:
         output_path=None,
     )
     fixed, _ = apply_fixes(document)
-    data = GeneratorData.from_dict(fixed, config=config)
+    with _cheap_endpoint_copies() if cheap_copies else contextlib.nullcontext():
+        data = GeneratorData.from_dict(fixed, config=config)
     if not isinstance(data, GeneratorData):
         return f"the generator could not parse the spec: {data.header}"
     names = GeneratedNames()
@@ -144,6 +227,9 @@ def generated_changes(
     old: dict[str, Any], new: dict[str, Any]
 ) -> tuple[tuple[GeneratedNames, GeneratedNames] | None, str | None]:
     """Parse both sides with the generator, in two processes at once."""
+    with contextlib.suppress(ImportError):
+        # Imported once here, before the workers fork, rather than once in each (~0.4 s).
+        import openapi_python_client.parser  # noqa: F401, PLC0415
     with ProcessPoolExecutor(max_workers=2) as pool:
         old_names, new_names = pool.map(_generated_names, [old, new])
     if isinstance(old_names, str) or isinstance(new_names, str):

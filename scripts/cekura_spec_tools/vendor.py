@@ -2,8 +2,12 @@
 
 * reads JSON or YAML deciding by content, not by file name (upstream has published YAML under a
   ``.json`` name), or a Cekura docs page embedding the spec in a ````yaml block (the seed);
-* checks that it is an OpenAPI 3.x document with openapi-spec-validator, and refuses anything
-  else - in that case openapi/ is left exactly as it was;
+* refuses a document with a ``$ref`` that points nowhere (or to another document), naming the
+  JSON pointer of the referring place: the spec would not be self-contained, and there is no
+  telling what the author meant (see docs/updating-the-spec.md for why it is not repaired);
+* checks that it is an OpenAPI 3.x document with openapi-spec-validator's rules (run fast, by
+  cekura_spec_tools.spec_validate), and refuses anything else - in that case openapi/ is left
+  exactly as it was;
 * writes ``openapi/cekura.yaml`` as deterministic YAML (same input, same bytes; one line per
   value so reviews read as diffs) and ``openapi/cekura.provenance.json`` (source, sha256 of the
   input, date, counts, and the validator's findings deeper in the document, which
@@ -24,8 +28,9 @@ from typing import Any
 
 import httpx
 from jsonschema.exceptions import ValidationError
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from referencing.exceptions import Unresolvable
 
+from . import spec_validate
 from .paths import OPENAPI_DIR as OUT_DIR
 from .spec_io import (
     SpecFormatError,
@@ -39,6 +44,7 @@ SPEC_NAME = "cekura.yaml"
 PROVENANCE_NAME = "cekura.provenance.json"
 URL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_FINDINGS_RECORDED = 20
+MAX_MESSAGE = 300  # a validator message can embed a whole schema: keep refusals to a line
 
 
 class VendorError(Exception):
@@ -61,7 +67,27 @@ def read_source(source: str) -> bytes:
 
 
 def _where(error: ValidationError) -> str:
-    return "/" + "/".join(str(part) for part in error.absolute_path)
+    return spec_validate.pointer([str(part) for part in error.absolute_path])
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def check_refs(document: dict[str, Any]) -> None:
+    """Refuse a document whose ``$ref``s do not all resolve inside it."""
+    dangling = spec_validate.dangling_refs(document)
+    if not dangling:
+        return
+    where, ref = dangling[0]
+    more = f" (and {len(dangling) - 1} more)" if len(dangling) > 1 else ""
+    if ref.startswith("#"):
+        raise VendorError(f"dangling $ref at {where}: {_short(repr(ref))} points nowhere{more}")
+    raise VendorError(
+        f"$ref at {where}: {_short(repr(ref))} points outside the document "
+        f"(only local '#/...' references are supported){more}"
+    )
 
 
 _TOP_LEVEL_FIELDS = frozenset(
@@ -92,14 +118,17 @@ def validate(document: Any) -> list[str]:
     if not isinstance(version, str) or not version.startswith("3."):
         found = "swagger " + str(document["swagger"]) if "swagger" in document else repr(version)
         raise VendorError(f"not an OpenAPI 3.x document (openapi: {found})")
-    validator_class = (
-        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    )
+    check_refs(document)
     findings: list[str] = []
-    for error in validator_class(document).iter_errors():
-        if not _inside_a_schema_object(error):
-            raise VendorError(f"invalid OpenAPI document at {_where(error)}: {error.message}")
-        findings.append(f"in a Schema Object, at {_where(error)}: {error.message}")
+    try:
+        for error in spec_validate.iter_errors(document):
+            if not _inside_a_schema_object(error):
+                raise VendorError(
+                    f"invalid OpenAPI document at {_where(error)}: {_short(error.message)}"
+                )
+            findings.append(f"in a Schema Object, at {_where(error)}: {_short(error.message)}")
+    except Unresolvable as exc:  # check_refs should have caught it; never print the document
+        raise VendorError(f"unresolvable reference: {_short(str(exc))}") from None
     if not document.get("paths"):
         raise VendorError("the document has no paths")
     return sorted(findings)
