@@ -255,11 +255,7 @@ def _run(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
         return report_cli.run_report_command(args, out=out, err=err)
     baseline = None
     try:
-        with Cekura(
-            base_url=args.base_url,
-            timeout=args.request_timeout,
-            allow_insecure_http=args.allow_insecure_http,
-        ) as client:
+        with report_cli.client_from_args(args) as client:
             result = _fetch(client, args, err)
             if args.command == "gate":
                 baseline = report_cli.fetch_baseline(client, args)

@@ -10,15 +10,13 @@ never printed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import httpx
 
 from .diff_report import MARKER
-
-DEFAULT_API = "https://api.github.com"
+from .github import github_client
 
 
 class CommentError(Exception):
@@ -67,18 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pr", type=int, required=True)
     parser.add_argument("--body-file", type=Path, required=True)
     args = parser.parse_args(argv)
-    token = os.environ.get("GITHUB_TOKEN")
-    if not token:
-        print("pr_comment: GITHUB_TOKEN is not set", file=sys.stderr)
+    client = github_client("pr_comment")
+    if client is None:
         return 2
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28",
-    }
-    api = os.environ.get("GITHUB_API_URL", DEFAULT_API)
     try:
-        with httpx.Client(base_url=api, headers=headers, timeout=30) as client:
+        with client:
             action, comment_id = upsert_comment(
                 client, args.repo, args.pr, args.body_file.read_text()
             )

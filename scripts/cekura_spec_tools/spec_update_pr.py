@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -27,8 +26,8 @@ from pathlib import Path
 import httpx
 
 from .diff_report import MARKER
+from .github import github_client
 
-DEFAULT_API = "https://api.github.com"
 BRANCH = "spec-update"
 LABEL = "breaking"
 PATHS = ("openapi", "generated")
@@ -215,18 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--remote", default="origin")
     parser.add_argument("--root", type=Path, default=Path.cwd())
     args = parser.parse_args(argv)
-    token = os.environ.get("GITHUB_TOKEN")
-    if not token:
-        print("spec_update_pr: GITHUB_TOKEN is not set", file=sys.stderr)
+    client = github_client("spec_update_pr")
+    if client is None:
         return 2
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28",
-    }
-    api = os.environ.get("GITHUB_API_URL", DEFAULT_API)
     try:
-        with httpx.Client(base_url=api, headers=headers, timeout=30) as client:
+        with client:
             done = run(
                 args.root, client, repo=args.repo, base=args.base, branch=args.branch,
                 remote=args.remote,

@@ -293,6 +293,16 @@ def _export(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) 
     return EXIT_OK if many.ok else EXIT_ERROR
 
 
+def client_from_args(args: argparse.Namespace) -> Cekura:
+    """The client the command line's global options describe (the key comes from the
+    environment only)."""
+    return Cekura(
+        base_url=args.base_url,
+        timeout=args.request_timeout,
+        allow_insecure_http=args.allow_insecure_http,
+    )
+
+
 def run_report_command(
     args: argparse.Namespace, *, out: Writer | None = None, err: Writer | None = None
 ) -> int:
@@ -301,11 +311,7 @@ def run_report_command(
     err = err or sys.stderr
     handler = {"report": _report, "compare": _compare, "export": _export}[args.command]
     try:
-        with Cekura(
-            base_url=args.base_url,
-            timeout=args.request_timeout,
-            allow_insecure_http=args.allow_insecure_http,
-        ) as client:
+        with client_from_args(args) as client:
             return handler(client, args, out, err)
     except CekuraError as exc:
         err.write(f"{PROG}: error: {type(exc).__name__}: {exc}\n")
