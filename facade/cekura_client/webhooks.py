@@ -34,7 +34,7 @@ from ._exceptions import (
     WebhookVerificationError,
 )
 from ._text import short_text
-from .types._reader import Reader
+from .types._reader import fail, to_int
 from .types.result import Result, parse_runs
 from .types.run import Run
 
@@ -201,12 +201,12 @@ def parse_event(body: bytes | str, headers: HeadersInput, *, secret: str | bytes
                 event_type=event_type, result=Result.from_dict(data, path="data"), raw=decoded
             )
         if event_type == "result.pre_trigger":
-            reader = Reader(data, "data")
-            result_id = reader.required_integer("result_id")
+            if not isinstance(data, dict):
+                raise fail("data", "an object", data)
             return PreTriggerEvent(
                 event_type=event_type,
-                result_id=result_id,
-                runs=parse_runs(reader.raw("runs"), "data"),
+                result_id=to_int(data.get("result_id"), "data.result_id"),
+                runs=parse_runs(data.get("runs"), "data"),
                 idempotency_key=_header(headers, IDEMPOTENCY_HEADER),
                 raw=decoded,
             )

@@ -1,9 +1,9 @@
-"""Reading decoded JSON into typed values, with the field path in every error.
+"""Converting decoded JSON values, with the field path in every error.
 
-The spec types many fields wrongly (integers as ``string``, lists of IDs as ``string``, durations
-as free text). :class:`Reader` accepts what real servers send and raises
-:class:`~cekura_client.ResponseValidationError` naming the field path when a value is present but
-unusable. Paths are only built when an error is raised, so reading stays cheap.
+The spec types many fields wrongly (integers as ``string``, durations as free text). These
+converters accept what real servers send and raise :class:`~cekura_client.ResponseValidationError`
+naming the field path when a value is present but unusable; the field declarations
+(``_fields.py``) use them. Paths are only built when an error is raised, so reading stays cheap.
 """
 
 from __future__ import annotations
@@ -12,16 +12,11 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from dateutil.parser import isoparse
 
 from .._exceptions import ResponseValidationError
-
-T = TypeVar("T")
-
-JSONObject = dict[str, Any]
 
 _DURATION = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)\s*$")
 _INT_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -68,35 +63,6 @@ def to_int(value: Any, path: PathLike) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     raise fail(path, "an integer", value)
-
-
-def to_float(value: Any, path: PathLike) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            result = float(value)
-        except OverflowError:  # an integer beyond the float range
-            raise fail(path, "a finite number", value) from None
-    elif isinstance(value, str):
-        try:
-            result = float(value)
-        except ValueError:
-            raise fail(path, "a number", value) from None
-    else:
-        raise fail(path, "a number", value)
-    if not math.isfinite(result):
-        raise fail(path, "a finite number", value)
-    return result
-
-
-def to_bool(value: Any, path: PathLike) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-    raise fail(path, "a boolean", value)
 
 
 def to_str(value: Any, path: PathLike) -> str:
@@ -155,132 +121,3 @@ def duration_text(value: str) -> dt.timedelta | None:
         if float(seconds) < 60:
             return dt.timedelta(hours=int(hours or 0), minutes=int(minutes), seconds=float(seconds))
     return None
-
-
-class Reader:
-    """Typed access to one JSON object at a known path.
-
-    Every accessor returns ``None`` for a missing key or a JSON ``null`` unless its name says
-    otherwise (``count``, ``str_list``, ...), and raises ResponseValidationError for a value
-    it cannot use.
-    """
-
-    __slots__ = ("data", "path")
-
-    def __init__(self, data: Any, path: PathLike) -> None:
-        if not isinstance(data, dict):
-            raise fail(path, "an object", data)
-        self.data: JSONObject = data
-        self.path = path
-
-    def at(self, key: str) -> FieldPath:
-        return FieldPath(self.path, key)
-
-    def raw(self, key: str) -> Any:
-        return self.data.get(key)
-
-    def integer(self, key: str) -> int | None:
-        value = self.data.get(key)
-        if value is None or type(value) is int:
-            return value
-        return to_int(value, self.at(key))
-
-    def required_integer(self, key: str) -> int:
-        value = self.data.get(key)
-        if value is None:
-            raise fail(self.at(key), "an integer", value)
-        return to_int(value, self.at(key))
-
-    def count(self, key: str) -> int:
-        value = self.data.get(key)
-        if type(value) is int:
-            return value
-        return 0 if value is None else to_int(value, self.at(key))
-
-    def number(self, key: str) -> float | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if type(value) is float and math.isfinite(value):
-            return value
-        return to_float(value, self.at(key))
-
-    def boolean(self, key: str) -> bool | None:
-        value = self.data.get(key)
-        if value is None or value is True or value is False:
-            return value
-        return to_bool(value, self.at(key))
-
-    def string(self, key: str) -> str | None:
-        value = self.data.get(key)
-        if value is None or type(value) is str:
-            return value
-        return to_str(value, self.at(key))
-
-    def text_or_none(self, key: str) -> str | None:
-        """A string where ``""`` means "none" (e.g. ``error_message``)."""
-        value = self.string(key)
-        return value or None
-
-    def datetime(self, key: str) -> dt.datetime | None:
-        value = self.data.get(key)
-        return None if value is None else to_datetime(value, self.at(key))
-
-    def duration(self, key: str) -> dt.timedelta | None:
-        value = self.data.get(key)
-        return None if value is None else to_duration(value, self.at(key))
-
-    def mapping(self, key: str) -> JSONObject | None:
-        value = self.data.get(key)
-        if value is None or isinstance(value, dict):
-            return value
-        raise fail(self.at(key), "an object", value)
-
-    def mapping_or_empty(self, key: str) -> JSONObject:
-        return self.mapping(key) or {}
-
-    def array(self, key: str) -> list[Any] | None:
-        value = self.data.get(key)
-        if value is None or isinstance(value, list):
-            return value
-        raise fail(self.at(key), "an array", value)
-
-    def id_list(self, key: str) -> list[int] | None:
-        """A list of IDs (integers or numeric strings). ``null`` stays ``None``."""
-        items = self.array(key)
-        if items is None:
-            return None
-        if all(type(item) is int for item in items):
-            return list(items)
-        path = self.at(key)
-        return [to_int(item, FieldPath(path, i)) for i, item in enumerate(items)]
-
-    def str_list(self, key: str) -> list[str]:
-        """A list of strings; a single string becomes a one-item list; null/missing is []."""
-        value = self.data.get(key)
-        if value is None or value == "":
-            return []
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            if all(type(item) is str for item in value):
-                return list(value)
-            path = self.at(key)
-            return [to_str(item, FieldPath(path, i)) for i, item in enumerate(value)]
-        raise fail(self.at(key), "a string or an array of strings", value)
-
-    def models(self, key: str, parse: Callable[[Any, PathLike], T]) -> list[T]:
-        """Parse every item of an array with ``parse(item, path)``; null/missing is []."""
-        items = self.array(key)
-        if not items:
-            return []
-        path = self.at(key)
-        return [parse(item, FieldPath(path, i)) for i, item in enumerate(items)]
-
-    def model(self, key: str, parse: Callable[[Any, PathLike], T]) -> T | None:
-        value = self.data.get(key)
-        return None if value is None else parse(value, self.at(key))
-
-    def extra(self, known: frozenset[str]) -> Mapping[str, Any]:
-        """The fields the model does not know, as received."""
-        return {k: v for k, v in self.data.items() if k not in known}
