@@ -41,7 +41,12 @@ from .spec_io import SpecFormatError, atomic_write, decode_document
 DEFAULT_SOURCE = "https://docs.cekura.ai/openapi.json"
 
 CODE_ROOT = ROOT  # the checkout whose facade tests judge a new client (see paths.py)
-FACADE_TESTS = ("tests/test_end_to_end.py", "tests/test_errors.py", "tests/test_wait.py")
+#: The facade's Get Result tests that judge a generated client (also run by the full-scale proof).
+FACADE_TESTS = (
+    "tests/client/test_end_to_end.py",
+    "tests/client/test_errors.py",
+    "tests/client/test_wait.py",
+)
 REPORT_DIR = Path("build") / "spec-update"
 SPEC = Path("openapi") / vendor.SPEC_NAME
 PROVENANCE = Path("openapi") / vendor.PROVENANCE_NAME

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cekura_spec_tools import generate, spec_io, vendor
+from cekura_spec_tools.update_spec import FACADE_TESTS
 
 ROOT = Path(__file__).resolve().parents[2]
 UPSTREAM = ROOT.parent / "shared" / "upstream-specs"
@@ -27,12 +28,6 @@ pytestmark = [
         importlib.util.find_spec("openapi_python_client") is None,
         reason="openapi-python-client is not installed (it needs Python 3.11+)",
     ),
-]
-
-FACADE_TESTS = [
-    "tests/client/test_end_to_end.py",
-    "tests/client/test_errors.py",
-    "tests/client/test_wait.py",
 ]
 
 
