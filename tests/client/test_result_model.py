@@ -54,6 +54,31 @@ class TestCounts:
         assert info.value.value_type == "string"
         assert str(info.value) == f"{field}: expected an integer, got string 'many'"
 
+    @pytest.mark.parametrize(
+        "text",
+        ["0\x1f", "\x1c7", "9" * 5000],
+        ids=["unit-separator", "file-separator", "5000-digits"],
+    )
+    def test_number_text_int_refuses_names_the_field(self, text: str) -> None:
+        """Text the numeric pattern lets through but int() refuses (the separators
+        \\x1c-\\x1f count as whitespace for the pattern, not for int(); more digits than
+        Python's limit) is a ResponseValidationError on the field, not a ValueError."""
+        payload = payloads.passing_result()
+        payload["completed_runs_count"] = text
+        with pytest.raises(ResponseValidationError) as info:
+            parse(payload)
+        assert info.value.path == "completed_runs_count"
+        assert str(info.value).startswith("completed_runs_count: expected an integer, got string")
+
+    def test_metric_summary_key_int_refuses_is_skipped(self) -> None:
+        payload = payloads.passing_result()
+        payload["overall_evaluation"] = {
+            "metric_summary": {"12\x1f": {"name": "odd key"}, "7": {"name": "Appointment booked"}}
+        }
+        summary = parse(payload).overall_evaluation
+        assert summary is not None
+        assert {k: v.name for k, v in summary.metric_summary.items()} == {7: "Appointment booked"}
+
     def test_boolean_is_not_a_count(self) -> None:
         payload = payloads.passing_result()
         payload["total_runs_count"] = True

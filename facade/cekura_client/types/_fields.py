@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from msgspec import Meta
 
 from ._model import CHECKED, CORE, LENIENT, Kind
-from ._reader import _FALSE, _INT_TEXT, _TRUE, PathLike, duration_text, to_duration, to_str
+from ._reader import _FALSE, _TRUE, PathLike, duration_text, int_text, to_duration, to_str
 
 __all__ = [
     "AnyValue",
@@ -49,7 +49,9 @@ _MAX_SECONDS = 86_399_999_999_999.0  # timedelta.max, about
 
 
 def _int_text(value: Any, path: PathLike) -> Any:
-    return int(value) if isinstance(value, str) and _INT_TEXT.match(value) else value
+    if isinstance(value, str) and (number := int_text(value)) is not None:
+        return number
+    return value
 
 
 def bool_text(value: Any, path: PathLike) -> Any:

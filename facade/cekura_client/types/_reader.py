@@ -54,12 +54,24 @@ def fail(path: PathLike, expected: str, value: Any) -> ResponseValidationError:
     return ResponseValidationError(path=str(path), expected=expected, value=value)
 
 
+def int_text(text: str) -> int | None:
+    """The integer a numeric string spells (surrounding whitespace allowed), else None - also
+    for text the pattern lets through but ``int()`` refuses (the separators ``\x1c``-``\x1f``,
+    more digits than Python's int/str limit)."""
+    if not _INT_TEXT.match(text):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def to_int(value: Any, path: PathLike) -> int:
     """An integer from a JSON integer, an integral float, or a numeric string."""
     if type(value) is int:
         return value
-    if isinstance(value, str) and _INT_TEXT.match(value):
-        return int(value)
+    if isinstance(value, str) and (number := int_text(value)) is not None:
+        return number
     if isinstance(value, float) and value.is_integer():
         return int(value)
     raise fail(path, "an integer", value)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from ._fields import AnyValue, DateTime, Flag, IdList, Int, Items, Number, Obj, StrList, Text
 from ._model import ABSENT, LENIENT, EagerModel, Kind, Model
-from ._reader import _INT_TEXT
+from ._reader import int_text
 
 __all__ = [
     "AISummary",
@@ -55,8 +55,8 @@ def _by_metric_id(model: Any, value: Any) -> Any:
         if isinstance(item, MetricSummary):
             if item.id is not None:
                 summaries[item.id] = item
-            elif _INT_TEXT.match(key):
-                summaries[int(key)] = item
+            elif (metric_id := int_text(key)) is not None:
+                summaries[metric_id] = item
     return summaries
 
 
