@@ -70,6 +70,17 @@ class TestCounts:
         assert info.value.path == "completed_runs_count"
         assert str(info.value).startswith("completed_runs_count: expected an integer, got string")
 
+    def test_duration_with_more_digits_than_int_reads_names_the_field(self) -> None:
+        payload = payloads.passing_result()
+        payload["total_duration"] = "9" * 5000 + ":00:00"
+        for parsed in (lambda: parse(payload), lambda: Result.from_json(json.dumps(payload))):
+            with pytest.raises(ResponseValidationError) as info:
+                parsed()
+            assert info.value.path == "total_duration"
+            assert str(info.value).startswith(
+                "total_duration: expected a duration timedelta can hold, got string"
+            )
+
     def test_metric_summary_key_int_refuses_is_skipped(self) -> None:
         payload = payloads.passing_result()
         payload["overall_evaluation"] = {

@@ -119,7 +119,8 @@ def to_duration(value: Any, path: PathLike) -> dt.timedelta | None:
             parsed = duration_text(value)
             if parsed is not None:
                 return parsed
-    except OverflowError:  # more than timedelta holds (999,999,999 days)
+    except (OverflowError, ValueError):
+        # more than timedelta holds (999,999,999 days), or more digits than int() reads
         raise fail(path, "a duration timedelta can hold", value) from None
     raise fail(path, 'a duration like "MM:SS" or "H:MM:SS"', value)
 
