@@ -105,7 +105,8 @@ def _locate(tests: tuple[str, ...]) -> list[str]:
 
 def run_facade_tests(generated_parent: Path, test_files: list[str]) -> None:
     """The facade's tests against the client generated into ``generated_parent``."""
-    env = {**os.environ, "PYTHONPATH": str(generated_parent)}
+    # A fixed width makes pytest's short summary the same everywhere: "FAILED <id> - <reason>".
+    env = {**os.environ, "PYTHONPATH": str(generated_parent), "COLUMNS": "10000"}
     probe = subprocess.run(
         [sys.executable, "-c", "import cekura_openapi; print(cekura_openapi.__file__)"],
         cwd=CODE_ROOT, env=env, capture_output=True, text=True, check=False,
@@ -121,12 +122,23 @@ def run_facade_tests(generated_parent: Path, test_files: list[str]) -> None:
         cwd=CODE_ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if proc.returncode != 0:
-        lines = [line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+        failures = [
+            _failure_lines(line)
+            for line in proc.stdout.splitlines()
+            if line.startswith(("FAILED ", "ERROR "))
+        ]
         summary = proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []
-        detail = "\n  ".join([*lines[:5], *summary]) or proc.stderr.strip()[-500:]
+        shown = [line for pair in failures[:5] for line in pair]
+        detail = "\n  ".join([*shown, *summary]) or proc.stderr.strip()[-500:]
         raise UpdateRefused(
             f"the facade's tests fail against the new generated client:\n  {detail}"
         )
+
+
+def _failure_lines(line: str) -> list[str]:
+    """``FAILED <test id> - <reason>`` from pytest's short summary: the test, then its reason."""
+    test, sep, reason = line.partition(" - ")
+    return [test, f"    {reason}"] if sep and reason else [test]
 
 
 def _generated_names(package: Path) -> Any:

@@ -197,6 +197,7 @@ def test_failing_facade_tests_refuse_the_update(project: Path, tmp_path: Path) -
         == "update-spec: refused: the facade's tests fail against the new generated client:"
     )
     assert lines[1].startswith("  FAILED ") and lines[1].endswith("test_fails.py::test_fails")
+    assert lines[2] == "      assert 1 == 2"
     assert lines[-1] == "update-spec: openapi/ and generated/ left unchanged"
     assert snapshot(project) == before
 
