@@ -6,6 +6,7 @@ small runs, a small result):
 
   decode        Result.from_json(bytes)                              vs  json.loads(bytes)
   decode+touch  the same, then every run, metric verdict and turn    vs  json.loads(bytes)
+  from_dict     json.loads(bytes) then Result.from_dict               vs  json.loads(bytes)
   memory        traced memory a Result keeps                         vs  the json.loads tree
   round trip    client.results.get over loopback                     vs  httpx.Client.get(...).json()
 
@@ -78,6 +79,9 @@ def bench_parse(label: str, raw: bytes, repeat: int, goals: dict[str, str]) -> N
     row(f"{label}: decode", ours, base, "s", goals["decode"])
     ours, base = paired(lambda: touch(Result.from_json(raw)), lambda: json.loads(raw), repeat)
     row(f"{label}: decode+touch", ours, base, "s", goals["decode+touch"])
+    # A dict already decoded (a stored payload, a webhook body): json.loads + from_dict.
+    ours, base = paired(lambda: Result.from_dict(json.loads(raw)), lambda: json.loads(raw), repeat)
+    row(f"{label}: json.loads+from_dict", ours, base, "s", "reported")
 
 
 def bench_memory(label: str, raw: bytes) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from ._model import CORE, LENIENT, Model, model_fields, split_kind
+from ._model import CORE, LENIENT, Model, model_fields
 from .result import Result
 
 __all__ = ["field_table"]
@@ -86,7 +86,6 @@ def field_table() -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for where, model, inside_view in _models(Result, "result", False, set()):
-        hints = typing.get_type_hints(model, include_extras=True)
         for decl in model_fields(model):
             strictness = LENIENT if inside_view else decl.kind.strictness
             label = f"**{strictness}**" if strictness == CORE else strictness
@@ -95,7 +94,7 @@ def field_table() -> str:
                 attribute = f"`{attribute}`" if not decl.kind.feeds else attribute
             else:
                 attribute = "same"
-            wire = _describe(split_kind(hints[decl.name])[0])
+            wire = _describe(decl.wire)
             place = where if where == "result" else f"`{where}`"
             rows.append(f"| {place} | `{decl.key}` | {attribute} | {label} | {wire} |")
     return "\n".join(rows) + "\n"

@@ -7,14 +7,16 @@ sees); at run time it is the ``Annotated`` wire type that msgspec decodes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import msgspec
 from msgspec import Meta
 
-from ._model import CHECKED, CORE, LENIENT, Kind
+from ._model import CHECKED, CORE, LENIENT, Kind, split_kind
 from ._reader import _FALSE, _TRUE, PathLike, duration_text, int_text, to_duration, to_str
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "CoreNumber",
     "Count",
     "DateTime",
+    "Deferred",
     "Duration",
     "Flag",
     "IdList",
@@ -160,10 +163,24 @@ _Finite = Annotated[float, Meta(ge=-_MAX, le=_MAX)]
 _Seconds = Annotated[float, Meta(ge=0, le=_MAX_SECONDS)]
 
 if TYPE_CHECKING:
+    _T = TypeVar("_T")
+    #: ``Deferred[X]`` is X to a type checker.
+    Deferred = Annotated[_T, "deferred"]
     from builtins import list as Items
     from builtins import list as OptItems  # with None kept: `list[X] | None` at run time
     from typing import Optional as View
 else:
+
+    class Deferred:
+        """``Deferred[X]`` (X a lenient field kind): the slot keeps the JSON as received, a
+        ``msgspec.Raw`` slice of the response bytes, and each read decodes it as X's wire type
+        and normalises it as X does (see ``Kind.deferred``)."""
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            wire, kind = split_kind(item)
+            if kind.strictness != LENIENT:
+                raise TypeError(f"only a lenient field can be deferred, not {item!r}")
+            return Annotated[msgspec.Raw, dataclasses.replace(kind, deferred=wire)]
 
     class Items:
         """``Items[X]``: an array of X; null or missing is ``[]``."""

@@ -85,6 +85,13 @@ class Kind:
     #: (:func:`check_all`, on each distinct value: values must be hashable). A failure sends the
     #: payload to the slow path, which names the field.
     check: Callable[[Any], bool] | None = None
+    #: A lenient field kept as received: its slot holds a :class:`msgspec.Raw` (a zero-copy
+    #: slice of the response bytes, which the result keeps anyway for ``raw``) and the value is
+    #: decoded as this wire type on each read. For the bulky AI-written or untyped subtrees of
+    #: runs and metrics (``explanation``, ``extra``, ``metadata``): decoding them into Python
+    #: objects nobody reads made a Result weigh more than the json.loads tree. See
+    #: :func:`deferred_value`; declared with ``Deferred[...]`` (``_fields.py``).
+    deferred: Any = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,32 @@ def resolve(ref: Any) -> Any:
     return None
 
 
-def decode_any(data: bytes) -> Any:
+def deferred_value(value: Any, wire: Any) -> Any:
+    """A deferred field's value: its ``msgspec.Raw`` decoded as ``wire`` (lax), or None when the
+    JSON does not fit (the field is lenient). Values that are not Raw are returned as they are."""
+    if type(value) is not msgspec.Raw:
+        return value
+    if wire is Any:
+        try:
+            return decode_any(value)
+        except (ValueError, RecursionError):
+            return None
+    try:
+        return msgspec.json.decode(value, type=wire, strict=False)
+    except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
+        return None
+
+
+def to_raw(value: Any) -> msgspec.Raw | None:
+    """A decoded value as the ``msgspec.Raw`` a deferred slot holds (None when it cannot be
+    written as JSON: a lenient field that does not fit)."""
+    try:
+        return msgspec.Raw(msgspec.json.encode(value))
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return None
+
+
+def decode_any(data: bytes | msgspec.Raw) -> Any:
     """Plain JSON values from bytes (C speed); the stdlib decoder for what msgspec refuses
     (``NaN``, ``Infinity``, integers past 64 bits), so ``raw`` is what json.loads would give.
     An integer past Python's 4,300-digit limit becomes a float (``inf``): the field it is in
@@ -154,7 +186,7 @@ def decode_any(data: bytes) -> Any:
     except msgspec.DecodeError:  # ValidationError (integer out of range) is a DecodeError
         import json  # noqa: PLC0415
 
-        return json.loads(data, parse_int=_int_or_float)
+        return json.loads(bytes(data), parse_int=_int_or_float)
 
 
 def _int_or_float(text: str) -> int | float:
@@ -181,13 +213,19 @@ class _ModelMeta(msgspec.StructMeta):
             cls.__checks__ = tuple(
                 (getattr(cls, "_w_" + d.name), d.kind.check) for d in decls if d.kind.check
             )
+            readers = [(d, _reader(d)) for d in decls]
             cls.__normalisers__ = tuple(
-                (getattr(cls, "_w_" + d.name), d.kind.normalise) for d in decls if d.kind.normalise
+                (getattr(cls, "_w_" + d.name), read) for d, read in readers if read is not None
             )
             if not cls.__eager__:
-                for decl in decls:
-                    if decl.kind.normalise is not None:
-                        _install_property(cls, decl)
+                for decl, read in readers:
+                    if read is not None:
+                        _install_property(cls, decl, read)
+            if any(d.kind.deferred is not None for d in decls):
+                # A Raw slot holds the bytes as received (whitespace included): compare and
+                # hash what they decode to, so from_json and from_dict of one JSON are equal.
+                cls.__eq__ = _equal_decoded
+                cls.__hash__ = _hash_decoded
         return cls
 
 
@@ -272,14 +310,42 @@ def _in_repr(decl: FieldDecl) -> bool:
     )
 
 
-def _install_property(cls: type, decl: FieldDecl) -> None:
+def _reader(decl: FieldDecl) -> Callable[[Any, Any], Any] | None:
+    """``(model, slot value) -> attribute value`` for a field that is not read as stored: the
+    normalisation, after decoding a deferred field's Raw; None for a field read as stored."""
+    normalise, wire = decl.kind.normalise, decl.wire
+    if decl.kind.deferred is None:
+        return normalise
+    if normalise is None:
+        return lambda model, value: deferred_value(value, wire)
+    return lambda model, value: normalise(model, deferred_value(value, wire))
+
+
+def _compared(model: Any) -> tuple[Any, ...]:
+    return tuple(
+        deferred_value(getattr(model, "_w_" + d.name), d.wire)
+        if d.kind.deferred is not None
+        else getattr(model, "_w_" + d.name)
+        for d in type(model).__fields__
+    )
+
+
+def _equal_decoded(self: Any, other: Any) -> Any:
+    if type(other) is not type(self):
+        return NotImplemented
+    return _compared(self) == _compared(other)
+
+
+def _hash_decoded(self: Any) -> int:
+    return hash((type(self).__name__, _compared(self)))
+
+
+def _install_property(cls: type, decl: FieldDecl, reader: Callable[[Any, Any], Any]) -> None:
     member = cls.__dict__[decl.name]
-    normalise = decl.kind.normalise
-    assert normalise is not None
     get = member.__get__
 
     def read(self: Any) -> Any:
-        return normalise(self, get(self))
+        return reader(self, get(self))
 
     read.__name__ = decl.name
     read.__doc__ = f"``{decl.key}``, normalised."
@@ -299,6 +365,8 @@ def _declarations(cls: type) -> tuple[FieldDecl, ...]:
         if info.name == "_ref":
             continue
         wire, kind = split_kind(hints[info.name])
+        if kind.deferred is not None:  # the slot holds msgspec.Raw; the field's type is this
+            wire = kind.deferred
         default = info.default
         if info.default_factory is not msgspec.NODEFAULT:
             default = info.default_factory()
@@ -398,6 +466,10 @@ def canonical_model(
     for decl in cls.__fields__:
         hints = _annotate(decl.wire, [decl.kind])
         item = canonical(value.get(decl.key), hints, FieldPath(path, decl.key), relaxed)
+        if decl.kind.deferred is not None:  # the slot takes msgspec.Raw (absent: None)
+            item = None if item is None else to_raw(item)
+            if item is None:
+                continue
         if item is not None or decl.key in value:
             out[decl.key] = item
     return out
@@ -451,7 +523,7 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
     """``value`` (decoded JSON) as ``target``: msgspec in C first; when it refuses, the slow
     path (:func:`canonical`) names the field or makes the value fit."""
     try:
-        converted = msgspec.convert(value, target, strict=False)
+        converted = msgspec.convert(with_raw_subtrees(value, target), target, strict=False)
     except (msgspec.ValidationError, RecursionError):
         pass
     else:
@@ -462,6 +534,111 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
         return msgspec.convert(fitted, target, strict=False)
     except (msgspec.ValidationError, RecursionError) as exc:
         raise translate(exc, path, value) from None
+
+
+def with_raw_subtrees(value: Any, target: Any) -> Any:
+    """Decoded JSON with each deferred field's value written as the ``msgspec.Raw`` its slot
+    takes (copying only the objects on the way to one; ``value`` is not changed), so that a
+    tree converts in C as bytes decode. Shapes that do not fit are left for msgspec to refuse."""
+    plan = _plan(target)
+    return _rewrite(value, plan) if plan else value
+
+
+#: ("model" | "list" | "dict", model class) for each way a type holds models with deferred
+#: fields somewhere below them.
+_Plan = tuple[tuple[str, Any], ...]
+_PLANS: dict[Any, _Plan] = {}
+_MODEL_PLANS: dict[Any, tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]] = {}
+
+
+def _plan(tp: Any) -> _Plan:
+    try:
+        return _PLANS[tp]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation: no plan
+        return ()
+    _PLANS[tp] = ()  # a model that holds itself (none does today) ends the recursion
+    found: list[tuple[str, Any]] = []
+    for option in _union_members(_strip(split_kind(tp)[0])[0]):
+        target, _ = _strip(option)
+        origin, args = typing.get_origin(target), typing.get_args(target)
+        if isinstance(target, type) and issubclass(target, Model):
+            shape, cls = "model", target
+        elif origin is list:
+            shape, cls = "list", _strip(args[0])[0]
+        elif origin is dict:
+            shape, cls = "dict", _strip(args[1])[0]
+        else:
+            continue
+        if isinstance(cls, type) and issubclass(cls, Model) and _model_plan(cls) != ((), ()):
+            found.append((shape, cls))
+    _PLANS[tp] = plan = tuple(found)
+    return plan
+
+
+def _model_plan(cls: Any) -> tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]:
+    if cls not in _MODEL_PLANS:
+        _MODEL_PLANS[cls] = ((), ())
+        deferred = tuple(d.key for d in cls.__fields__ if d.kind.deferred is not None)
+        nested = tuple(
+            (d.key, plan)
+            for d in cls.__fields__
+            if d.kind.deferred is None and (plan := _plan(d.wire))
+        )
+        _MODEL_PLANS[cls] = (deferred, nested)
+    return _MODEL_PLANS[cls]
+
+
+def _rewrite(value: Any, plan: _Plan) -> Any:
+    for shape, cls in plan:
+        if shape == "model" and isinstance(value, dict):
+            return _rewrite_model(value, cls)
+        if shape == "list" and isinstance(value, list):
+            rewrite = _rewriter(cls)
+            return [rewrite(v) if type(v) is dict else v for v in value]
+        if shape == "dict" and isinstance(value, dict):
+            rewrite = _rewriter(cls)
+            return {k: rewrite(v) if type(v) is dict else v for k, v in value.items()}
+    return value
+
+
+def _rewrite_model(value: dict[str, Any], cls: Any) -> dict[str, Any]:
+    return _rewriter(cls)(value)
+
+
+_REWRITERS: dict[Any, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _rewriter(cls: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The function that rewrites one object of ``cls`` (thousands per result: kept tight)."""
+    if cls in _REWRITERS:
+        return _REWRITERS[cls]
+    deferred, nested = _model_plan(cls)
+    encode, raw_of = msgspec.json.encode, msgspec.Raw
+
+    def rewrite(value: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] | None = None
+        for key in deferred:
+            if key in value:
+                if out is None:
+                    out = value.copy()
+                try:
+                    out[key] = raw_of(encode(value[key]))
+                except (TypeError, ValueError, OverflowError, RecursionError):
+                    del out[key]  # not JSON: a lenient field that does not fit
+        for key, plan in nested:
+            item = value.get(key)
+            if item is not None:
+                new = _rewrite(item, plan)
+                if new is not item:
+                    if out is None:
+                        out = value.copy()
+                    out[key] = new
+        return value if out is None else out
+
+    _REWRITERS[cls] = rewrite
+    return rewrite
 
 
 def deferred_checks_fail(value: Any) -> bool:

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
-from ._fields import CoreNumber, Int, Obj, StrList, Text, bool_text, number_to_text
+from ._fields import (
+    CoreNumber,
+    Deferred,
+    Int,
+    Obj,
+    StrList,
+    Text,
+    bool_text,
+    number_to_text,
+)
 from ._model import ABSENT, CORE, Kind, Model, unknown_fields
 
 __all__ = ["BINARY_METRIC_TYPES", "MetricScore"]
@@ -69,10 +78,10 @@ class MetricScore(Model, frozen=True):
     eval_type: EvalType = ABSENT
     score: CoreNumber = ABSENT
     passed: Verdict = ABSENT
-    explanation: StrList = ABSENT
+    explanation: Deferred[StrList] = ABSENT
     enum_value: Text = msgspec.field(default=ABSENT, name="enum")
     function_name: Text = ABSENT
-    extra: Obj = ABSENT
+    extra: Deferred[Obj] = ABSENT
 
     @property
     def unknown_fields(self) -> dict[str, Any]:

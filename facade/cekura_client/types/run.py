@@ -15,6 +15,7 @@ from ._fields import (
     CoreFlag,
     CoreId,
     DateTime,
+    Deferred,
     Duration,
     Flag,
     Int,
@@ -44,7 +45,7 @@ class ExpectedOutcome(Model, frozen=True):
     """How well a run met its scenario's expected outcome (``score`` 0-100)."""
 
     score: Number = ABSENT
-    explanations: StrList = msgspec.field(default=ABSENT, name="explanation")
+    explanations: Deferred[StrList] = msgspec.field(default=ABSENT, name="explanation")
     alignments: Items[OutcomeAlignment] = msgspec.field(default=ABSENT, name="outcome_alignments")
 
 
@@ -56,7 +57,7 @@ class TranscriptTurn(Model, frozen=True):
     start_time: Number = ABSENT
     end_time: Number = ABSENT
     time: TurnTime = ABSENT
-    data: OptObj = ABSENT
+    data: Deferred[OptObj] = ABSENT
 
 
 class _ScenarioObject(Model, frozen=True):
@@ -154,7 +155,7 @@ class Run(Model, frozen=True):
     inbound_number: OptText = ABSENT
     call_id: OptText = ABSENT
     voice_recording: OptText = ABSENT
-    metadata: Obj = ABSENT
+    metadata: Deferred[Obj] = ABSENT
     expected_outcome: Outcome = ABSENT
     metrics: Metrics = msgspec.field(default=ABSENT, name="evaluation")
     transcript: Items[TranscriptTurn] = msgspec.field(default=ABSENT, name="transcript_object")

@@ -1,0 +1,209 @@
+"""Deferred lenient fields: a metric's ``explanation`` and ``extra``, a run's ``metadata``, an
+expected outcome's ``explanation`` and a transcript turn's ``data`` stay in the response bytes
+(a zero-copy ``msgspec.Raw``) until read, so that a Result weighs less than the json.loads tree
+of the same bytes. Reading them gives what the eager models gave; both parse paths agree."""
+
+from __future__ import annotations
+
+import copy
+import gc
+import json
+import math
+import tracemalloc
+from typing import Any
+
+import msgspec
+import pytest
+
+from cekura_client import Result
+from cekura_client.testing import payloads
+from cekura_client.types import _model
+from cekura_client.types.metric import MetricScore
+from cekura_client.types.run import ExpectedOutcome, Run, TranscriptTurn
+
+DEFERRED = {
+    MetricScore: {"explanation", "extra"},
+    Run: {"metadata"},
+    ExpectedOutcome: {"explanation"},
+    TranscriptTurn: {"data"},
+}
+
+
+def _with_metric(**fields: Any) -> dict[str, Any]:
+    payload = payloads.failing_result()
+    metric = payload["runs"]["86103"]["evaluation"]["metrics"][0]
+    metric.update(fields)
+    return payload
+
+
+def _both_paths(payload: dict[str, Any]) -> list[Result]:
+    return [Result.from_json(json.dumps(payload)), Result.from_dict(payload)]
+
+
+@pytest.mark.parametrize("model", list(DEFERRED), ids=lambda m: m.__name__)
+def test_the_deferred_fields_are_the_bulky_lenient_ones(model: type[_model.Model]) -> None:
+    fields = _model.model_fields(model)
+    deferred = {d.key for d in fields if d.kind.deferred is not None}
+    assert deferred == DEFERRED[model]
+    assert all(d.kind.strictness == _model.LENIENT for d in fields if d.key in deferred)
+
+
+def test_a_deferred_field_keeps_a_slice_of_the_response_bytes() -> None:
+    text = json.dumps(_with_metric(extra={"percentiles": {"p50": 820.0}}), indent=1).encode()
+    metric = Result.from_json(text).run(86103).metrics[0]
+    slot = metric._w_extra
+    assert type(slot) is msgspec.Raw
+    sent = json.dumps({"percentiles": {"p50": 820.0}}, indent=1).replace("\n", "\n      ")
+    assert bytes(slot) == sent.encode()  # exactly as sent, indentation included
+    assert bytes(slot) in text
+    assert metric.extra == {"percentiles": {"p50": 820.0}}
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ("The agent confirmed the slot.", ["The agent confirmed the slot."]),
+        (["first", "second"], ["first", "second"]),
+        ("", []),
+        (None, []),
+        ([], []),
+        (5, []),
+        ({"text": "an object"}, []),
+        (["text", 5], []),  # an item that is not a string: the field does not fit
+    ],
+    ids=repr,
+)
+def test_explanation_reads_as_a_list_of_strings(sent: Any, read: list[str]) -> None:
+    for result in _both_paths(_with_metric(explanation=sent)):
+        metric = result.run(86103).metrics[0]
+        assert metric.explanation == read
+        assert metric.raw["explanation"] == sent
+        assert result.run(86103).id == 86103 and result.run(86103).metrics[0].passed is not None
+
+
+@pytest.mark.parametrize(
+    ("sent", "extra"),
+    [
+        (
+            {"percentiles": {"p50": 820.0, "p90": 1310.0}},
+            {"percentiles": {"p50": 820.0, "p90": 1310.0}},
+        ),
+        ({}, {}),
+        (None, {}),
+        ([1, 2], {}),
+        ("text", {}),
+    ],
+    ids=repr,
+)
+def test_metric_extra_reads_as_a_mapping(sent: Any, extra: dict[str, Any]) -> None:
+    for result in _both_paths(_with_metric(extra=sent)):
+        assert result.run(86103).metrics[0].extra == extra
+
+
+def test_run_metadata_outcome_and_turn_data_read_as_before() -> None:
+    payload = payloads.failing_result()
+    run = payload["runs"]["86103"]
+    run["metadata"] = {"branch": "main", "tags": ["nightly"]}
+    run["expected_outcome"] = {"score": 80, "explanation": "Booked the slot."}
+    run["transcript_object"] = [
+        {"role": "Function Call", "content": "book()", "data": {"slot": "09:00"}},
+        {"role": "Main Agent", "content": "Done.", "data": ["not", "an", "object"]},
+        {"role": "Testing Agent", "content": "Thanks."},
+    ]
+    for result in _both_paths(payload):
+        parsed = result.run(86103)
+        assert parsed.metadata == {"branch": "main", "tags": ["nightly"]}
+        assert parsed.expected_outcome is not None
+        assert parsed.expected_outcome.explanations == ["Booked the slot."]
+        assert [turn.data for turn in parsed.transcript] == [{"slot": "09:00"}, None, None]
+
+
+def test_both_parse_paths_and_any_whitespace_give_equal_models() -> None:
+    payload = _with_metric(explanation="One reason.", extra=None)
+    compact = Result.from_json(json.dumps(payload, separators=(",", ":")))
+    indented = Result.from_json(json.dumps(payload, indent=4))
+    from_tree = Result.from_dict(payload)
+    assert compact == indented == from_tree
+    metrics = [r.run(86103).metrics[0] for r in (compact, indented, from_tree)]
+    assert len({hash(m) for m in metrics}) == 1  # equal models hash alike
+    changed = Result.from_dict(_with_metric(explanation="Another reason.", extra=None))
+    assert changed != compact
+    assert changed.run(86103).metrics[0] != metrics[0]
+
+
+def test_from_dict_leaves_the_given_tree_unchanged() -> None:
+    payload = _with_metric(explanation=["a"], extra={"b": {"c": 1}})
+    payload["runs"]["86103"]["metadata"] = {"k": "v"}
+    before = copy.deepcopy(payload)
+    result = Result.from_dict(payload)
+    assert payload == before
+    assert result.raw is payload
+
+
+def test_values_json_cannot_hold_make_a_deferred_field_empty_not_an_error() -> None:
+    payload = _with_metric(extra={"when": object()})  # not JSON
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    payload["runs"]["86103"]["metadata"] = deep
+    result = Result.from_dict(payload)
+    assert result.run(86103).metrics[0].extra == {}
+    assert result.run(86103).metadata == {}
+    assert result.run(86103).metrics[0].passed is not None
+
+
+def test_an_integer_past_the_digit_limit_in_a_deferred_field_reads_as_infinity() -> None:
+    text = json.dumps(_with_metric(extra={"n": 0})).replace('"n": 0', '"n": ' + "9" * 5000)
+    extra = Result.from_json(text).run(86103).metrics[0].extra
+    assert extra.keys() == {"n"} and math.isinf(extra["n"])
+
+
+def _transcript_heavy(runs: int) -> bytes:
+    payload = payloads.failing_result()
+    template = payload["runs"]["86103"]
+    built = {}
+    for index in range(runs):
+        run = copy.deepcopy(template)
+        run["id"] = 700_000 + index
+        run["evaluation"] = {
+            "metrics": [
+                {
+                    "id": 900 + m,
+                    "name": f"Metric {m}",
+                    "type": "numeric",
+                    "score": 3.5 + m % 5,
+                    "explanation": f"Run {index}, metric {m}: consistent with the policy. " * 3,
+                    "extra": {"percentiles": {"p50": 820.0, "p90": 1310.0}},
+                }
+                for m in range(10)
+            ]
+        }
+        run["transcript_object"] = [
+            {"role": "Main Agent", "content": f"Turn {t}: I can move it to Tuesday.",
+             "start_time": t * 4.2, "end_time": t * 4.2 + 3.1}
+            for t in range(30)
+        ]  # fmt: skip
+        built[str(run["id"])] = run
+    payload["runs"] = built
+    return json.dumps(payload).encode()
+
+
+def _retained(build: Any) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = build()
+        size, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del kept
+    return size
+
+
+def test_a_result_and_its_bytes_weigh_less_than_the_json_loads_tree() -> None:
+    """The memory goal of issue 9, on a transcript-heavy payload (benchmarks/ measures all
+    four shapes): the Result plus the response bytes it keeps for ``raw``."""
+    data = _transcript_heavy(200)
+    tree = _retained(lambda: json.loads(data))
+    result = _retained(lambda: Result.from_json(data))
+    assert result + len(data) <= tree, (result, len(data), tree)
