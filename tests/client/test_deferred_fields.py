@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from cekura_client import Result
+from cekura_client import ResponseValidationError, Result
 from cekura_client.testing import payloads
 from cekura_client.types import _model
 from cekura_client.types.metric import MetricScore
@@ -207,3 +207,105 @@ def test_a_result_and_its_bytes_weigh_less_than_the_json_loads_tree() -> None:
     tree = _retained(lambda: json.loads(data))
     result = _retained(lambda: Result.from_json(data))
     assert result + len(data) <= tree, (result, len(data), tree)
+
+
+# --- what a hostile review found (each failed before its fix) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field", ["explanation", "extra"], ids=["explanation (typed)", "extra (any JSON)"]
+)
+@pytest.mark.parametrize("as_text", [False, True], ids=["bytes", "str with a lone surrogate"])
+def test_invalid_utf8_inside_a_deferred_field_fails_the_parse(field: str, as_text: bool) -> None:
+    """msgspec checks UTF-8 only in what it decodes, not in the fields it skips: the bytes are
+    checked once, so the error comes at parse time, as before, not from a later read."""
+    marker = "MARKER-4c1d"
+    text = json.dumps(_with_metric(**{field: [marker]}))
+    body: str | bytes
+    if as_text:
+        body = text.replace(marker, "bad \ud800")  # encodes to bytes that are not UTF-8
+    else:
+        body = text.encode().replace(marker.encode(), b"bad \xff")
+    with pytest.raises(ResponseValidationError, match="^response body: expected a JSON document"):
+        Result.from_json(body)
+
+
+def test_non_ascii_utf8_in_deferred_fields_parses() -> None:
+    payload = _with_metric(explanation=["Le rendez-vous est confirmé ✓"], extra={"ключ": "値"})
+    metric = (
+        Result.from_json(json.dumps(payload, ensure_ascii=False).encode()).run(86103).metrics[0]
+    )
+    assert metric.explanation == ["Le rendez-vous est confirmé ✓"]
+    assert metric.extra == {"ключ": "値"}
+
+
+def test_values_msgspec_cannot_write_or_read_keep_their_value() -> None:
+    """NaN, Infinity and lone surrogates are what json.loads reads; msgspec writes the first two
+    as null and refuses the third, so the deferred fields fall back to the stdlib."""
+    payload = _with_metric(extra={"note": "cut \ud83d", "n": 1}, explanation=["ok", "cut \ud83d"])
+    payload["runs"]["86103"]["metadata"] = {"latency": math.inf, "jitter": math.nan}
+    text = json.dumps(payload)  # NaN / Infinity literals, \ud83d escapes
+    for result in (Result.from_json(text), Result.from_dict(json.loads(text))):
+        run = result.run(86103)
+        assert run.metrics[0].extra == {"note": "cut \ud83d", "n": 1}
+        assert run.metrics[0].explanation == ["ok", "cut \ud83d"]
+        assert run.metadata["latency"] == math.inf and math.isnan(run.metadata["jitter"])
+
+
+def test_a_mutable_buffer_is_copied_so_a_model_never_changes() -> None:
+    payload = payloads.failing_result()
+    payload["runs"]["86103"]["metadata"] = {"k": "AAAA"}
+    buffer = bytearray(json.dumps(payload).encode())
+    result = Result.from_json(buffer)  # type: ignore[arg-type]  # a bytearray works too
+    at = buffer.find(b"AAAA")
+    buffer[at : at + 4] = b"BBBB"
+    assert result.run(86103).metadata == {"k": "AAAA"}
+    assert result.raw["runs"]["86103"]["metadata"] == {"k": "AAAA"}
+
+
+def test_raw_too_deep_for_the_call_stack_is_the_clients_error() -> None:
+    """The fast path skips a deferred field nested ~900 levels (under the decoder's limit);
+    decoding ``raw`` from a deep call stack then hits Python's limit: ResponseValidationError."""
+    payload = payloads.failing_result()
+    payload["runs"]["86103"]["metadata"] = {"x": 0}
+    text = json.dumps(payload).replace('{"x": 0}', "[" * 900 + "]" * 900)
+    result = Result.from_json(text)
+
+    def read_raw_deep(depth: int) -> Any:
+        return read_raw_deep(depth - 1) if depth else result.raw
+
+    with pytest.raises(ResponseValidationError, match="nested less deeply"):
+        read_raw_deep(400)
+    assert result.run(86103).id == 86103
+
+
+def test_plans_are_published_only_when_finished(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread that reads the plan cache while another computes it must not see (and keep) a
+    half-built plan: that would send every later from_dict down the slow path."""
+    from cekura_client.types.result import Runs
+
+    monkeypatch.setattr(_model, "_PLANS", {})
+    monkeypatch.setattr(_model, "_MODEL_PLANS", {})
+    monkeypatch.setattr(_model, "_REWRITERS", {})
+    real_split = _model.split_kind
+    transcript = _model.model_fields(Run)[-1].wire
+    nested: list[Any] = []
+
+    def split_kind(tp: Any) -> Any:  # while Runs is half-planned, "another thread" plans Result
+        if tp is transcript and not nested:
+            nested.append("planning Result")
+            _model.with_raw_subtrees({}, Result)
+        return real_split(tp)
+
+    monkeypatch.setattr(_model, "split_kind", split_kind)
+    _model.with_raw_subtrees({}, Runs)
+    assert nested, "the interleaving did not happen"
+    assert _model._PLANS[Result] == (("model", Result),)
+    assert {shape for shape, _ in _model._PLANS[Runs]} == {"dict", "list"}
+    calls: list[int] = []
+    real_canonical = _model.canonical_model
+    monkeypatch.setattr(
+        _model, "canonical_model", lambda *a, **k: calls.append(1) or real_canonical(*a, **k)
+    )
+    Result.from_dict(payloads.failing_result())
+    assert calls == []  # the fast path

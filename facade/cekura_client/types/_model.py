@@ -34,6 +34,7 @@ Decoding has two paths:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import types
@@ -122,7 +123,12 @@ class RawRef:
 
     def tree(self) -> Any:
         if self._tree is None and self.bytes is not None:
-            self._tree = decode_any(self.bytes)
+            try:
+                self._tree = decode_any(self.bytes)
+            except RecursionError:  # deeper than this call stack allows: the client's error
+                raise decode_error(self.bytes, _TOO_DEEP) from None
+            except ValueError:  # the decoder checked these bytes already; a safety net
+                raise decode_error(self.bytes) from None
         return self._tree
 
     def __eq__(self, other: object) -> bool:
@@ -155,24 +161,37 @@ def deferred_value(value: Any, wire: Any) -> Any:
     JSON does not fit (the field is lenient). Values that are not Raw are returned as they are."""
     if type(value) is not msgspec.Raw:
         return value
-    if wire is Any:
+    if wire is not Any:
         try:
-            return decode_any(value)
-        except (ValueError, RecursionError):
-            return None
+            return msgspec.json.decode(value, type=wire, strict=False)
+        except (ValueError, RecursionError):  # msgspec's errors are ValueErrors
+            pass  # does not fit, or msgspec refuses what the stdlib reads (NaN, lone surrogates)
     try:
-        return msgspec.json.decode(value, type=wire, strict=False)
-    except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
+        tree = decode_any(value)
+        return tree if wire is Any else msgspec.convert(tree, wire, strict=False)
+    except (ValueError, RecursionError):
         return None
 
 
 def to_raw(value: Any) -> msgspec.Raw | None:
-    """A decoded value as the ``msgspec.Raw`` a deferred slot holds (None when it cannot be
-    written as JSON: a lenient field that does not fit)."""
+    """A decoded value as the ``msgspec.Raw`` a deferred slot holds, reading back as the same
+    value; None when it cannot be written as JSON (a lenient field that does not fit)."""
     try:
-        return msgspec.Raw(msgspec.json.encode(value))
+        data: bytes | None = _encode(value)
     except (TypeError, ValueError, OverflowError, RecursionError):
-        return None
+        data = None  # e.g. a lone surrogate (msgspec writes UTF-8), an object JSON cannot hold
+    if data is None or b"null" in data:
+        # msgspec writes NaN and Infinity as null: the stdlib writes them (and lone surrogates,
+        # escaped) as json.loads read them. Only values with a null pay for the second look.
+        import json  # noqa: PLC0415
+
+        with contextlib.suppress(TypeError, ValueError, OverflowError, RecursionError):
+            data = json.dumps(value, allow_nan=True).encode()
+    return None if data is None else msgspec.Raw(data)
+
+
+_encode = msgspec.json.encode
+_TOO_DEEP = "a JSON document nested less deeply (decoder limit)"
 
 
 def decode_any(data: bytes | msgspec.Raw) -> Any:
@@ -551,14 +570,17 @@ _PLANS: dict[Any, _Plan] = {}
 _MODEL_PLANS: dict[Any, tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]] = {}
 
 
-def _plan(tp: Any) -> _Plan:
+def _plan(tp: Any, visiting: frozenset[Any] = frozenset()) -> _Plan:
+    """Computed once per type; only finished plans are published, so a thread never reads a
+    half-built one (two threads may both compute it: same result)."""
     try:
         return _PLANS[tp]
     except KeyError:
         pass
     except TypeError:  # an unhashable annotation: no plan
         return ()
-    _PLANS[tp] = ()  # a model that holds itself (none does today) ends the recursion
+    if tp in visiting:  # a model that holds itself (none does today) ends the recursion
+        return ()
     found: list[tuple[str, Any]] = []
     for option in _union_members(_strip(split_kind(tp)[0])[0]):
         target, _ = _strip(option)
@@ -571,23 +593,29 @@ def _plan(tp: Any) -> _Plan:
             shape, cls = "dict", _strip(args[1])[0]
         else:
             continue
-        if isinstance(cls, type) and issubclass(cls, Model) and _model_plan(cls) != ((), ()):
+        holds_models = isinstance(cls, type) and issubclass(cls, Model)
+        if holds_models and _model_plan(cls, visiting | {tp}) != ((), ()):
             found.append((shape, cls))
-    _PLANS[tp] = plan = tuple(found)
+    plan = tuple(found)
+    if not visiting:
+        _PLANS[tp] = plan
     return plan
 
 
-def _model_plan(cls: Any) -> tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]:
-    if cls not in _MODEL_PLANS:
-        _MODEL_PLANS[cls] = ((), ())
-        deferred = tuple(d.key for d in cls.__fields__ if d.kind.deferred is not None)
-        nested = tuple(
-            (d.key, plan)
-            for d in cls.__fields__
-            if d.kind.deferred is None and (plan := _plan(d.wire))
-        )
+def _model_plan(
+    cls: Any, visiting: frozenset[Any] = frozenset()
+) -> tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]:
+    if cls in _MODEL_PLANS:
+        return _MODEL_PLANS[cls]
+    deferred = tuple(d.key for d in cls.__fields__ if d.kind.deferred is not None)
+    nested = tuple(
+        (d.key, plan)
+        for d in cls.__fields__
+        if d.kind.deferred is None and (plan := _plan(d.wire, visiting | {cls}))
+    )
+    if not visiting:
         _MODEL_PLANS[cls] = (deferred, nested)
-    return _MODEL_PLANS[cls]
+    return deferred, nested
 
 
 def _rewrite(value: Any, plan: _Plan) -> Any:
@@ -615,7 +643,6 @@ def _rewriter(cls: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
     if cls in _REWRITERS:
         return _REWRITERS[cls]
     deferred, nested = _model_plan(cls)
-    encode, raw_of = msgspec.json.encode, msgspec.Raw
 
     def rewrite(value: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] | None = None
@@ -623,10 +650,11 @@ def _rewriter(cls: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
             if key in value:
                 if out is None:
                     out = value.copy()
-                try:
-                    out[key] = raw_of(encode(value[key]))
-                except (TypeError, ValueError, OverflowError, RecursionError):
+                raw = to_raw(value[key])
+                if raw is None:
                     del out[key]  # not JSON: a lenient field that does not fit
+                else:
+                    out[key] = raw
         for key, plan in nested:
             item = value.get(key)
             if item is not None:

@@ -250,8 +250,14 @@ class Result(EagerModel, frozen=True, kw_only=True):
         """Decode and build a Result from JSON text (a stored response, a queue message), straight
         from bytes to the typed objects. Raises ResponseValidationError for text that is not a
         JSON object, or naming the field."""
-        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        if isinstance(text, str):
+            data = text.encode("utf-8", "surrogatepass")
+        else:  # a bytearray or memoryview is copied: the deferred fields are slices of it
+            data = text if type(text) is bytes else bytes(text)
         try:
+            if not data.isascii():
+                # msgspec checks UTF-8 in what it decodes, not in the deferred fields it skips
+                data.decode("utf-8")
             result = _DECODER.decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
             return cls._from_tree(data, text)  # the slow path: the exact error, or leniency
