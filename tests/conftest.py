@@ -15,7 +15,6 @@ from cekura_client.testing import MockCekuraServer
 from tests.support.constants import API_KEY, SPEC, Fetch
 from tests.support.prism import prism_server
 
-
 #: Variables the client or the CLI read: a developer's shell or a CI runner (GitHub Actions sets
 #: GITHUB_STEP_SUMMARY) must not change what a test sees. Tests that need one set it themselves.
 _AMBIENT = ("CEKURA_API_KEY", "CEKURA_API_URL", "CEKURA_DEBUG", "GITHUB_STEP_SUMMARY")

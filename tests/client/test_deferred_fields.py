@@ -9,7 +9,6 @@ import copy
 import gc
 import json
 import math
-import struct
 import tracemalloc
 from typing import Any
 
@@ -310,46 +309,3 @@ def test_plans_are_published_only_when_finished(monkeypatch: pytest.MonkeyPatch)
     )
     Result.from_dict(payloads.failing_result())
     assert calls == []  # the fast path
-
-
-# --- from_dict: a tree is written as JSON and decoded like a response, when that is exact ------
-
-
-def test_from_dict_decodes_a_plain_tree_as_json_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    rewrites: list[Any] = []
-    real = _model.with_raw_subtrees
-
-    def recording(value: Any, target: Any) -> Any:
-        rewrites.append(target)
-        return real(value, target)
-
-    monkeypatch.setattr(_model, "with_raw_subtrees", recording)
-    payload = _with_metric(explanation="One reason.", extra={"a": [1, 2]})
-    result = Result.from_dict(payload)
-    assert Result not in rewrites  # the JSON route, all in C (views still convert their trees)
-    assert result.run(86103).metrics[0].extra == {"a": [1, 2]}
-    assert result.raw is payload
-    payload["runs"]["86103"]["metadata"] = {"latency": math.nan}  # JSON would write null
-    assert math.isnan(Result.from_dict(payload).run(86103).metadata["latency"])
-    assert Result in rewrites  # NaN: the exact route
-
-
-@pytest.mark.parametrize(
-    ("value", "may"),
-    [
-        (math.nan, True),
-        (-math.nan, True),
-        (math.inf, True),
-        (-math.inf, True),
-        (struct.unpack(">d", bytes.fromhex("7ff0000000000001"))[0], True),  # another NaN
-        ({"deep": [[1.5, math.inf]]}, True),
-        (1.7976931348623157e308, False),  # the largest finite float: 7f ef ...
-        (-1e308, False),
-        (0x7FF0_0000, False),  # an integer whose bytes look like an infinity's
-        ([0xCB7F, 0xCBFF, "\x7f\xf0"], False),
-        ("ËÿÞ text", False),
-    ],
-    ids=repr,
-)
-def test_non_finite_floats_are_found_in_messagepack(value: Any, may: bool) -> None:
-    assert _model._may_hold_non_finite(msgspec.msgpack.encode(value)) is may

@@ -539,18 +539,14 @@ def _phrase(options: list[Any], value: Any = None) -> str:
 
 
 def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> Any:
-    """``value`` (decoded JSON) as ``target``, by the first of these that succeeds:
+    """``value`` (decoded JSON) as ``target``: msgspec in C first, with each deferred value
+    written as the Raw its slot takes (:func:`with_raw_subtrees`); when msgspec refuses, the slow
+    path (:func:`canonical`) names the field or makes the value fit.
 
-    1. written as JSON and decoded as bytes are (:func:`_via_json`, all in C: the deferred
-       fields become slices of that JSON, as of a response);
-    2. converted in C from the tree, deferred values written as Raw one by one
-       (:func:`with_raw_subtrees`: NaN, Infinity and lone surrogates, which JSON cannot carry);
-    3. the slow path (:func:`canonical`), which names the field or makes the value fit.
+    (Writing the whole tree as JSON and decoding it like a response would be faster, but msgspec
+    writes bytes, datetimes, UUIDs, enums and non-string keys as JSON text without a word, so a
+    value the tree path refuses would be read silently: ``eval_type=b"binary"`` as "YmluYXJ5".)
     """
-    if not relaxed:
-        decoded = _via_json(value, target)
-        if decoded is not None and not deferred_checks_fail(decoded):
-            return decoded
     try:
         converted = msgspec.convert(with_raw_subtrees(value, target), target, strict=False)
     except (msgspec.ValidationError, RecursionError):
@@ -563,45 +559,6 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
         return msgspec.convert(fitted, target, strict=False)
     except (msgspec.ValidationError, RecursionError) as exc:
         raise translate(exc, path, value) from None
-
-
-def _via_json(value: Any, target: Any) -> Any:
-    """``value`` written as JSON and decoded as ``target`` like a response body, or None when
-    that would not be exact or does not fit. Only for targets with deferred fields (the others
-    convert from the tree directly, which is cheaper). msgspec writes NaN and Infinity as null,
-    so a tree that may hold one is left to the other routes (:func:`_may_hold_non_finite`)."""
-    if not _plan(target):
-        return None
-    try:
-        if _may_hold_non_finite(_PACK(value)):
-            return None
-        return _decoder(target).decode(_encode(value))
-    except (msgspec.MsgspecError, ValueError, TypeError, OverflowError, RecursionError):
-        # not JSON (lone surrogates, objects msgspec cannot write), or it does not fit
-        return None
-
-
-def _may_hold_non_finite(packed: bytes) -> bool:
-    """Whether MessagePack bytes may hold a NaN or an infinity: a float64 (``0xcb``) whose
-    first two bytes have every exponent bit set (``7f f?`` or ``ff f?``). Other tokens can
-    contain those three bytes too (an integer, a length): they only cost the exact route."""
-    for prefix in (b"\xcb\x7f", b"\xcb\xff"):
-        at = packed.find(prefix)
-        while at != -1:
-            if at + 2 < len(packed) and packed[at + 2] >= 0xF0:
-                return True
-            at = packed.find(prefix, at + 1)
-    return False
-
-
-_PACK = msgspec.msgpack.encode
-_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
-
-
-def _decoder(target: Any) -> msgspec.json.Decoder[Any]:
-    if target not in _DECODERS:
-        _DECODERS[target] = msgspec.json.Decoder(target, strict=False)
-    return _DECODERS[target]
 
 
 def with_raw_subtrees(value: Any, target: Any) -> Any:
