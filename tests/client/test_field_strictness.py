@@ -247,3 +247,35 @@ def test_copy_and_pickle_keep_a_result_equal() -> None:
         assert clone == result
         assert clone.ai_summary == result.ai_summary and clone.next_steps == result.next_steps
         assert clone.run(86103).raw == result.run(86103).raw
+
+
+_PLACES: dict[type[_model.Model], tuple[Any, ...]] = {
+    Result: (),
+    Run: ("runs", "86103"),
+    MetricScore: ("runs", "86103", "evaluation", "metrics", 0),
+    TranscriptTurn: ("runs", "86103", "transcript_object", 0),
+}
+
+
+@pytest.mark.parametrize(
+    ("model", "key"),
+    [(model, d.key) for model in _PLACES for d in _model.model_fields(model)],
+    ids=lambda v: v if isinstance(v, str) else v.__name__,
+)
+def test_a_lone_surrogate_in_any_field_is_a_value_or_the_clients_error(
+    model: type[_model.Model], key: str
+) -> None:
+    """json.loads reads ``"\\ud800"`` (msgspec does not); converting it to a number made msgspec
+    raise UnicodeEncodeError out of from_json and from_dict. Found by a hostile review."""
+    for value in ("\ud800", ["\udfff"], {"\ud800": "x"}):
+        payload = payloads.failing_result()
+        payload["runs"]["86103"]["transcript_object"] = [{"role": "Main Agent", "content": "Hi"}]
+        node = payload
+        for step in _PLACES[model]:
+            node = node[step]
+        node[key] = value
+        for parse in (lambda p: Result.from_json(json.dumps(p)), Result.from_dict):
+            try:
+                parse(payload).to_dict()
+            except ResponseValidationError as exc:
+                assert key in exc.path, (exc.path, key)

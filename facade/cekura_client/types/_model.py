@@ -471,7 +471,8 @@ def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool)
                 continue
             try:
                 return msgspec.convert(value, option, strict=False)
-            except (msgspec.ValidationError, RecursionError):
+            except (ValueError, RecursionError):  # a ValidationError, or a lone surrogate
+                # that msgspec cannot encode as UTF-8 (UnicodeEncodeError) to read a number
                 continue
     raise fail(path, kind.expected or _phrase(options, value), value)
 
@@ -549,7 +550,7 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
     """
     try:
         converted = msgspec.convert(with_raw_subtrees(value, target), target, strict=False)
-    except (msgspec.ValidationError, RecursionError):
+    except (ValueError, RecursionError):  # ValidationError; UnicodeEncodeError (lone surrogate)
         pass
     else:
         if not deferred_checks_fail(converted):
@@ -557,7 +558,7 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
     fitted = canonical(value, target, path, relaxed)
     try:
         return msgspec.convert(fitted, target, strict=False)
-    except (msgspec.ValidationError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise translate(exc, path, value) from None
 
 
