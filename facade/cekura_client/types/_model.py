@@ -245,6 +245,11 @@ class _ModelMeta(msgspec.StructMeta):
                 # hash what they decode to, so from_json and from_dict of one JSON are equal.
                 cls.__eq__ = _equal_decoded
                 cls.__hash__ = _hash_decoded
+            # Where the deferred fields are, below this model: built here, once, from the
+            # declarations of the models it holds (those exist already: get_type_hints needed
+            # them), so nothing is computed, cached or shared between threads later.
+            cls.__deferral__ = deferral = _deferral(decls)
+            cls.__rewrite__ = _rewriter(*deferral)
         return cls
 
 
@@ -256,6 +261,8 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
     __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
     __checks__: ClassVar[tuple[tuple[Any, Callable[[Any], bool]], ...]] = ()
     __normalisers__: ClassVar[tuple[tuple[Any, Callable[[Any, Any], Any]], ...]] = ()
+    __deferral__: ClassVar[_Deferral] = ((), ())
+    __rewrite__: ClassVar[Callable[[dict[str, Any]], dict[str, Any]]]
 
     @property
     def raw(self) -> Mapping[str, Any]:
@@ -573,20 +580,19 @@ def with_raw_subtrees(value: Any, target: Any) -> Any:
 #: ("model" | "list" | "dict", model class) for each way a type holds models with deferred
 #: fields somewhere below them.
 _Plan = tuple[tuple[str, Any], ...]
+#: A model's deferred JSON keys, and (key, plan) for each of its fields that holds such models.
+_Deferral = tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]
 _PLANS: dict[Any, _Plan] = {}
-_MODEL_PLANS: dict[Any, tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]] = {}
 
 
-def _plan(tp: Any, visiting: frozenset[Any] = frozenset()) -> _Plan:
-    """Computed once per type; only finished plans are published, so a thread never reads a
-    half-built one (two threads may both compute it: same result)."""
+def _plan(tp: Any) -> _Plan:
+    """How ``tp`` holds models with deferred fields, from their ``__deferral__`` (a pure
+    function of ``tp``, memoised)."""
     try:
         return _PLANS[tp]
     except KeyError:
         pass
     except TypeError:  # an unhashable annotation: no plan
-        return ()
-    if tp in visiting:  # a model that holds itself (none does today) ends the recursion
         return ()
     found: list[tuple[str, Any]] = []
     for option in _union_members(_strip(split_kind(tp)[0])[0]):
@@ -600,56 +606,36 @@ def _plan(tp: Any, visiting: frozenset[Any] = frozenset()) -> _Plan:
             shape, cls = "dict", _strip(args[1])[0]
         else:
             continue
-        holds_models = isinstance(cls, type) and issubclass(cls, Model)
-        if holds_models and _model_plan(cls, visiting | {tp}) != ((), ()):
+        if isinstance(cls, type) and issubclass(cls, Model) and cls.__deferral__ != ((), ()):
             found.append((shape, cls))
-    plan = tuple(found)
-    if not visiting:
-        _PLANS[tp] = plan
+    _PLANS[tp] = plan = tuple(found)
     return plan
 
 
-def _model_plan(
-    cls: Any, visiting: frozenset[Any] = frozenset()
-) -> tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]:
-    if cls in _MODEL_PLANS:
-        return _MODEL_PLANS[cls]
-    deferred = tuple(d.key for d in cls.__fields__ if d.kind.deferred is not None)
+def _deferral(decls: tuple[FieldDecl, ...]) -> _Deferral:
+    deferred = tuple(d.key for d in decls if d.kind.deferred is not None)
     nested = tuple(
-        (d.key, plan)
-        for d in cls.__fields__
-        if d.kind.deferred is None and (plan := _plan(d.wire, visiting | {cls}))
+        (d.key, plan) for d in decls if d.kind.deferred is None and (plan := _plan(d.wire))
     )
-    if not visiting:
-        _MODEL_PLANS[cls] = (deferred, nested)
     return deferred, nested
 
 
 def _rewrite(value: Any, plan: _Plan) -> Any:
     for shape, cls in plan:
+        rewrite = cls.__rewrite__
         if shape == "model" and isinstance(value, dict):
-            return _rewrite_model(value, cls)
+            return rewrite(value)
         if shape == "list" and isinstance(value, list):
-            rewrite = _rewriter(cls)
             return [rewrite(v) if type(v) is dict else v for v in value]
         if shape == "dict" and isinstance(value, dict):
-            rewrite = _rewriter(cls)
             return {k: rewrite(v) if type(v) is dict else v for k, v in value.items()}
     return value
 
 
-def _rewrite_model(value: dict[str, Any], cls: Any) -> dict[str, Any]:
-    return _rewriter(cls)(value)
-
-
-_REWRITERS: dict[Any, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-def _rewriter(cls: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """The function that rewrites one object of ``cls`` (thousands per result: kept tight)."""
-    if cls in _REWRITERS:
-        return _REWRITERS[cls]
-    deferred, nested = _model_plan(cls)
+def _rewriter(
+    deferred: tuple[str, ...], nested: tuple[tuple[str, _Plan], ...]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The function that rewrites one object of a model (thousands per result: kept tight)."""
 
     def rewrite(value: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] | None = None
@@ -672,7 +658,6 @@ def _rewriter(cls: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
                     out[key] = new
         return value if out is None else out
 
-    _REWRITERS[cls] = rewrite
     return rewrite
 
 
