@@ -212,22 +212,44 @@ def test_a_result_and_its_bytes_weigh_less_than_the_json_loads_tree() -> None:
 # --- what a hostile review found (each failed before its fix) -------------------------------------
 
 
-@pytest.mark.parametrize(
+_FIELDS = pytest.mark.parametrize(
     "field", ["explanation", "extra"], ids=["explanation (typed)", "extra (any JSON)"]
 )
-@pytest.mark.parametrize("as_text", [False, True], ids=["bytes", "str with a lone surrogate"])
-def test_invalid_utf8_inside_a_deferred_field_fails_the_parse(field: str, as_text: bool) -> None:
+
+
+@_FIELDS
+def test_invalid_utf8_inside_a_deferred_field_fails_the_parse(field: str) -> None:
     """msgspec checks UTF-8 only in what it decodes, not in the fields it skips: the bytes are
-    checked once, so the error comes at parse time, as before, not from a later read."""
+    checked once, so the error comes at parse time, not from a later read."""
     marker = "MARKER-4c1d"
-    text = json.dumps(_with_metric(**{field: [marker]}))
-    body: str | bytes
-    if as_text:
-        body = text.replace(marker, "bad \ud800")  # encodes to bytes that are not UTF-8
-    else:
-        body = text.encode().replace(marker.encode(), b"bad \xff")
+    body = json.dumps(_with_metric(**{field: [marker]})).encode()
     with pytest.raises(ResponseValidationError, match="^response body: expected a JSON document"):
-        Result.from_json(body)
+        Result.from_json(body.replace(marker.encode(), b"bad \xff"))
+
+
+@_FIELDS
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text,
+        lambda text: text.encode("utf-8", "surrogatepass"),
+        lambda text: text.encode("utf-16", "surrogatepass"),
+    ],
+    ids=["str", "bytes with an encoded surrogate", "UTF-16 bytes"],
+)
+def test_a_lone_surrogate_inside_a_deferred_field_is_read_as_json_loads_reads_it(
+    field: str, encode: Any
+) -> None:
+    """One meaning on every msgspec version (0.22 refused these bytes, 0.23 reads them): what
+    json.loads reads, with the surrogate kept, as the escaped form ``\\ud800`` already was."""
+    value: Any = ["bad \ud800"] if field == "explanation" else {"note": "bad \ud800"}
+    text = json.dumps(_with_metric(**{field: value}), ensure_ascii=False)
+    assert "bad \ud800" in text  # the character itself, not an escape
+    result = Result.from_json(encode(text))
+    metric = result.run(86103).metrics[0]
+    assert getattr(metric, field) == value
+    assert result.raw == json.loads(encode(text))
+    assert result == Result.from_json(json.dumps(json.loads(text)))  # the escaped form
 
 
 def test_non_ascii_utf8_in_deferred_fields_parses() -> None:
@@ -265,7 +287,10 @@ def test_a_mutable_buffer_is_copied_so_a_model_never_changes() -> None:
 
 def test_raw_too_deep_for_the_call_stack_is_the_clients_error() -> None:
     """The fast path skips a deferred field nested ~900 levels (under the decoder's limit);
-    decoding ``raw`` from a deep call stack then hits Python's limit: ResponseValidationError."""
+    decoding ``raw`` from a deep call stack may then hit the interpreter's limit. Whether it does
+    depends on the CPython version (3.12 counts C recursion apart from Python frames), so the
+    guarantee is tested, not the version: the JSON, or ResponseValidationError, never
+    RecursionError."""
     payload = payloads.failing_result()
     payload["runs"]["86103"]["metadata"] = {"x": 0}
     text = json.dumps(payload).replace('{"x": 0}', "[" * 900 + "]" * 900)
@@ -274,8 +299,27 @@ def test_raw_too_deep_for_the_call_stack_is_the_clients_error() -> None:
     def read_raw_deep(depth: int) -> Any:
         return read_raw_deep(depth - 1) if depth else result.raw
 
+    try:
+        raw = read_raw_deep(400)
+    except ResponseValidationError as exc:
+        assert "nested less deeply" in str(exc)
+    else:
+        assert raw == json.loads(text)
+    assert result.run(86103).id == 86103
+
+
+def test_a_recursion_error_decoding_raw_is_the_clients_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same path on every Python: the decoder runs out of stack."""
+    result = Result.from_json(json.dumps(payloads.failing_result()))
+
+    def too_deep(data: Any) -> Any:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(_model, "decode_any", too_deep)
     with pytest.raises(ResponseValidationError, match="nested less deeply"):
-        read_raw_deep(400)
+        result.raw  # noqa: B018
     assert result.run(86103).id == 86103
 
 

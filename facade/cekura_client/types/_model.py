@@ -194,18 +194,21 @@ _encode = msgspec.json.encode
 _TOO_DEEP = "a JSON document nested less deeply (decoder limit)"
 
 
-def decode_any(data: bytes | msgspec.Raw) -> Any:
-    """Plain JSON values from bytes (C speed); the stdlib decoder for what msgspec refuses
-    (``NaN``, ``Infinity``, integers past 64 bits), so ``raw`` is what json.loads would give.
-    An integer past Python's 4,300-digit limit becomes a float (``inf``): the field it is in
-    then fails with its name, or, if lenient, keeps it, instead of the whole document failing.
+def decode_any(data: str | bytes | msgspec.Raw) -> Any:
+    """Plain JSON values, exactly as json.loads reads them, at C speed where msgspec agrees.
+
+    The stdlib decoder takes what msgspec refuses (``NaN``, ``Infinity``, integers past 64 bits,
+    lone surrogates in text, bytes in UTF-16 or with encoded surrogates), so ``raw`` is what
+    json.loads would give whatever msgspec's version refuses. An integer past Python's
+    4,300-digit limit becomes a float (``inf``): the field it is in then fails with its name, or,
+    if lenient, keeps it, instead of the whole document failing. Raises ValueError otherwise.
     """
     try:
         return msgspec.json.decode(data)
-    except msgspec.DecodeError:  # ValidationError (integer out of range) is a DecodeError
+    except ValueError:  # DecodeError; Unicode{En,De}codeError, depending on msgspec's version
         import json  # noqa: PLC0415
 
-        return json.loads(bytes(data), parse_int=_int_or_float)
+        return json.loads(data if isinstance(data, str) else bytes(data), parse_int=_int_or_float)
 
 
 def _int_or_float(text: str) -> int | float:

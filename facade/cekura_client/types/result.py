@@ -251,13 +251,19 @@ class Result(EagerModel, frozen=True, kw_only=True):
         from bytes to the typed objects. Raises ResponseValidationError for text that is not a
         JSON object, or naming the field."""
         if isinstance(text, str):
-            data = text.encode("utf-8", "surrogatepass")
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                # A lone surrogate: text may hold one (json.dumps with ensure_ascii=False writes
+                # what json.loads read from a \ud800 escape). Read as json.loads reads it.
+                return cls._from_tree(text, text)
         else:  # a bytearray or memoryview is copied: the deferred fields are slices of it
             data = text if type(text) is bytes else bytes(text)
+            # msgspec checks UTF-8 in what it decodes, not in the deferred fields it skips:
+            # anything else (UTF-16, encoded surrogates, invalid bytes) takes the slow path.
+            if not data.isascii() and not _is_utf8(data):
+                return cls._from_tree(data, text)
         try:
-            if not data.isascii():
-                # msgspec checks UTF-8 in what it decodes, not in the deferred fields it skips
-                data.decode("utf-8")
             result = _DECODER.decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
             return cls._from_tree(data, text)  # the slow path: the exact error, or leniency
@@ -265,7 +271,7 @@ class Result(EagerModel, frozen=True, kw_only=True):
         return result
 
     @classmethod
-    def _from_tree(cls, data: bytes, text: str | bytes) -> Result:
+    def _from_tree(cls, data: str | bytes, text: str | bytes) -> Result:
         try:
             tree = decode_any(data)
         except RecursionError:
@@ -273,6 +279,14 @@ class Result(EagerModel, frozen=True, kw_only=True):
         except ValueError:  # JSONDecodeError, UnicodeDecodeError, integers past 4,300 digits
             raise decode_error(text) from None
         return cls.from_dict(tree)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _source(result: Result) -> RawRef:
