@@ -419,7 +419,10 @@ def split_kind(annotation: Any) -> tuple[Any, Kind]:
 def _annotate(tp: Any, metadata: list[Any]) -> Any:
     if not metadata:
         return tp
-    return typing.Annotated.__class_getitem__((tp, *metadata))  # type: ignore[attr-defined]
+    # Subscription, not Annotated.__class_getitem__: CPython 3.13 no longer has that method.
+    annotated: Any = typing.Annotated
+    args = (tp, *metadata)
+    return annotated[args]
 
 
 def model_fields(cls: type[Model]) -> tuple[FieldDecl, ...]:
