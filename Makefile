@@ -1,28 +1,39 @@
 # Two commands a newcomer needs:  make demo   and   make test
-# Both create .venv and install what they need (PyPI; npm for Prism), then run.
-#   make demo installs only the client (runtime dependencies);
+# Both create .venv and install what they need from PyPI (npm for Prism), then run.
+#   make demo installs the client and its runtime dependencies;
 #   every other target installs the dev set: the client, test tools and the spec tooling
 #   (scripts/, its own distribution).
+# Every install comes from a lock in requirements/ (exact versions and hashes, made by `make lock`),
+# so a release upstream cannot change what `make test` runs. uv installs them; pip installs uv.
+# The declared ranges themselves are tested by test-lowest, test-latest and test-matrix.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
+UV     := $(BIN)/uv
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast lint lint-workflows typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean
+.PHONY: demo test test-fast test-lowest test-latest test-matrix lock lint lint-workflows typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+$(UV): requirements/tools.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/tools.txt
 	@touch $@
 
-$(STAMP): pyproject.toml scripts/pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' -e ./scripts
+# The client alone. `install`, not `sync`: a venv that has the dev set keeps it.
+$(RUNTIME_STAMP): requirements/runtime.txt pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/runtime.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(STAMP): requirements/dev.txt pyproject.toml scripts/pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements/dev.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e . -e ./scripts
 	@touch $@ $(RUNTIME_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
@@ -41,6 +52,30 @@ test: $(STAMP) $(NODE_STAMP)
 ## test-fast: the suite without the Prism contract tests and the full-scale spec runs
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not contract and not slow" $(PYTEST_ARGS)
+
+## test-lowest: the client suite with the runtime dependencies at their declared floors
+##              (uv's lowest-direct resolution, on the oldest CPython found; PYTHONS=3.12 picks one)
+test-lowest: $(UV)
+	$(PY) scripts/suite_envs.py lowest $(if $(PYTHONS),--pythons '$(PYTHONS)')
+
+## test-latest: the client suite with the newest releases the ranges allow, ignoring the locks
+test-latest: $(UV)
+	$(PY) scripts/suite_envs.py latest $(if $(PYTHONS),--pythons '$(PYTHONS)')
+
+## test-matrix: the client suite, locked, on every CPython 3.10-3.14 found (PYTHONS="3.10 3.13")
+test-matrix: $(UV)
+	$(PY) scripts/suite_envs.py matrix $(if $(PYTHONS),--pythons '$(PYTHONS)')
+
+## lock: re-resolve requirements/*.txt after a change to a dependency (UPGRADE=1: newest allowed)
+LOCK := $(UV) pip compile --quiet --universal --python-version 3.10 --generate-hashes \
+	--custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
+lock: $(UV)
+	$(LOCK) requirements/tools.in -o requirements/tools.txt
+	$(LOCK) pyproject.toml requirements/tools.in -o requirements/runtime.txt
+	$(LOCK) pyproject.toml requirements/tools.in --extra pandas --group pyproject.toml:test \
+		-o requirements/test.txt
+	$(LOCK) pyproject.toml scripts/pyproject.toml requirements/tools.in --extra pandas \
+		--group pyproject.toml:dev -o requirements/dev.txt
 
 lint: $(STAMP)
 	$(BIN)/ruff check facade scripts tests benchmarks
@@ -92,4 +127,4 @@ fuzz: $(STAMP)
 ci: check-generated lint lint-workflows test
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venvs node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -161,6 +161,7 @@ def save_screenshot(page: Page, tmp_path: Path, name: str) -> Path:
     return shot
 
 
+@pytest.mark.browser
 def test_failing_report_in_chromium(browser: Browser, failing_html: str, tmp_path: Path) -> None:
     page = open_report(browser, failing_html, tmp_path / "failing.html")
     assert page.errors == []
@@ -184,6 +185,7 @@ def test_failing_report_in_chromium(browser: Browser, failing_html: str, tmp_pat
     save_screenshot(page, tmp_path, "report-failing.png")
 
 
+@pytest.mark.browser
 def test_comparison_report_in_chromium(
     browser: Browser, comparison_html: str, tmp_path: Path
 ) -> None:
@@ -203,6 +205,7 @@ def test_comparison_report_in_chromium(
     save_screenshot(page, tmp_path, "report-compare.png")
 
 
+@pytest.mark.browser
 def test_the_harness_sees_errors_and_requests(browser: Browser, tmp_path: Path) -> None:
     """A control: a page that logs an error and loads an image is caught."""
     bad = tmp_path / "bad.html"
