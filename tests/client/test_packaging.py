@@ -3,13 +3,18 @@ into a fresh venv with only the runtime dependencies, and work there."""
 
 from __future__ import annotations
 
+import email
 import os
+import re
 import subprocess
 import sys
+import tarfile
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
+from scripts.suite_envs import SUPPORTED
 
 from tests.support.constants import ROOT
 
@@ -71,3 +76,40 @@ def test_distribution_installs_alone_and_works(
     assert not (env_dir / "bin" / "cekura-spec-diff").exists()
     spec_tools = _run(python, "-c", "import cekura_spec_tools")
     assert spec_tools.returncode == 1 and "ModuleNotFoundError" in spec_tools.stderr
+
+
+def test_the_wheel_and_sdist_carry_the_license_and_honest_metadata(
+    dists: dict[str, Path],
+) -> None:
+    with zipfile.ZipFile(dists["wheel"]) as wheel:
+        names = wheel.namelist()
+        (metadata_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        metadata = email.message_from_bytes(wheel.read(metadata_name))
+        (license_name,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert wheel.read(license_name).startswith(b"MIT License")
+    with tarfile.open(dists["sdist"]) as sdist:
+        assert any(name.endswith("/LICENSE") for name in sdist.getnames())
+
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    classifiers = metadata.get_all("Classifier")
+    assert "Typing :: Typed" in classifiers
+    pythons = [c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r".*:: 3\.\d+", c)]
+    # The classifiers claim exactly the Pythons the matrix runs the suite on (3.14 when found).
+    assert pythons == [v for v in SUPPORTED if v != "3.14"]
+    assert metadata["Requires-Python"] == f">={pythons[0]}"
+    assert metadata.get_all("Project-URL")
+    # Test tools are dependency groups, not extras: users see only [pandas].
+    assert metadata.get_all("Provides-Extra") == ["pandas"]
+    requires = " ".join(metadata.get_all("Requires-Dist"))
+    assert "pytest" not in requires and "ruff" not in requires
+
+
+def test_pip_show_names_the_license(dists: dict[str, Path], tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    install = _run(python, "-m", "pip", "install", "--quiet", "--no-deps", dists["wheel"])
+    assert install.returncode == 0, install.stderr[-2000:]
+    shown = _run(python, "-m", "pip", "show", "cekura-results-client").stdout
+    assert re.search(r"^License(-Expression)?: MIT$", shown, re.MULTILINE), shown
