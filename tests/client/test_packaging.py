@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from scripts.suite_envs import SUPPORTED
 
+from scripts.suite_envs import SUPPORTED
 from tests.support.constants import ROOT
 
 pytestmark = pytest.mark.slow
