@@ -19,7 +19,13 @@ from ._config import ClientConfig, TimeoutTypes, check_headers, check_timeout, t
 from ._deadline import Deadline
 from ._deadline import active as active_deadline
 from ._deprecation import DeprecationNotices
-from ._exceptions import APIConnectionError, APITimeoutError, CekuraError, InvalidRequestError
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    CekuraError,
+    InvalidRequestError,
+    redact_url,
+)
 from ._operations import Operation, resolve
 from ._response import Model, connection_error, parse_response
 from ._transport import STOPPED_BY_DEADLINE, AsyncRetryTransport, RetryTransport
@@ -120,15 +126,18 @@ class BaseClient:
     def _connection_error(
         self, exc: httpx.TransportError, request: httpx.Request, deadline: Deadline | None
     ) -> APIConnectionError:
+        if isinstance(exc, httpx.ConnectError):
+            # Refused, DNS, TLS: the cause, even when the deadline also stopped the retries.
+            return connection_error(exc, request, secret=self._config.api_key)
         if deadline is not None and (
             deadline.expired() or request.extensions.get(STOPPED_BY_DEADLINE)
         ):
             return APITimeoutError(
                 f"Request did not finish within {deadline.total:g} s (the whole-call deadline, "
-                "retries included).",
+                f"retries included) for {request.method} {redact_url(request.url)}.",
                 request=request,
             )
-        return connection_error(exc, request)
+        return connection_error(exc, request, secret=self._config.api_key)
 
     def _raise(self, error: CekuraError, cause: BaseException) -> NoReturn:
         """Raise ``error`` chaining a detached copy of ``cause`` (type and message, never the
@@ -136,9 +145,15 @@ class BaseClient:
         blocks, so ``__context__`` stays empty."""
         raise error from _detached_cause(cause, self._config.api_key)
 
-    def _finish(self, operation: Operation, response: httpx.Response, model: Model[M]) -> M:
+    def _finish(
+        self,
+        operation: Operation,
+        params: Mapping[str, Any],
+        response: httpx.Response,
+        model: Model[M],
+    ) -> M:
         self._deprecations.check(response, resolve(operation))
-        return parse_response(response, model)
+        return parse_response(response, model, operation.subject_of(params))
 
     def __repr__(self) -> str:
         return (
@@ -178,7 +193,7 @@ class SyncAPIClient(BaseClient):
         except httpx.TransportError as exc:
             error, cause = self._connection_error(exc, request, call_deadline), exc
         else:
-            return self._finish(operation, response, model)
+            return self._finish(operation, params, response, model)
         self._raise(error, cause)
 
 
@@ -208,5 +223,5 @@ class AsyncAPIClient(BaseClient):
         except httpx.TransportError as exc:
             error, cause = self._connection_error(exc, request, call_deadline), exc
         else:
-            return self._finish(operation, response, model)
+            return self._finish(operation, params, response, model)
         self._raise(error, cause)

@@ -146,6 +146,18 @@ def parse_base_url(value: str | httpx.URL) -> httpx.URL:
         raise InvalidRequestError(
             "base_url is not a valid URL (expected e.g. https://api.cekura.ai)"
         ) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        # "127.0.0.1:8765" and "api.cekura.ai" parse, as a scheme or a path: say what is
+        # wrong and show the value, unless it may hold credentials.
+        text = str(value)
+        shown = "" if "@" in text else f": {safe_repr(text, 100)}"
+        host = text.split("/", maxsplit=1)[0].rsplit(":", 1)[0]
+        scheme = "http" if is_loopback(host.strip("[]")) else "https"
+        hint = "" if "://" in text or "@" in text else f" (did you mean {scheme}://{text}?)"
+        raise InvalidRequestError(
+            f"base_url is not an absolute http(s) URL{shown}; expected e.g. "
+            f"{DEFAULT_BASE_URL}{hint}"
+        )
     if url.userinfo:
         raise InsecureTransportError(
             "base_url must not contain credentials (user:password@); the API key is the only "
@@ -263,11 +275,8 @@ class ClientConfig:
 
 
 def check_base_url(url: httpx.URL, *, allow_insecure_http: bool) -> None:
-    """Refuse URLs the key must not be sent to: not http(s), or plain http off loopback."""
-    if url.scheme not in ("http", "https") or not url.host:
-        raise InsecureTransportError(
-            f"base_url must be an http(s) URL, got {safe_repr(url.scheme)}", host=url.host
-        )
+    """Refuse URLs the key must not be sent to: plain http off loopback (parse_base_url has
+    refused every URL that is not http(s))."""
     if url.scheme == "http" and not is_loopback(url.host) and not allow_insecure_http:
         raise InsecureTransportError(
             f"Refusing to send the API key over plain http to {short_text(url.host, 100)}; "

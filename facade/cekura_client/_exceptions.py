@@ -89,6 +89,31 @@ def redact_url(url: httpx.URL | str) -> str:
     return str(parsed)
 
 
+_SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie")
+
+
+def masked_request(request: httpx.Request) -> httpx.Request:
+    """A copy of ``request`` whose credential headers (``X-CEKURA-API-KEY``, ``Authorization``,
+    cookies, any name with key, token or secret in it) read ``REDACTED``."""
+    headers = [
+        (
+            name,
+            "REDACTED"
+            if name.lower() in _SECRET_HEADERS
+            or any(word in name.lower() for word in _SECRET_QUERY_WORDS)
+            else value,
+        )
+        for name, value in request.headers.multi_items()
+    ]
+    try:
+        content: bytes | None = request.content
+    except httpx.RequestNotRead:  # a streamed body was sent and is gone: keep none
+        content = None
+    return httpx.Request(
+        request.method, request.url, headers=headers, content=content, extensions={}
+    )
+
+
 class CekuraError(Exception):
     """Root of every error raised by ``cekura_client``."""
 
@@ -137,12 +162,21 @@ class APIError(CekuraError):
 
 
 class APIConnectionError(APIError):
-    """The request did not get a usable HTTP response (refused, reset, DNS, protocol error)."""
+    """The request did not get a usable HTTP response (refused, reset, DNS, protocol error).
+
+    ``reason`` is the cause as the network stack gave it (``ConnectError: [Errno 111]
+    Connection refused``); ``connect_failed`` is True when no connection could be opened at all
+    (refused, DNS, TLS handshake), as opposed to one lost or timed out after opening."""
+
+    reason: str | None
+    connect_failed: bool
 
     def __init__(
         self, message: str = "Connection error.", *, request: httpx.Request | None = None
     ) -> None:
         super().__init__(message, request=request)
+        self.reason = None
+        self.connect_failed = False
 
 
 class APITimeoutError(APIConnectionError):
@@ -175,6 +209,9 @@ class APIStatusError(APIError):
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
         super().__init__(message, request=response.request)
+        # Users log error objects: the response keeps a copy of its request with every
+        # credential header masked, so exc.response.request.headers cannot leak the key.
+        response.request = masked_request(response.request)
         self.response = response
         self.status_code = response.status_code
         self.body = body

@@ -13,7 +13,7 @@ import functools
 import importlib
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -29,10 +29,18 @@ _PARAM = re.compile(r"\{[^}]*\}")
 
 @attrs.frozen
 class Operation:
-    """A facade operation: its public name and the method+path candidates it may call."""
+    """A facade operation: its public name, the method+path candidates it may call, and what
+    one call asks for, as a template of its parameters (``"result {id}"``: errors name it)."""
 
     name: str
     candidates: tuple[tuple[str, str], ...]
+    subject: str = ""
+
+    def subject_of(self, params: Mapping[str, Any]) -> str:
+        try:
+            return self.subject.format_map(params)
+        except (KeyError, IndexError, ValueError):  # a template the parameters do not fill
+            return ""
 
     def candidate_keys(self) -> tuple[str, ...]:
         """The candidates as "METHOD /path/{param}/" keys."""
@@ -56,6 +64,7 @@ GET_RESULT: Final = Operation(
         ("GET", "/test_framework/v2/results/{id}/"),
         ("GET", "/test_framework/v1/results/{id}/"),
     ),
+    subject="result {id}",
 )
 
 

@@ -11,6 +11,7 @@ from ._config import check_seconds
 from ._deadline import Deadline
 from ._exceptions import (
     APIConnectionError,
+    APIStatusError,
     CekuraError,
     RateLimitError,
     ServerError,
@@ -18,7 +19,7 @@ from ._exceptions import (
 )
 from .types.result import Result
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "WAIT_MARGIN", "OnUpdate", "Poller"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "UNREACHABLE_GRACE", "WAIT_MARGIN", "OnUpdate", "Poller"]
 
 DEFAULT_WAIT_TIMEOUT: Final = 1800.0
 #: Polling starts this often and slows by FACTOR up to CAP: following a 10-minute result
@@ -31,6 +32,11 @@ MAX_INTERVAL: Final = 20.0
 #: and returning takes the rest. ``wait(timeout=T)`` returns within T + WAIT_MARGIN.
 WAIT_GRACE: Final = 0.5
 WAIT_MARGIN: Final = 1.0
+
+#: A wait that has not had a single response (every poll refused, a DNS or TLS failure: a wrong
+#: address, not a server answering 503) gives up after this many seconds with the connection
+#: error, instead of spending the whole timeout (30 minutes by default) on a typo.
+UNREACHABLE_GRACE: Final = 30.0
 
 OnUpdate = Callable[[Result], object]
 
@@ -58,10 +64,17 @@ class Poller:
         timeout: float,
         poll_interval: float | None,
         on_update: OnUpdate | None,
+        *,
+        heartbeat: float | None = None,
+        unreachable_grace: float = UNREACHABLE_GRACE,
     ) -> None:
         timeout = check_wait_seconds(timeout, "timeout")
         if poll_interval is not None:
             poll_interval = check_wait_seconds(poll_interval, "poll_interval")
+        if heartbeat is not None:
+            heartbeat = check_wait_seconds(heartbeat, "heartbeat")
+        self.heartbeat = heartbeat
+        self.unreachable_grace = check_wait_seconds(unreachable_grace, "unreachable_grace")
         self.result_id = result_id
         self.clock = clock
         self.timeout = timeout
@@ -76,26 +89,53 @@ class Poller:
         self.last_result: Result | None = None
         self.last_error: CekuraError | None = None
         self.requests = 0
+        self.responded = False  # any HTTP response at all, a 503 included
         self._last_seen: tuple[str, int] | None = None
+        self._last_update = self.started
 
     def observe(self, result: Result) -> bool:
         """Record a fetched result; True when the wait is over (the result is terminal)."""
         self.requests += 1
+        self.responded = True
         self.last_result = result
         self.last_error = None
         seen = (result.status.value, result.completed_runs_count)
-        if seen != self._last_seen:
+        now = self.clock.now()
+        due = self.heartbeat is not None and now - self._last_update >= self.heartbeat
+        if seen != self._last_seen or due:
             self._last_seen = seen
+            self._last_update = now
             if self.on_update is not None:
                 self.on_update(result)
         return result.is_terminal
 
     def failed(self, error: CekuraError) -> None:
-        """Record a failed poll; re-raise it unless it is transient."""
+        """Record a failed poll; re-raise it unless it is transient. A wait that never had a
+        response gives up after ``unreachable_grace`` seconds, raising the connection error."""
         self.requests += 1
+        if isinstance(error, APIStatusError):
+            self.responded = True
         if not _is_transient(error):
             raise error
         self.last_error = error
+        elapsed = self.clock.now() - self.started
+        if (
+            isinstance(error, APIConnectionError)
+            and error.connect_failed
+            and not self.responded
+            and elapsed >= self.unreachable_grace
+        ):
+            raise self.unreachable_error(error, elapsed)
+
+    def unreachable_error(self, error: APIConnectionError, elapsed: float) -> APIConnectionError:
+        gave_up = APIConnectionError(
+            f"{error} Gave up waiting for result {self.result_id}: no response to any of "
+            f"{self.requests} requests in {elapsed:.0f} s (a wrong base URL or host?)."
+        )
+        gave_up.method, gave_up.url = error.method, error.url
+        gave_up.reason, gave_up.connect_failed = error.reason, True
+        gave_up.__cause__ = error.__cause__  # the detached transport error: never the request
+        return gave_up
 
     def next_delay(self) -> float:
         """Seconds to sleep before the next poll; raises WaitTimeoutError past the deadline."""
@@ -112,9 +152,12 @@ class Poller:
 
     def timeout_error(self) -> WaitTimeoutError:
         status = self.last_result.status.value if self.last_result else "unknown"
+        last_error = ""
+        if self.last_error is not None:
+            last_error = f"; last error: {type(self.last_error).__name__}: {self.last_error}"
         return WaitTimeoutError(
             f"Result {self.result_id} did not finish within {self.timeout:g} s "
-            f"(last status: {status}, {self.requests} requests)",
+            f"(last status: {status}, {self.requests} requests{last_error})",
             last_result=self.last_result,
             last_error=self.last_error,
         )

@@ -4,6 +4,7 @@ transport failure becomes an :class:`APIConnectionError`."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from typing import Any, Final, Protocol, TypeVar
 
@@ -96,8 +97,10 @@ _STATUS_ERRORS: Final[Mapping[int, type[APIStatusError]]] = {
 }
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
-    """The typed error for a 4xx/5xx response."""
+def status_error(response: httpx.Response, subject: str = "") -> APIStatusError:
+    """The typed error for a 4xx/5xx response. ``subject`` names what was asked for (``result
+    999``): a 404 says which, and at which URL, since a missing ID and a base URL with a wrong
+    path prefix get the same "Not found." from the server."""
     body = decode_body(response)
     detail = detail_of(body)
     if detail is None:
@@ -108,6 +111,10 @@ def status_error(response: httpx.Response) -> APIStatusError:
         location = short_text(redact_url(response.headers.get("location", "")), 200)
         detail = f"redirect to {location} not followed (the API key is never sent elsewhere)"
     message = f"{code} {short_text(response.reason_phrase, 60)}: {short_text(detail)}"
+    if code == 404:
+        what = f"no {subject} at " if subject else ""
+        url = short_text(redact_url(response.request.url), 200)
+        message += f" ({what}{response.request.method} {url}; check the ID and the base URL)"
     if code == 429:
         return RateLimitError(
             message, response=response, body=body, retry_after=parse_retry_after(response.headers)
@@ -117,31 +124,75 @@ def status_error(response: httpx.Response) -> APIStatusError:
     return _STATUS_ERRORS.get(code, APIStatusError)(message, response=response, body=body)
 
 
-def connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+def connection_error(
+    exc: httpx.TransportError, request: httpx.Request, *, secret: str = ""
+) -> APIConnectionError:
+    """The typed error for a request that got no usable response. Its one line names the cause
+    as the network stack gave it (``[Errno 111] Connection refused``, a TLS or DNS failure) and
+    the request, so a refused port, a wrong scheme and a typo in the host read differently."""
+    cause = _cause(exc, secret)
+    where = f" for {request.method} {short_text(redact_url(request.url), 200)}."
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"Request timed out ({type(exc).__name__}).", request=request)
-    if isinstance(exc, httpx.LocalProtocolError):
-        return APIConnectionError(
-            "The request could not be sent (LocalProtocolError: a header name or value is not "
-            "valid HTTP).",
-            request=request,
+        error: APIConnectionError = APITimeoutError(f"Request timed out ({cause}){where}")
+    elif isinstance(exc, httpx.LocalProtocolError):
+        error = APIConnectionError(
+            f"The request could not be sent ({cause}: a header name or value is not valid "
+            f"HTTP){where}"
         )
-    if isinstance(exc, httpx.ProxyError):
-        return APIConnectionError(
-            "The proxy refused or failed the connection (ProxyError).", request=request
+    elif isinstance(exc, httpx.ProxyError):
+        error = APIConnectionError(f"The proxy refused or failed the connection ({cause}){where}")
+    elif isinstance(exc, httpx.RemoteProtocolError):
+        error = APIConnectionError(
+            f"The server sent a response that is not valid HTTP ({cause}){where}"
         )
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return APIConnectionError(
-            "The server sent a response that is not valid HTTP (RemoteProtocolError).",
-            request=request,
-        )
-    return APIConnectionError(f"Connection error ({type(exc).__name__}).", request=request)
+    else:
+        error = APIConnectionError(f"Connection error ({cause}){where}")
+    error.set_request(request)
+    error.reason = cause
+    error.connect_failed = isinstance(exc, httpx.ConnectError)
+    return error
 
 
-def json_object(response: httpx.Response) -> dict[str, Any]:
+#: A key this short cannot be told from ordinary text ("k" is in "known"); real keys are longer.
+_MIN_SCRUBBED = 8
+
+
+def _cause(exc: BaseException, secret: str) -> str:
+    """``ConnectError: [Errno 111] Connection refused``: the class and what it says, escaped,
+    short, and never the key (the transport's text should not hold it; this makes sure)."""
+    try:
+        text = str(exc)
+    except Exception:  # a message that cannot be rendered says nothing useful
+        text = ""
+    root = _root_os_error(exc)
+    if root is not None and root.errno is not None and root.errno > 0:
+        # async transports say "All connection attempts failed"; the OS error under it says why
+        why = os.strerror(root.errno)
+        if why not in text:
+            text = f"{text} ([Errno {root.errno}] {why})" if text else f"[Errno {root.errno}] {why}"
+    if len(secret) >= _MIN_SCRUBBED:
+        text = text.replace(secret, "***")
+    name = type(exc).__name__
+    return f"{name}: {short_text(text, 160)}" if text.strip() else name
+
+
+def _root_os_error(exc: BaseException) -> OSError | None:
+    """The deepest OSError with an errno in ``exc``'s chain (a few links at most)."""
+    found = None
+    node: BaseException | None = exc
+    for _ in range(8):
+        if node is None:
+            break
+        if isinstance(node, OSError) and node.errno is not None:
+            found = node
+        node = node.__cause__ or node.__context__
+    return found
+
+
+def json_object(response: httpx.Response, subject: str = "") -> dict[str, Any]:
     """The JSON object of a 2xx response, or ResponseValidationError saying what came instead."""
     if not response.is_success:
-        raise status_error(response)
+        raise status_error(response, subject)
     try:
         body = _load_json(response)
     except _BodyError as exc:
@@ -160,7 +211,7 @@ def json_object(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def parse_response(response: httpx.Response, model: Model[M]) -> M:
+def parse_response(response: httpx.Response, model: Model[M], subject: str = "") -> M:
     """The model built from a 2xx JSON object, else the typed error; errors name the request.
 
     The body's bytes go straight to the model's decoder (in C). Only when that refuses the body
@@ -172,7 +223,7 @@ def parse_response(response: httpx.Response, model: Model[M]) -> M:
             except ResponseValidationError as exc:
                 if exc.path:
                     raise
-        return model.from_dict(json_object(response))
+        return model.from_dict(json_object(response, subject))
     except ResponseValidationError as exc:
         exc.set_request(response.request)
         raise

@@ -8,12 +8,33 @@ succeeded. With ``min_success_rate`` the last rule becomes: the share of success
 
 from __future__ import annotations
 
+import math
+
 import attrs
 
+from ._exceptions import InvalidRequestError
+from ._text import safe_repr
 from .types.result import Result
 from .types.run import Run
 
-__all__ = ["GateVerdict", "evaluate_gate"]
+__all__ = ["GateVerdict", "check_min_success_rate", "evaluate_gate"]
+
+
+def check_min_success_rate(value: object, name: str = "min_success_rate") -> float:
+    """A percentage from 0 to 100, else InvalidRequestError (a ValueError) naming ``name``.
+
+    Values in (0, 1] are refused too: the official SDK's ``--fail-on-threshold`` takes a fraction
+    (0.9), and 0.9 read as a percentage would pass a result where half the runs failed."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise InvalidRequestError(f"{name} must be a number from 0 to 100, got {safe_repr(value)}")
+    if not 0 <= value <= 100:
+        raise InvalidRequestError(f"{name} is a percentage from 0 to 100, got {value:g}")
+    if 0 < value <= 1:
+        raise InvalidRequestError(
+            f"{name} is a percentage from 0 to 100, got {value:g}, which looks like a fraction: "
+            f"for {value * 100:g}% pass {value * 100:g}"
+        )
+    return float(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -28,8 +49,8 @@ class GateVerdict:
 
 
 def evaluate_gate(result: Result, *, min_success_rate: float | None = None) -> GateVerdict:
-    if min_success_rate is not None and not 0 <= min_success_rate <= 100:
-        raise ValueError("min_success_rate is a percentage between 0 and 100")
+    if min_success_rate is not None:
+        min_success_rate = check_min_success_rate(min_success_rate)
     runs = result.runs
     failing = [run for run in runs if run.success is not True]
     rate = 100.0 * (len(runs) - len(failing)) / len(runs) if runs else None

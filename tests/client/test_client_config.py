@@ -14,6 +14,7 @@ from cekura_client import (
     AuthenticationError,
     Cekura,
     InsecureTransportError,
+    InvalidRequestError,
     MissingAPIKeyError,
 )
 from cekura_client.testing import payloads
@@ -85,9 +86,42 @@ def test_plain_http_on_loopback_is_fine(url: str) -> None:
     assert Cekura(api_key=API_KEY, base_url=url)
 
 
-def test_non_http_scheme_is_refused() -> None:
-    with pytest.raises(InsecureTransportError, match="must be an http"):
-        Cekura(api_key=API_KEY, base_url="ftp://api.cekura.ai")
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "ftp://api.cekura.ai",
+            "base_url is not an absolute http(s) URL: 'ftp://api.cekura.ai'; expected e.g. "
+            "https://api.cekura.ai",
+        ),
+        (
+            "127.0.0.1:8765",
+            "base_url is not an absolute http(s) URL: '127.0.0.1:8765'; expected e.g. "
+            "https://api.cekura.ai (did you mean http://127.0.0.1:8765?)",
+        ),
+        (
+            "api.cekura.ai",
+            "base_url is not an absolute http(s) URL: 'api.cekura.ai'; expected e.g. "
+            "https://api.cekura.ai (did you mean https://api.cekura.ai?)",
+        ),
+        (
+            "localhost:8000/api",
+            "base_url is not an absolute http(s) URL: 'localhost:8000/api'; expected e.g. "
+            "https://api.cekura.ai (did you mean http://localhost:8000/api?)",
+        ),
+        # Whatever might be credentials is not shown.
+        (
+            "user:secret@host",
+            "base_url is not an absolute http(s) URL; expected e.g. https://api.cekura.ai",
+        ),
+    ],
+)
+def test_a_malformed_base_url_is_named_as_such(url: str, message: str) -> None:
+    """Not an InsecureTransportError: nothing was insecure, the URL is malformed."""
+    with pytest.raises(InvalidRequestError) as info:
+        Cekura(api_key=API_KEY, base_url=url)
+    assert str(info.value) == message
+    assert not isinstance(info.value, InsecureTransportError)
 
 
 @pytest.mark.parametrize("client_class", [Cekura, AsyncCekura])

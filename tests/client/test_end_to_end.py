@@ -67,7 +67,12 @@ def test_connection_refused_after_retries(fetch: Fetch, waits: list[float]) -> N
     server = MockCekuraServer()
     url = server.url
     server.stop()  # the port is now closed
-    with pytest.raises(APIConnectionError, match=r"^Connection error \(ConnectError\)\.$"):
+    with pytest.raises(
+        APIConnectionError,
+        # The OS's words, as the official SDK prints them, and the request.
+        match=r"^Connection error \(ConnectError: .*\[Errno 111\] Connection refused\)+ for GET "
+        r"http://127\.0\.0\.1:\d+/test_framework/v1/results/1001/\.$",
+    ):
         fetch(1001, base_url=url)
 
 

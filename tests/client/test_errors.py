@@ -44,7 +44,13 @@ URL_1001 = f"{RESULT_URL}1001/"
             {"detail": "You do not have permission to perform this action."},
             "403 Forbidden: You do not have permission to perform this action.",
         ),
-        (404, NotFoundError, {"detail": "Not found."}, "404 Not Found: Not found."),
+        (
+            404,
+            NotFoundError,
+            {"detail": "Not found."},
+            f"404 Not Found: Not found. (no result 1001 at GET {URL_1001}; check the ID and the "
+            "base URL)",
+        ),
         (409, APIStatusError, {"detail": "Conflict."}, "409 Conflict: Conflict."),
         (
             422,
@@ -110,15 +116,18 @@ def test_connection_error(fetch: Fetch) -> None:
     with pytest.raises(APIConnectionError) as info:
         fetch(1001, max_retries=0)
     assert type(info.value) is APIConnectionError
-    assert str(info.value) == "Connection error (ConnectError)."
+    assert str(info.value) == f"Connection error (ConnectError: refused) for GET {URL_1001}."
     assert info.value.url == URL_1001
+    assert info.value.reason == "ConnectError: refused" and info.value.connect_failed
 
 
 @respx.mock
 def test_timeout_error(fetch: Fetch) -> None:
     respx.get(URL_1001).mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(APITimeoutError, match=r"^Request timed out \(ReadTimeout\)\.$"):
+    with pytest.raises(APITimeoutError) as info:
         fetch(1001, max_retries=0)
+    assert str(info.value) == f"Request timed out (ReadTimeout: slow) for GET {URL_1001}."
+    assert not info.value.connect_failed
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,8 @@ def test_a_dripping_server_cannot_hold_get_past_its_timeout(fetch: Fetch, in_hea
         exc, elapsed = _clocked(lambda: fetch(1001, base_url=server.url, timeout=1.5), Exception)
     assert type(exc) is APITimeoutError
     assert str(exc) == (
-        "Request did not finish within 1.5 s (the whole-call deadline, retries included)."
+        "Request did not finish within 1.5 s (the whole-call deadline, retries included) for GET "
+        f"{server.url}/test_framework/v1/results/1001/."
     )
     assert 1.4 < elapsed < 1.5 + 1.0
     assert len(server.requests) == 1  # no time was left to retry
@@ -127,7 +128,11 @@ def test_wait_against_a_server_that_never_answers(wait: Wait) -> None:
             lambda: wait(1001, {"base_url": server.url, "timeout": 10}, timeout=1.5),
             WaitTimeoutError,
         )
-    assert str(exc) == "Result 1001 did not finish within 1.5 s (last status: unknown, 1 requests)"
+    # The message names the last error: a wait that never got an answer says why.
+    assert str(exc) == (
+        "Result 1001 did not finish within 1.5 s (last status: unknown, 1 requests; last error: "
+        f"APITimeoutError: {exc.last_error})"
+    )
     assert isinstance(exc.last_error, APITimeoutError)
     assert elapsed < 1.5 + WAIT_MARGIN and len(server.requests) == 1
 
@@ -138,7 +143,10 @@ def test_wait_under_429_retry_after_30(wait: Wait) -> None:
         exc, elapsed = _clocked(
             lambda: wait(1001, {"base_url": server.url}, timeout=2), WaitTimeoutError
         )
-    assert str(exc) == "Result 1001 did not finish within 2 s (last status: unknown, 2 requests)"
+    assert str(exc) == (
+        "Result 1001 did not finish within 2 s (last status: unknown, 2 requests; last error: "
+        "RateLimitError: 429 Too Many Requests: slow down)"
+    )
     assert isinstance(exc.last_error, RateLimitError) and exc.last_error.retry_after == 30
     # one poll at once, one right at the deadline; the transport never slept 30 s
     assert 1.9 < elapsed < 2 + WAIT_MARGIN and len(server.requests) == 2

@@ -19,6 +19,7 @@ import pytest
 
 from cekura_client import (
     APIConnectionError,
+    APIStatusError,
     AsyncCekura,
     Cekura,
     CekuraError,
@@ -219,3 +220,25 @@ def test_the_cli_plain_http_error_names_its_flag() -> None:
         "api.example.com; use https, or pass --allow-insecure-http if you really mean it.\n"
     )
     assert "allow_insecure_http" not in proc.stderr
+
+
+@pytest.mark.parametrize("status", [401, 404, 429, 503])
+def test_a_status_errors_response_does_not_carry_the_key(fetch: Fetch, status: int) -> None:
+    """Users log error objects, ``exc.response`` included: its request's headers are masked,
+    and so is every representation of the error a logger or a debugger shows."""
+    with fault_server(json_response(status, '{"detail": "no"}')) as server:
+        with pytest.raises(APIStatusError) as info:
+            fetch(1001, base_url=server.url, max_retries=0)
+    error = info.value
+    sent = server.requests[0].headers
+    assert sent["x-cekura-api-key"] == API_KEY  # what was sent is the key...
+    headers = error.response.request.headers
+    assert headers["X-CEKURA-API-KEY"] == "REDACTED"  # ...what the error keeps is not
+    assert headers["User-Agent"].startswith("cekura-results-client/")
+    assert error.response.request.url == f"{server.url}/test_framework/v1/results/1001/"
+    for shown in (
+        repr(error), str(error), repr(error.response.request.headers),
+        str(list(error.response.request.headers.raw)), repr(vars(error)),
+        "".join(traceback.format_exception(error)),
+    ):  # fmt: skip
+        assert API_KEY not in shown

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cekura_client import Result
+from cekura_client import InvalidRequestError, Result
 from cekura_client.reports import to_html
 from cekura_client.testing import payloads
 from tests.support.browser import Browser, Page
@@ -110,7 +110,7 @@ def test_history_is_ordered_by_creation_whatever_the_order_given() -> None:
 
 
 def test_needs_a_result() -> None:
-    with pytest.raises(ValueError, match="^to_html needs at least one result$"):
+    with pytest.raises(InvalidRequestError, match="^to_html needs at least one result$"):
         to_html([])
 
 

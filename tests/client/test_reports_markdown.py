@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cekura_client import Result
+from cekura_client import InvalidRequestError, Result
 from cekura_client.reports import GITHUB_STEP_SUMMARY_LIMIT, to_markdown
 from cekura_client.testing import payloads
 
@@ -147,5 +147,6 @@ def test_a_small_report_is_not_truncated() -> None:
 
 
 def test_max_bytes_too_small_is_refused() -> None:
-    with pytest.raises(ValueError, match="^max_bytes must be at least 800$"):
+    # The library's own error (a ValueError too), naming the value.
+    with pytest.raises(InvalidRequestError, match="^max_bytes must be at least 800, got 100$"):
         to_markdown(result(payloads.passing_result()), max_bytes=100)

@@ -4,6 +4,7 @@ for both Cekura and AsyncCekura."""
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -11,14 +12,17 @@ import anyio
 import pytest
 
 from cekura_client import (
+    APIConnectionError,
     AsyncCekura,
     AuthenticationError,
     Cekura,
+    InvalidRequestError,
     NotFoundError,
     Result,
     ResultStatus,
     WaitTimeoutError,
 )
+from cekura_client._polling import UNREACHABLE_GRACE
 from cekura_client.testing import MockCekuraServer, MockResponse, payloads
 from tests.support.clocks import FakeClock
 from tests.support.constants import API_KEY
@@ -180,4 +184,104 @@ def test_deadline_with_only_errors(wait: Wait, server: MockCekuraServer) -> None
 )
 def test_bad_arguments(wait: Wait, kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
+        wait(**kwargs)
+
+
+# -- a wrong address ends early; every timeout names its last error ---------------------------
+
+
+def _dead_url() -> str:
+    dead = MockCekuraServer()
+    url = dead.url
+    dead.stop()  # nothing listens there now: every connection is refused
+    return url
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_wait_that_never_reaches_the_server_gives_up_after_the_grace(
+    clock: FakeClock, mode: str
+) -> None:
+    url = _dead_url()
+
+    def sync_wait() -> Result:
+        with Cekura(api_key=API_KEY, base_url=url, max_retries=0) as client:
+            client._clock = clock
+            return client.results.wait(RESULT_ID)
+
+    async def async_wait() -> Result:
+        async with AsyncCekura(api_key=API_KEY, base_url=url, max_retries=0) as client:
+            client._clock = clock
+            return await client.results.wait(RESULT_ID)
+
+    with pytest.raises(APIConnectionError) as info:
+        sync_wait() if mode == "sync" else anyio.run(async_wait)
+    error = info.value
+    assert not isinstance(error, WaitTimeoutError)
+    waited = clock.time - 1000.0
+    assert UNREACHABLE_GRACE <= waited < UNREACHABLE_GRACE + 20  # not the 1,800 s default
+    message = str(error)
+    assert message.startswith("Connection error (ConnectError: ")
+    assert "[Errno 111] Connection refused" in message
+    assert f"for GET {url}/test_framework/v1/results/{RESULT_ID}/." in message
+    assert message.endswith(
+        f"Gave up waiting for result {RESULT_ID}: no response to any of {len(clock.sleeps) + 1} "
+        f"requests in {waited:.0f} s (a wrong base URL or host?)."
+    )
+    assert error.connect_failed and error.url == f"{url}/test_framework/v1/results/{RESULT_ID}/"
+
+
+def test_the_grace_can_be_set(clock: FakeClock) -> None:
+    with Cekura(api_key=API_KEY, base_url=_dead_url(), max_retries=0) as client:
+        client._clock = clock
+        with pytest.raises(APIConnectionError, match="Gave up waiting"):
+            client.results.wait(RESULT_ID, unreachable_grace=5)
+    assert 5 <= clock.time - 1000.0 < 10
+
+
+def test_a_server_that_answers_503_is_waited_for_to_the_deadline(
+    wait: Wait, server: MockCekuraServer, clock: FakeClock
+) -> None:
+    """A 503 is an answer: the server is there, so the grace does not apply."""
+    server.results[RESULT_ID] = MockResponse(503, {"detail": "down"})
+    with pytest.raises(WaitTimeoutError) as info:
+        wait(timeout=300)
+    assert clock.time == 1300.0
+    assert str(info.value) == (
+        f"Result {RESULT_ID} did not finish within 300 s (last status: unknown, "
+        f"{len(server.requests)} requests; last error: ServerError: 503 Service Unavailable: "
+        "down)"
+    )
+
+
+def test_heartbeat_calls_on_update_while_nothing_changes(
+    wait: Wait, server: MockCekuraServer, clock: FakeClock
+) -> None:
+    server.results[RESULT_ID] = payloads.running_result(RESULT_ID)
+    seen: list[float] = []
+    with pytest.raises(WaitTimeoutError):
+        wait(timeout=600, heartbeat=60, on_update=lambda result: seen.append(clock.time))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(seen)]
+    assert seen[0] == 1000.0 and len(seen) >= 600 // 80
+    assert all(60 <= gap <= 60 + 20 for gap in gaps), gaps  # the poll interval caps at 20 s
+
+
+def test_without_a_heartbeat_on_update_is_called_on_change_only(
+    wait: Wait, server: MockCekuraServer, clock: FakeClock
+) -> None:
+    server.results[RESULT_ID] = payloads.running_result(RESULT_ID)
+    seen: list[Result] = []
+    with pytest.raises(WaitTimeoutError):
+        wait(timeout=600, on_update=seen.append)
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"heartbeat": 0}, "heartbeat must be positive"),
+        ({"unreachable_grace": float("nan")}, "unreachable_grace must be"),
+    ],
+)
+def test_bad_heartbeat_or_grace(wait: Wait, kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(InvalidRequestError, match=message):
         wait(**kwargs)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from .._exceptions import InvalidRequestError
 from .._version import __version__
 from ..gate import evaluate_gate
 from ..types.result import Result
@@ -358,7 +359,7 @@ def to_html(results: Result | Sequence[Result], *, baseline: Result | None = Non
     """
     items = [results] if isinstance(results, Result) else list(results)
     if not items:
-        raise ValueError("to_html needs at least one result")
+        raise InvalidRequestError("to_html needs at least one result")
     current = items[-1]
     title = f"Cekura result {current.id}: {current.name or '(unnamed)'}"
     body = [_header(current)]

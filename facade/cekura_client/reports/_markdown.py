@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
+from .._exceptions import InvalidRequestError
 from ..gate import evaluate_gate
 from ..types.result import Result
 from ..types.run import Run
@@ -153,7 +154,9 @@ def to_markdown(
     and a table of runs per scenario. At most ``max_bytes`` of UTF-8: beyond that the report
     stops at a line boundary with a note (GitHub refuses step summaries over 1 MiB)."""
     if max_bytes < 2 * _NOTE_RESERVE:
-        raise ValueError(f"max_bytes must be at least {2 * _NOTE_RESERVE}")
+        raise InvalidRequestError(
+            f"max_bytes must be at least {2 * _NOTE_RESERVE}, got {max_bytes}"
+        )
     runs = result.runs
     header = [
         _verdict(result),

@@ -16,7 +16,7 @@ import httpx
 from .._arguments import check_id
 from .._exceptions import CekuraError
 from .._operations import GET_RESULT
-from .._polling import DEFAULT_WAIT_TIMEOUT, OnUpdate, Poller
+from .._polling import DEFAULT_WAIT_TIMEOUT, UNREACHABLE_GRACE, OnUpdate, Poller
 from ..types.result import Result
 from ._many import DEFAULT_CONCURRENCY, ManyResults, get_many_async, get_many_sync
 
@@ -75,14 +75,19 @@ class Results:
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: OnUpdate | None = None,
+        heartbeat: float | None = None,
+        unreachable_grace: float = UNREACHABLE_GRACE,
     ) -> Result:
         """Poll until the result is terminal (completed, failed, timeout, cancelled); return it.
 
         Polls every 2 s at first, then 1.5x slower each time up to every 20 s (``poll_interval``
         fixes the interval). Connection errors, 429 and 5xx do not end the wait; 401, 403, 404
-        and malformed bodies do, with their typed error. ``on_update(result)`` is called when
-        the status or the number of completed runs changes. Past ``timeout`` seconds it raises
-        WaitTimeoutError carrying the last Result seen.
+        and malformed bodies do, with their typed error. A wait that has had no response at all
+        (refused, DNS, TLS failures) gives up after ``unreachable_grace`` seconds (30) with the
+        APIConnectionError. ``on_update(result)`` is called when the status or the number of
+        completed runs changes, and also every ``heartbeat`` seconds when one is given. Past
+        ``timeout`` seconds it raises WaitTimeoutError carrying the last Result seen and naming
+        the last error.
 
         The deadline holds: every request and every retry sleep inside the wait is clipped to
         the time left, so it returns within ``timeout`` + 1 s (WAIT_MARGIN) even against a
@@ -90,7 +95,15 @@ class Results:
         must be finite and positive (InvalidRequestError otherwise).
         """
         result_id = check_id(result_id, "result_id")
-        poller = Poller(result_id, self._client._clock, timeout, poll_interval, on_update)
+        poller = Poller(
+            result_id,
+            self._client._clock,
+            timeout,
+            poll_interval,
+            on_update,
+            heartbeat=heartbeat,
+            unreachable_grace=unreachable_grace,
+        )
         while True:
             try:
                 result = self._poll(poller)
@@ -142,10 +155,20 @@ class AsyncResults:
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: OnUpdate | None = None,
+        heartbeat: float | None = None,
+        unreachable_grace: float = UNREACHABLE_GRACE,
     ) -> Result:
         """Poll until the result is terminal; see :meth:`Results.wait`."""
         result_id = check_id(result_id, "result_id")
-        poller = Poller(result_id, self._client._clock, timeout, poll_interval, on_update)
+        poller = Poller(
+            result_id,
+            self._client._clock,
+            timeout,
+            poll_interval,
+            on_update,
+            heartbeat=heartbeat,
+            unreachable_grace=unreachable_grace,
+        )
         while True:
             try:
                 result = await self._poll(poller)
