@@ -43,10 +43,16 @@ from typing import TextIO
 
 from ._client import Cekura
 from ._config import MAX_TIMEOUT
-from ._exceptions import CekuraError, InsecureTransportError, WaitTimeoutError
+from ._exceptions import (
+    CekuraError,
+    InsecureTransportError,
+    InvalidRequestError,
+    WaitTimeoutError,
+)
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._text import escape_controls
-from .gate import GateVerdict, evaluate_gate
+from ._version import __version__
+from .gate import GateVerdict, check_min_success_rate, evaluate_gate
 from .reports import _cli as report_cli
 from .summary import format_duration, format_result
 from .types.result import Result
@@ -134,44 +140,92 @@ def _positive_float(text: str) -> float:
 
 
 def _percentage(text: str) -> float:
-    value = _float(text)
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"a percentage is between 0 and 100: {text!r}")
-    return value
+    try:
+        return check_min_success_rate(_float(text), "--min-success-rate")
+    except InvalidRequestError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Show, wait for and gate on Cekura test results.")
-    parser.add_argument("--base-url", help="API base URL (default: CEKURA_API_URL or Cekura's)")
+_EPILOG = """\
+environment:
+  CEKURA_API_KEY   the API key (required; never taken from the command line, where other
+                   users of the machine could read it)
+  CEKURA_API_URL   the API base URL (default https://api.cekura.ai; --base-url wins)
+
+exit codes: 0 passed · 1 the gate failed or a comparison regressed · 2 an API, network, file or
+usage error · 3 a --wait ran out of time · 130 interrupted
+"""
+
+
+def _global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
+    """The options every command takes, before or after the command's name. In a subcommand
+    they default to SUPPRESS, so a value given before the name is kept unless repeated after."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if in_subcommand else value
+
+    parser.add_argument(
+        "--base-url",
+        default=default(None),
+        help="API base URL (default: CEKURA_API_URL or https://api.cekura.ai)",
+    )
     parser.add_argument(
         "--request-timeout",
         type=_positive_float,
-        default=60.0,
+        default=default(60.0),
         help="seconds each request may take from start to finish, retries included",
     )
     parser.add_argument(
         "--allow-insecure-http",
         action="store_true",
+        default=default(False),
         help="allow a plain http --base-url off loopback (the API key then travels in cleartext)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Show, wait for and gate on Cekura test results.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _global_options(parser, in_subcommand=False)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    show = commands.add_parser("show", help="print a summary of a result")
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _global_options(sub, in_subcommand=True)
+        sub.set_defaults(command_parser=sub)  # for errors found after parsing, in its name
+        return sub
+
+    show = command("show", "print a summary of a result")
     show.add_argument("result_id", type=_positive_int)
     show.add_argument("--json", action="store_true", help="print the normalised result as JSON")
 
-    wait = commands.add_parser("wait", help="wait until a result finishes, then show it")
+    wait = command("wait", "wait until a result finishes, then show it")
     wait.add_argument("result_id", type=_positive_int)
     wait.add_argument("--json", action="store_true", help="print the final result as JSON")
 
-    gate = commands.add_parser("gate", help="exit 0 if the result passed, 1 if not")
+    gate = command("gate", "exit 0 if the result passed, 1 if not")
     gate.add_argument("result_id", type=_positive_int)
     gate.add_argument("--wait", action="store_true", help="wait for the result to finish first")
     gate.add_argument(
         "--min-success-rate",
         type=_percentage,
         metavar="PCT",
-        help="pass when at least PCT%% of runs succeeded (default: every run must succeed)",
+        help="pass when at least PCT%% of runs succeeded, a percentage from 0 to 100 (default: "
+        "every run must succeed)",
+    )
+    gate.add_argument(
+        "--json", action="store_true", help="print the result and the verdict as JSON"
     )
     report_cli.add_gate_options(gate)
     for sub in (wait, gate):
@@ -184,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--poll-interval", type=_positive_float, help="fixed seconds between polls"
         )
-    report_cli.add_report_commands(commands)
+    report_cli.add_report_commands(command)
     return parser
 
 
@@ -231,6 +285,10 @@ def _format_verdict(verdict: GateVerdict) -> str:
     return "\n".join(lines)
 
 
+#: A long wait prints a line at least this often, so a CI log shows it is alive.
+HEARTBEAT_SECONDS = 60.0
+
+
 def _fetch(client: Cekura, args: argparse.Namespace, err: _Printer) -> Result:
     if args.command == "show" or (args.command == "gate" and not args.wait):
         return client.results.get(args.result_id)
@@ -239,15 +297,33 @@ def _fetch(client: Cekura, args: argparse.Namespace, err: _Printer) -> Result:
         timeout=args.timeout,
         poll_interval=args.poll_interval,
         on_update=_Progress(err),
+        heartbeat=HEARTBEAT_SECONDS,
     )
 
 
 def _error_line(exc: CekuraError) -> str:
+    # The library's wording names Python arguments; a shell user has flags instead.
+    text = str(exc).replace("pass allow_insecure_http=True", "pass --allow-insecure-http")
+    text = text.replace("base_url ", "--base-url ", 1) if text.startswith("base_url ") else text
     if isinstance(exc, InsecureTransportError):
-        # The library's wording names a Python argument; a shell user has a flag instead.
-        text = str(exc).replace("pass allow_insecure_http=True", "pass --allow-insecure-http")
         return f"{PROG}: error: {text}"
-    return f"{PROG}: error: {type(exc).__name__}: {exc}"
+    return f"{PROG}: error: {type(exc).__name__}: {text}"
+
+
+def _gate_json(result: Result, verdict: GateVerdict, baseline: Result | None) -> str:
+    from .reports import compare  # noqa: PLC0415  (only gate --json with --baseline needs it)
+
+    document = {
+        "result": result.to_dict(),
+        "verdict": {
+            "passed": verdict.passed,
+            "reasons": verdict.reasons,
+            "success_rate": verdict.success_rate,
+            "failing_run_ids": [run.id for run in verdict.failing_runs],
+        },
+        "comparison": None if baseline is None else compare(baseline, result).to_dict(),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def _run(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
@@ -262,6 +338,11 @@ def _run(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
     except WaitTimeoutError as exc:
         if exc.last_result is not None and args.command == "gate":
             out.line(format_result(exc.last_result))
+            # A JUnit step with `if: always()` still finds its file: the last state seen,
+            # marked as incomplete. The exit code stays the timeout's.
+            report_cli.finish_gate(
+                args, exc.last_result, None, False, out, err, incomplete=str(exc)
+            )
         err.error(f"{PROG}: {exc}")
         return EXIT_TIMED_OUT
     except CekuraError as exc:
@@ -271,7 +352,10 @@ def _run(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
         _print_result(result, args.json, out)
         return EXIT_OK
     verdict = evaluate_gate(result, min_success_rate=args.min_success_rate)
-    out.line(format_result(result) + "\n\n" + _format_verdict(verdict))
+    if args.json:
+        out.line(_gate_json(result, verdict, baseline))
+    else:
+        out.line(format_result(result) + "\n\n" + _format_verdict(verdict))
     return report_cli.finish_gate(args, result, baseline, verdict.passed, out, err)
 
 
@@ -294,7 +378,7 @@ def main(
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        report_cli.check_gate_args(parser, args)
+        report_cli.check_args(parser, args)
         return _run(args, out_printer, err_printer)
     except KeyboardInterrupt:
         with contextlib.suppress(_OutputClosed):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cekura_client import Result
+from cekura_client import InvalidRequestError, Result
 from cekura_client.gate import evaluate_gate
 from cekura_client.testing import MockCekuraServer, payloads
 from tests.support.constants import API_KEY
@@ -124,7 +124,12 @@ def test_wait_command_times_out_with_exit_3(server: MockCekuraServer) -> None:
 @pytest.mark.parametrize(
     ("args", "key", "message"),
     [
-        (["show", "9"], API_KEY, "cekura-results: error: NotFoundError: 404 Not Found: Not found."),
+        (
+            ["show", "9"],
+            API_KEY,
+            "cekura-results: error: NotFoundError: 404 Not Found: Not found. (no result 9 at GET "
+            "{url}/test_framework/v1/results/9/; check the ID and the base URL)",
+        ),
         (
             ["gate", "1001"],
             "wrong",
@@ -142,7 +147,7 @@ def test_api_errors_exit_2_without_traceback(
 ) -> None:
     proc = run(server, *args, key=key)
     assert proc.returncode == 2
-    assert proc.stderr.strip() == message
+    assert proc.stderr.strip() == message.format(url=server.url)
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
@@ -159,9 +164,9 @@ def test_network_error_exits_2() -> None:
         check=False,
     )
     assert proc.returncode == 2
-    assert (
-        proc.stderr.strip()
-        == "cekura-results: error: APIConnectionError: Connection error (ConnectError)."
+    assert proc.stderr.strip() == (
+        "cekura-results: error: APIConnectionError: Connection error (ConnectError: [Errno 111] "
+        f"Connection refused) for GET {url}/test_framework/v1/results/1/."
     )
 
 
@@ -170,7 +175,20 @@ def test_network_error_exits_2() -> None:
     [
         (["show", "abc"], "not a result ID (a positive integer): 'abc'"),
         (["show", "0"], "not a result ID (a positive integer): '0'"),
-        (["gate", "1", "--min-success-rate", "120"], "a percentage is between 0 and 100: '120'"),
+        (
+            ["gate", "1", "--min-success-rate", "120"],
+            "argument --min-success-rate: --min-success-rate is a percentage from 0 to 100, "
+            "got 120\n",
+        ),
+        (
+            # The official SDK's --fail-on-threshold takes a fraction: 0.9 is refused, not 0.9 %.
+            ["gate", "1", "--min-success-rate", "0.9"],
+            "argument --min-success-rate: --min-success-rate is a percentage from 0 to 100, got "
+            "0.9, which looks like a fraction: for 90% pass 90\n",
+        ),
+        (["report", "1"], "--format is needed (or an -o FILE ending in .htm, .html, .json, "),
+        (["report", "1", "-o", "x.txt"], "--format is needed (or an -o FILE ending in "),
+        (["compare", "1", "2", "--json", "--format", "markdown"], "--json and --format markdown"),
         (["wait", "1", "--timeout", "-5"], "argument --timeout: must be positive: '-5'"),
         (["explode"], "invalid choice: 'explode'"),
         ([], "the following arguments are required: command"),
@@ -215,6 +233,20 @@ class TestGateRules:
             f"status is '{status}', not 'completed'"
         ]
 
-    def test_bad_threshold(self) -> None:
-        with pytest.raises(ValueError, match="between 0 and 100"):
-            evaluate_gate(self.parse(payloads.passing_result()), min_success_rate=101)
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            (101, "min_success_rate is a percentage from 0 to 100, got 101"),
+            (150, "min_success_rate is a percentage from 0 to 100, got 150"),
+            (-1, "min_success_rate is a percentage from 0 to 100, got -1"),
+            (0.5, "min_success_rate is a percentage from 0 to 100, got 0.5, which looks like a "
+             "fraction: for 50% pass 50"),
+            (float("nan"), "min_success_rate must be a number from 0 to 100, got nan"),
+            ("90", "min_success_rate must be a number from 0 to 100, got '90'"),
+        ],
+    )  # fmt: skip
+    def test_bad_threshold(self, value: Any, message: str) -> None:
+        """The library's own error (also a ValueError, as before), naming the value."""
+        with pytest.raises(InvalidRequestError) as info:
+            evaluate_gate(self.parse(payloads.passing_result()), min_success_rate=value)
+        assert str(info.value) == message and isinstance(info.value, ValueError)

@@ -141,7 +141,8 @@ def test_server_text_in_an_error_cannot_paint_lines() -> None:
     assert proc.returncode == 2 and proc.stdout == b""
     assert _one_line(proc.stderr) == (
         "cekura-results: error: NotFoundError: 404 Not Found: Not found.\\r\\u001b[2K\\u001b[32m"
-        "GATE PASSED\\u001b[0m\\nsecond line"
+        "GATE PASSED\\u001b[0m\\nsecond line (no result 1001 at GET "
+        f"{server.url}/test_framework/v1/results/1001/; check the ID and the base URL)"
     )
 
 
@@ -176,6 +177,7 @@ def test_a_network_error_is_one_line_and_exit_2() -> None:
     with fault_server() as server:
         url = server.url
     proc = _run(url, "--request-timeout", "2", "show", "1")
-    assert proc.returncode == 2 and _one_line(proc.stderr).startswith(
-        "cekura-results: error: APIConnectionError: Connection error (ConnectError)."
+    assert proc.returncode == 2 and _one_line(proc.stderr) == (
+        "cekura-results: error: APIConnectionError: Connection error (ConnectError: [Errno 111] "
+        f"Connection refused) for GET {url}/test_framework/v1/results/1/."
     )

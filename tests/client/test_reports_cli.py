@@ -130,7 +130,7 @@ def test_fail_on_regression_needs_a_baseline(
     ran = cli(server, "gate", "1001", "--fail-on-regression")
     assert ran.code == 2 and server.requests == []
     assert capsys.readouterr().err.splitlines()[-1] == (
-        "cekura-results: error: --fail-on-regression needs --baseline ID"
+        "cekura-results gate: error: --fail-on-regression needs --baseline ID"
     )
 
 
@@ -153,14 +153,17 @@ def test_fail_on_regression_usage_message() -> None:
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[-1] == (
-        "cekura-results: error: --fail-on-regression needs --baseline ID"
+        "cekura-results gate: error: --fail-on-regression needs --baseline ID"
     )
 
 
 def test_a_missing_baseline_is_an_api_error(server: MockCekuraServer) -> None:
     ran = cli(server, "gate", "1001", "--baseline", "9999")
     assert ran.code == 2
-    assert ran.err == "cekura-results: error: NotFoundError: 404 Not Found: Not found.\n"
+    assert ran.err == (
+        "cekura-results: error: NotFoundError: 404 Not Found: Not found. (no result 9999 at GET "
+        f"{server.url}/test_framework/v1/results/9999/; check the ID and the base URL)\n"
+    )
 
 
 def test_an_unwritable_report_file_is_exit_2(server: MockCekuraServer, tmp_path: Path) -> None:
@@ -213,7 +216,9 @@ def test_report_with_a_missing_result_is_exit_2(server: MockCekuraServer, tmp_pa
     ran = cli(server, "report", "1001", "9999", "--format", "html", "-o", str(target))
     assert ran.code == 2 and not target.exists()
     assert ran.err == (
-        "cekura-results: error: result 9999: NotFoundError: 404 Not Found: Not found.\n"
+        "cekura-results: error: result 9999: NotFoundError: 404 Not Found: Not found. (no "
+        f"result 9999 at GET {server.url}/test_framework/v1/results/9999/; check the ID and the "
+        "base URL)\n"
     )
 
 
@@ -237,7 +242,8 @@ def test_compare_with_a_missing_result_is_exit_2(server: MockCekuraServer) -> No
     assert ran.code == 2
     assert ran.err == (
         "cekura-results: error: GetManyError: 1 of 2 results could not be fetched: "
-        "9999: NotFoundError: 404 Not Found: Not found.\n"
+        f"9999: NotFoundError: 404 Not Found: Not found. (no result 9999 at GET {server.url}"
+        "/test_framework/v1/results/9999/; check the ID and the base URL)\n"
     )
 
 
@@ -272,7 +278,9 @@ def test_export_jsonl_reports_failures_and_keeps_the_rest(server: MockCekuraServ
     assert [r["result_id"] for r in rows] == [1001] * 3 + [1002] * 4
     assert rows[4]["success"] is False and rows[4]["duration_seconds"] == 0.0
     assert ran.err.splitlines() == [
-        "cekura-results: error: result 9999: NotFoundError: 404 Not Found: Not found.",
+        "cekura-results: error: result 9999: NotFoundError: 404 Not Found: Not found. (no result "
+        f"9999 at GET {server.url}/test_framework/v1/results/9999/; check the ID and the base "
+        "URL)",
         "exported 7 runs of 2 results; 1 failed",
     ]
 
@@ -291,8 +299,10 @@ def test_export_concurrency_is_checked(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["report", "1001"], "cekura-results report: error: the following arguments are "
-         "required: --format"),
+        (["report", "1001"], "cekura-results report: error: --format is needed (or an -o FILE "
+         "ending in .htm, .html, .json, .markdown, .md, .xml)"),
+        (["export", "1001", "-o", "runs.xlsx"], "cekura-results export: error: --format is "
+         "needed (or an -o FILE ending in .csv, .jsonl, .ndjson)"),
         (["report", "0", "--format", "html"], "cekura-results report: error: argument ID: "
          "not a result ID (a positive integer): '0'"),
         (["compare", "1005"], "cekura-results compare: error: the following arguments are "

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import os
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,7 +27,7 @@ from ._html import to_html
 from ._junit import to_junit_xml
 from ._markdown import GITHUB_STEP_SUMMARY_LIMIT, comparison_markdown, to_markdown
 from ._table import rows as table_rows
-from ._text import xml_safe
+from ._text import html_text, markdown_cell, xml_safe
 
 __all__ = [
     "EXIT_ERROR",
@@ -36,7 +37,7 @@ __all__ = [
     "REPORT_COMMANDS",
     "add_gate_options",
     "add_report_commands",
-    "check_gate_args",
+    "check_args",
     "fetch_baseline",
     "finish_gate",
     "run_report_command",
@@ -84,28 +85,60 @@ def add_gate_options(gate: argparse.ArgumentParser) -> None:
     )
 
 
-def add_report_commands(commands: Any) -> None:
-    """Add ``report``, ``compare`` and ``export`` to the CLI's subcommands."""
-    report = commands.add_parser("report", help="write a report of one or more results")
+#: Output formats by file extension, for ``-o FILE`` without ``--format``.
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+                   ".xml": "junit", ".json": "json"}  # fmt: skip
+_EXPORT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """Add ``report``, ``compare`` and ``export``; ``command(name, help)`` makes a subparser
+    that already has the global options."""
+    report = command("report", "write a report of one or more results")
     report.add_argument("result_ids", type=_result_id, nargs="+", metavar="ID")
     report.add_argument("--baseline", type=_result_id, metavar="ID", help="compare with it")
-    report.add_argument("--format", choices=["html", "markdown", "junit", "json"], required=True)
+    report.add_argument(
+        "--format",
+        choices=["html", "markdown", "junit", "json"],
+        help="default: from the -o file's extension (.html, .md, .xml, .json)",
+    )
+    report.add_argument("--json", action="store_true", help="the same as --format json")
     report.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
 
-    comp = commands.add_parser(
-        "compare", help="compare a result with a baseline; exit 1 on a regression"
-    )
+    comp = command("compare", "compare a result with a baseline; exit 1 on a regression")
     comp.add_argument("baseline_id", type=_result_id, metavar="BASE_ID")
     comp.add_argument("current_id", type=_result_id, metavar="NEW_ID")
-    comp.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    comp.add_argument(
+        "--format", choices=["text", "markdown", "json"], help="default: text (--json: json)"
+    )
+    comp.add_argument("--json", action="store_true", help="the same as --format json")
 
-    export = commands.add_parser("export", help="write one flat row per run (CSV or JSON lines)")
+    export = command("export", "write one flat row per run (CSV or JSON lines)")
     export.add_argument("result_ids", type=_result_id, nargs="+", metavar="ID")
-    export.add_argument("--format", choices=["csv", "jsonl"], required=True)
+    export.add_argument(
+        "--format",
+        choices=["csv", "jsonl"],
+        help="default: from the -o file's extension (.csv, .jsonl)",
+    )
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
     export.add_argument(
         "--concurrency", type=_concurrency, default=10, help="requests at a time (default 10)"
     )
+
+
+def _infer_format(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, formats: dict[str, str]
+) -> None:
+    if getattr(args, "json", False):
+        if args.format not in (None, "json"):
+            parser.error(f"--json and --format {args.format} disagree")
+        args.format = "json"
+    if args.format is None:
+        suffix = Path(args.output).suffix.lower() if args.output != "-" else ""
+        if suffix not in formats:
+            known = ", ".join(sorted(set(formats)))
+            parser.error(f"--format is needed (or an -o FILE ending in {known})")
+        args.format = formats[suffix]
 
 
 class Writer(Protocol):
@@ -161,25 +194,37 @@ def finish_gate(
     passed: bool,
     out: Writer,
     err: Writer,
+    *,
+    incomplete: str | None = None,
 ) -> int:
-    """Write ``gate``'s report files and step summary; the exit code (regression included)."""
+    """Write ``gate``'s report files and step summary; the exit code (regression included).
+    ``incomplete`` says why ``result`` is only the last state seen (a wait that timed out):
+    each report then says so at its top, and the JUnit file gets an error for it."""
     comparison = compare(baseline, result) if baseline is not None else None
-    if comparison is not None:
+    if comparison is not None and not getattr(args, "json", False):
         out.write("\n" + format_comparison(comparison) + "\n")
+
+    note = "" if incomplete is None else _markdown_note(incomplete)
+
+    def markdown(room: int = GITHUB_STEP_SUMMARY_LIMIT) -> str:
+        return note + to_markdown(result, baseline=baseline, max_bytes=room - len(note.encode()))
+
     try:
         if args.junit:
-            _write(args.junit, to_junit_xml(result, baseline=baseline), out)
+            junit = to_junit_xml(result, baseline=baseline)
+            _write(
+                args.junit, junit if incomplete is None else _junit_error(junit, incomplete), out
+            )
         if args.markdown:
-            _write(args.markdown, to_markdown(result, baseline=baseline), out)
+            _write(args.markdown, markdown(), out)
         if args.html:
-            _write(args.html, to_html(result, baseline=baseline), out)
+            html = to_html(result, baseline=baseline)
+            _write(args.html, html if incomplete is None else _html_note(html, incomplete), out)
     except ReportFileError as exc:
         err.write(f"{PROG}: error: {exc}\n")
         return EXIT_ERROR
     if not args.no_summary:
-        _append_step_summary(
-            lambda room: to_markdown(result, baseline=baseline, max_bytes=room), err
-        )
+        _append_step_summary(markdown, err)
     if not passed:
         return EXIT_FAILED
     if args.fail_on_regression and comparison is not None and comparison.regressed:
@@ -187,9 +232,50 @@ def finish_gate(
     return EXIT_OK
 
 
-def check_gate_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+_INCOMPLETE = "Incomplete report: the result had not finished"
+
+
+def _markdown_note(why: str) -> str:
+    return f"> **{_INCOMPLETE}.** {markdown_cell(why, 600)}\n\n"
+
+
+def _html_note(html: str, why: str) -> str:
+    note = (
+        '<p role="alert" style="border:2px solid #b42318;padding:.5em 1em;color:#b42318">'
+        f"<strong>{_INCOMPLETE}.</strong> {html_text(why)}</p>"
+    )
+    head, found, rest = html.partition("<body>")
+    return head + found + note + rest if found else note + html
+
+
+def _junit_error(document: str, why: str) -> str:
+    """The JUnit document with one more test case, in error: the wait itself."""
+    root = ET.fromstring(document)
+    suite = root.find("testsuite")
+    holder = suite if suite is not None else root
+    case = ET.SubElement(holder, "testcase", {"classname": "cekura", "name": "wait for the result"})
+    ET.SubElement(case, "error", {"message": xml_safe(why), "type": "WaitTimeoutError"})
+    for node in {root, holder}:
+        for key in ("tests", "errors"):
+            node.set(key, str(int(node.get(key, "0")) + 1))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Checks argparse cannot express: option pairs, and formats inferred from -o."""
+    parser = getattr(args, "command_parser", parser)
     if args.command == "gate" and args.fail_on_regression and args.baseline is None:
         parser.error("--fail-on-regression needs --baseline ID")
+    if args.command == "report":
+        _infer_format(parser, args, _REPORT_FORMATS)
+    elif args.command == "export":
+        _infer_format(parser, args, _EXPORT_FORMATS)
+    elif args.command == "compare":
+        if args.json or args.format is not None:
+            _infer_format(parser, args, {})
+        else:
+            args.format = "text"
 
 
 def _fetch_all(client: Cekura, ids: Sequence[int], concurrency: int, err: Writer) -> list[Result]:
@@ -258,9 +344,17 @@ def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -276,7 +370,9 @@ def _export(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) 
         err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
     rows = table_rows(many.results)
     if args.format == "jsonl":
-        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        text = "".join(
+            json.dumps(row, ensure_ascii=False, default=_json_default) + "\n" for row in rows
+        )
     else:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
