@@ -239,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
             "--poll-interval", type=_positive_float, help="fixed seconds between polls"
         )
     report_cli.add_report_commands(command)
+    # Listed for --help only: main() hands `mock ...` to the mock server's own parser.
+    commands.add_parser(
+        "mock", help="serve the mock Cekura API on this machine (cekura-results mock --help)"
+    )
     return parser
 
 
@@ -375,9 +379,14 @@ def main(
     """Run the CLI; returns the exit code (documented in the module docstring)."""
     out_printer = _Printer(out or sys.stdout)
     err_printer = _Printer(err or sys.stderr)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["mock"]:
+        from .testing._serve import main as serve  # noqa: PLC0415  (only this command needs it)
+
+        return serve(arguments[1:], prog=f"{PROG} mock")
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
         report_cli.check_args(parser, args)
         return _run(args, out_printer, err_printer)
     except KeyboardInterrupt:

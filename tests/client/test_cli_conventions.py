@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cekura_client import Result, __version__
+from cekura_client import Cekura, Result, __version__
 from cekura_client.testing import MockCekuraServer, payloads
 from tests.support.constants import API_KEY
 
@@ -148,3 +149,33 @@ def test_a_malformed_base_url_names_the_flag_and_the_value() -> None:
         "'127.0.0.1:8765'; expected e.g. https://api.cekura.ai (did you mean "
         "http://127.0.0.1:8765?)"
     )
+
+
+def test_cekura_results_mock_serves_until_interrupted() -> None:
+    """The same server as ``python -m cekura_client.testing``, under the CLI's name."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CEKURA_")}
+    proc = subprocess.Popen(
+        [*MODULE, "mock", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("Cekura mock API at http://127.0.0.1:"), first
+        url = first.split(" at ", 1)[1].strip()
+        with Cekura(api_key="mock-cekura-key", base_url=url) as client:
+            assert client.results.get(1002).id == 1002
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        proc.kill()
+        proc.wait(timeout=20)
+
+
+def test_mock_help_names_the_cli() -> None:
+    proc = run("mock", "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: cekura-results mock [-h] [--host HOST] [--port PORT]")

@@ -15,11 +15,14 @@ dicts, so callers may mutate them.
   (latency in ms, politeness 0-5), a scenario that newly fails, one that newly passes, one that
   appeared and one that disappeared, slower calls, and server text with control characters and
   markup in it.
-* ``nightly_result`` (1101-1107): a week of nightly results of that agent, for trends.
+* ``nightly_result`` (1101-1107): a week of nightly results of that agent, for trends. Any
+  other positive ID gives another night of it, and ``nightly_results(n)`` gives n consecutive
+  nights as a dict to serve: ``MockCekuraServer(payloads.nightly_results(50))``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "baseline_result",
     "failing_result",
     "nightly_result",
+    "nightly_results",
     "passing_result",
     "quirky_result",
     "regressed_result",
@@ -748,11 +752,33 @@ def regressed_result(result_id: int = REGRESSED_RESULT_ID) -> JSON:
     )
 
 
-def nightly_result(result_id: int) -> JSON:
-    """One night of the week before the baseline (IDs 1101-1107, one a day from 2026-11-12):
-    6 runs (3 scenarios x 2 personalities), with 0-3 failures depending on the night."""
-    night = NIGHTLY_RESULT_IDS.index(result_id)
-    failures = (0, 1, 0, 2, 1, 3, 1)[night]
+#: The last night of the week of nightly results (ID 1107). Other IDs count one night per ID
+#: back from it, in a ten-year cycle so that every positive ID has a real, past date.
+_LAST_NIGHT = dt.date(2026, 11, 18)
+_NIGHTS_IN_CYCLE = 3650
+_AGENT_ID = 512
+
+
+def _check_result_id(result_id: int) -> None:
+    if isinstance(result_id, bool) or not isinstance(result_id, int):
+        raise TypeError(f"result_id must be an int, not {type(result_id).__name__}")
+    if result_id < 1:
+        raise ValueError(f"result_id must be a positive integer, got {result_id}")
+
+
+def nightly_result(result_id: int, *, agent_id: int = _AGENT_ID) -> JSON:
+    """One night of the agent's nightly regression: 6 runs (3 scenarios x 2 personalities), with
+    0-3 failures depending on the night. 1101-1107 are the week before the baseline, one a day
+    from 2026-11-12; any other positive ID is another night, one per ID counting back from
+    2026-11-18 (1058 is 2026-09-30) in a ten-year cycle (1108 is 2016-11-21)."""
+    _check_result_id(result_id)
+    night = result_id - NIGHTLY_RESULT_IDS[0]
+    failures = (0, 1, 0, 2, 1, 3, 1)[night % 7]
+    # The week keeps its historical run IDs; other nights get their own block, clear of every
+    # other payload's runs, so run IDs stay unique across everything served together.
+    first_run = (
+        86700 + night * 10 if result_id in NIGHTLY_RESULT_IDS else 1_000_000 + result_id * 10
+    )
     runs = []
     for i in range(6):
         scenario = 7001 + i // 2
@@ -761,7 +787,7 @@ def nightly_result(result_id: int) -> JSON:
             failing = {"Verified caller identity": "Date of birth was not asked."}
         runs.append(
             _report_run(
-                86700 + night * 10 + i,
+                first_run + i,
                 scenario,
                 _PERSONALITIES[i % 2],
                 duration=f"0{2 + (i + night) % 3}:{(17 * i + 7 * night) % 60:02d}",
@@ -770,8 +796,29 @@ def nightly_result(result_id: int) -> JSON:
                 failing=failing,
             )
         )
-    created = f"2026-11-{12 + night:02d}T02:00:00.000000Z"
-    return _report_result(result_id, "Nightly regression - front desk", created, runs)
+    nights_back = (NIGHTLY_RESULT_IDS[-1] - result_id) % _NIGHTS_IN_CYCLE
+    created = f"{_LAST_NIGHT - dt.timedelta(days=nights_back)}T02:00:00.000000Z"
+    result = _report_result(result_id, "Nightly regression - front desk", created, runs)
+    result["agent"] = agent_id
+    return result
+
+
+def nightly_results(
+    n: int, *, last_id: int = NIGHTLY_RESULT_IDS[-1], agent_id: int = _AGENT_ID
+) -> dict[int, JSON]:
+    """``n`` consecutive nights by ID, oldest first, ending with ``last_id`` (default 1107, so
+    ``nightly_results(50)`` is 1058-1107, dated 2026-09-30 to 2026-11-18). Serve them with
+    ``MockCekuraServer(nightly_results(50))`` or ``server.results.update(nightly_results(50))``.
+    Keep ``n`` <= 101 with the default ``last_id``: lower IDs are the other examples'."""
+    _check_result_id(last_id)
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int, not {type(n).__name__}")
+    if not 0 <= n <= last_id:
+        raise ValueError(
+            f"n must be from 0 to last_id ({last_id}) so that IDs stay positive, got {n}"
+        )
+    first = last_id - n + 1
+    return {i: nightly_result(i, agent_id=agent_id) for i in range(first, last_id + 1)}
 
 
 def all_results() -> dict[int, JSON]:

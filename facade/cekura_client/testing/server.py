@@ -4,18 +4,22 @@
         client = Cekura(api_key=server.api_key, base_url=server.url)
         client.results.get(payloads.FAILING_RESULT_ID)
 
-It serves ``GET /test_framework/v1/results/{id}/`` (and the same at ``v2``) from a dict of
-payloads, answers like the real API (``401`` without a valid ``X-CEKURA-API-KEY``,
-``404 {"detail": "Not found."}``), and records each request's method and path. A value in
-``results`` may also be a :class:`MockResponse` (any status, body and headers) or a callable
-returning a payload or a MockResponse on each request - to script a result that progresses, or
-an outage. It uses only the standard library and binds to 127.0.0.1 on a free port.
+It serves ``GET /test_framework/v1/results/{id}/`` (and the same at ``v2``, each also without
+the trailing slash, as the official SDK calls it) from a dict of payloads, answers like the real
+API (``401`` without a valid ``X-CEKURA-API-KEY``, ``404 {"detail": "Not found."}``), and
+records each request's method and path. A value in ``results`` may also be a
+:class:`MockResponse` (any status, body and headers) or a callable returning a payload or a
+MockResponse on each request - to script a result that progresses, or an outage. It uses only
+the standard library and binds to 127.0.0.1 on a free port. ``python -m cekura_client.testing``
+runs it in the foreground.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+import socket
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,7 +35,8 @@ __all__ = ["DEFAULT_MOCK_API_KEY", "MockCekuraServer", "MockResponse", "Recorded
 
 DEFAULT_MOCK_API_KEY = "mock-cekura-key"
 # Get Result at v1 and at v2 (same body): the facade calls whichever the generated client has.
-_RESULT_PATH = re.compile(r"^/test_framework/v[12]/results/(?P<id>[^/]+)/$")
+# The trailing slash is optional: the official SDK leaves it out.
+_RESULT_PATH = re.compile(r"^/test_framework/v[12]/results/(?P<id>[^/]+)/?$")
 
 
 @attrs.frozen
@@ -45,6 +50,8 @@ class MockResponse:
 
 @attrs.frozen
 class RecordedRequest:
+    """One request the server received; ``path`` includes the query string."""
+
     method: str
     path: str
     had_valid_key: bool
@@ -104,11 +111,49 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Some Python versions turn SO_REUSEPORT on for HTTPServer, which lets a second server
+    # share a busy port silently; a port in use must be an error instead.
+    allow_reuse_port = False
     owner: MockCekuraServer
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class MockCekuraServer:
-    """A threaded HTTP server on 127.0.0.1 serving Cekura results; a context manager."""
+    """A Cekura API on your machine, for tests and demos (standard library only, threaded).
+
+    Usage::
+
+        from cekura_client import Cekura
+        from cekura_client.testing import MockCekuraServer, MockResponse, payloads
+
+        with MockCekuraServer() as server:  # 127.0.0.1, a free port
+            client = Cekura(api_key=server.api_key, base_url=server.url)
+            result = client.results.get(payloads.FAILING_RESULT_ID)  # 1002
+
+    It answers ``GET /test_framework/v1/results/{id}/`` and ``/v2/`` (with or without the
+    trailing slash) like the real API: 401 without ``X-CEKURA-API-KEY: <api_key>``, 404 for an
+    ID it does not have. By default it has ``payloads.all_results()``: 1001 passing, 1002
+    failing, 1003 running, 1004 quirky, 1005 baseline, 1006 regressed, 1101-1107 a week of
+    nightly results.
+
+    Your own results, before or while it runs::
+
+        server.results[5000] = payloads.nightly_result(5000)  # any payload dict
+        server.results.update(payloads.nightly_results(50))  # IDs 1058-1107
+        server.results[7] = MockResponse(503, {"detail": "down"})  # any status and body
+        server.results[8] = lambda: next(states)  # called on each request
+        MockCekuraServer(payloads.nightly_results(50))  # serve only these
+
+    From a shell: ``python -m cekura_client.testing [--port N]`` (``--help`` for more).
+
+    Attributes:
+        results: result ID -> payload, MockResponse or callable: what it serves.
+        api_key: the key every request must send (default ``"mock-cekura-key"``).
+        requests: a RecordedRequest (method, path, had_valid_key) per request, in order.
+    """
 
     def __init__(
         self,
@@ -116,25 +161,35 @@ class MockCekuraServer:
         *,
         api_key: str = DEFAULT_MOCK_API_KEY,
         port: int = 0,
+        host: str = "127.0.0.1",
     ) -> None:
+        """Binds at once (port 0: a free one; OSError if taken); serves after start()."""
         self.results: dict[int, Any] = dict(all_results() if results is None else results)
         self.api_key = api_key
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server = _Server(("127.0.0.1", port), _Handler)
+        server_class = _Server6 if ":" in host else _Server
+        self._server = server_class((host, port), _Handler)
         self._server.owner = self
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        """The base URL for a client on this machine, e.g. ``http://127.0.0.1:8765``."""
+        host, port = str(self._server.server_address[0]), self._server.server_address[1]
+        address = ipaddress.ip_address(host)
+        if address.is_unspecified:  # bound to every interface, loopback included
+            address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+        shown = f"[{address}]" if address.version == 6 else str(address)
+        return f"http://{shown}:{port}"
 
     def record(self, request: RecordedRequest) -> None:
+        """Append to ``requests`` (thread-safe; the request handler calls it)."""
         with self._lock:
             self.requests.append(request)
 
     def start(self) -> Self:
+        """Serve in a background thread (once; later calls do nothing); returns the server."""
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
@@ -146,6 +201,7 @@ class MockCekuraServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and close the socket."""
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join(timeout=5)
@@ -153,6 +209,7 @@ class MockCekuraServer:
         self._server.server_close()
 
     def __enter__(self) -> Self:
+        """start()"""
         return self.start()
 
     def __exit__(
@@ -161,4 +218,5 @@ class MockCekuraServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """stop()"""
         self.stop()
