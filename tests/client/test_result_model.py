@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 from typing import Any
 
 import pytest
@@ -446,8 +447,22 @@ class TestNestedObjects:
         assert result.run_settings is not None
         assert result.run_settings.personality_ids == [3, 7]
         assert result.run_settings.mode == "same_number"
-        assert result.metrics == [{"id": 3284, "name": "Latency", "type": "numeric"}]
+        assert [(m.id, m.name, m.type) for m in result.metrics] == [(3284, "Latency", "numeric")]
+        assert result.metrics[0].raw == {"id": 3284, "name": "Latency", "type": "numeric"}
         assert result.latency_data == {"p50_ms": 820, "p90_ms": 1310}
+
+    def test_result_metrics_are_lenient_views_keeping_their_place(self) -> None:
+        payload = payloads.passing_result()
+        payload["metrics"] = [{"id": "x", "name": "Odd", "extra": 1}, {}]
+        result = parse(payload)
+        metrics = result.metrics
+        assert [(m.id, m.name, m.type) for m in metrics] == [(None, "Odd", None), (None,) * 3]
+        assert metrics[0].raw == {"id": "x", "name": "Odd", "extra": 1}
+        assert pickle.loads(pickle.dumps(result)).metrics == metrics
+        assert result.to_dict()["metrics"][0] == {"id": None, "name": "Odd", "type": None}
+        payload["metrics"] = "Latency"  # the spec types it as a string: still refused
+        with pytest.raises(ResponseValidationError, match="^metrics: expected an array"):
+            parse(payload)
 
     def test_old_scenario_names_field(self) -> None:
         payload = payloads.passing_result()

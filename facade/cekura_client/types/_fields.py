@@ -2,7 +2,8 @@
 error phrase, slow-path coercion and normalisation, each defined once here.
 
 Under ``TYPE_CHECKING`` each alias is the attribute's public type (what a user's type checker
-sees); at run time it is the ``Annotated`` wire type that msgspec decodes.
+sees); at run time it is the ``Annotated`` wire type that msgspec decodes, whose ``Kind.public``
+repeats the public type for ``help()`` (``tests/client/test_model_help.py`` keeps them equal).
 """
 
 from __future__ import annotations
@@ -159,6 +160,12 @@ def _view_of(cls: Any) -> Any:
     return read
 
 
+def _public(item: Any) -> Any:
+    """What a type checker sees for ``item`` (a field kind, or a plain type)."""
+    wire, kind = split_kind(item)
+    return wire if kind.public is None else kind.public
+
+
 _Finite = Annotated[float, Meta(ge=-_MAX, le=_MAX)]
 _Seconds = Annotated[float, Meta(ge=0, le=_MAX_SECONDS)]
 
@@ -186,13 +193,18 @@ else:
         """``Items[X]``: an array of X; null or missing is ``[]``."""
 
         def __class_getitem__(cls, item: Any) -> Any:
-            return Annotated[list[item] | None, Kind(CHECKED, "an array", normalise=_list)]
+            return Annotated[
+                list[item] | None,
+                Kind(CHECKED, "an array", normalise=_list, public=list[_public(item)]),
+            ]
 
     class OptItems:
         """``OptItems[X]``: an array of X, or None for null (the difference matters)."""
 
         def __class_getitem__(cls, item: Any) -> Any:
-            return Annotated[list[item] | None, Kind(CHECKED, "an array")]
+            return Annotated[
+                list[item] | None, Kind(CHECKED, "an array", public=list[_public(item)] | None)
+            ]
 
     class View:
         """``View[X]``: a lenient typed view of an untyped (``oneOf: [{}, null]``) field: X when
@@ -200,7 +212,9 @@ else:
         value as received stays in the parent's ``raw``."""
 
         def __class_getitem__(cls, item: Any) -> Any:
-            return Annotated[Any, Kind(LENIENT, normalise=_view_of(item))]
+            return Annotated[
+                Any, Kind(LENIENT, normalise=_view_of(item), public=_public(item) | None)
+            ]
 
 
 if TYPE_CHECKING:
@@ -223,20 +237,37 @@ if TYPE_CHECKING:
     OptObj = Mapping[str, Any] | None
     AnyValue = Any
 else:
-    CoreId = Annotated[int, Kind(CORE, "an integer", coerce=_int_text)]
-    Int = Annotated[int | None, Kind(CHECKED, "an integer", coerce=_int_text)]
-    Count = Annotated[int | None, Kind(CORE, "an integer", coerce=_int_text, normalise=_zero)]
-    CoreNumber = Annotated[_Finite | None, Kind(CORE)]
-    Number = Annotated[_Finite | None, Kind(CHECKED)]
-    CoreFlag = Annotated[bool | None, Kind(CORE, "a boolean", coerce=bool_text)]
-    Flag = Annotated[bool | None, Kind(CHECKED, "a boolean", coerce=bool_text)]
-    Text = Annotated[str | None, Kind(CHECKED, "a string", coerce=number_to_text)]
+    CoreId = Annotated[int, Kind(CORE, "an integer", coerce=_int_text, public=int)]
+    Int = Annotated[int | None, Kind(CHECKED, "an integer", coerce=_int_text, public=int | None)]
+    Count = Annotated[
+        int | None, Kind(CORE, "an integer", coerce=_int_text, normalise=_zero, public=int)
+    ]
+    CoreNumber = Annotated[_Finite | None, Kind(CORE, public=float | None)]
+    Number = Annotated[_Finite | None, Kind(CHECKED, public=float | None)]
+    CoreFlag = Annotated[bool | None, Kind(CORE, "a boolean", coerce=bool_text, public=bool | None)]
+    Flag = Annotated[bool | None, Kind(CHECKED, "a boolean", coerce=bool_text, public=bool | None)]
+    Text = Annotated[
+        str | None, Kind(CHECKED, "a string", coerce=number_to_text, public=str | None)
+    ]
     OptText = Annotated[
-        str | None, Kind(CHECKED, "a string", coerce=number_to_text, normalise=_none_if_empty)
+        str | None,
+        Kind(
+            CHECKED,
+            "a string",
+            coerce=number_to_text,
+            normalise=_none_if_empty,
+            public=str | None,
+        ),
     ]
     DateTime = Annotated[
         dt.datetime | None,
-        Kind(CHECKED, "an ISO 8601 date-time", coerce=_datetime_text, normalise=as_utc),
+        Kind(
+            CHECKED,
+            "an ISO 8601 date-time",
+            coerce=_datetime_text,
+            normalise=as_utc,
+            public=dt.datetime | None,
+        ),
     ]
     Duration = Annotated[
         str | _Seconds | None,
@@ -246,18 +277,26 @@ else:
             coerce=_duration_value,
             normalise=_duration,
             check=_duration_ok,
+            public=dt.timedelta | None,
         ),
     ]
     #: A transcript turn's ``time``: display-only (``start_time`` has the same), and there are
     #: tens of thousands per result: lenient, so no pattern check in the decoder (it costs ~40%
     #: of the decode time of a transcript-heavy result); unparseable text reads as None.
-    TurnTime = Annotated[Any, Kind(LENIENT, normalise=_duration_or_none)]
-    _Id = Annotated[int, Kind(CHECKED, "an integer", coerce=_int_text)]
-    IdList = Annotated[list[_Id] | None, Kind(CHECKED, "an array", normalise=_list)]
-    OptIdList = Annotated[list[_Id] | None, Kind(CHECKED, "an array")]
-    StrList = Annotated[
-        str | list[str] | None, Kind(LENIENT, coerce=_empty_is_none, normalise=_str_list)
+    TurnTime = Annotated[
+        Any, Kind(LENIENT, normalise=_duration_or_none, public=dt.timedelta | None)
     ]
-    Obj = Annotated[Any, Kind(LENIENT, normalise=_mapping)]
-    OptObj = Annotated[Any, Kind(LENIENT, normalise=_mapping_or_none)]
-    AnyValue = Annotated[Any, Kind(LENIENT)]
+    _Id = Annotated[int, Kind(CHECKED, "an integer", coerce=_int_text)]
+    IdList = Annotated[
+        list[_Id] | None, Kind(CHECKED, "an array", normalise=_list, public=list[int])
+    ]
+    OptIdList = Annotated[list[_Id] | None, Kind(CHECKED, "an array", public=list[int] | None)]
+    StrList = Annotated[
+        str | list[str] | None,
+        Kind(LENIENT, coerce=_empty_is_none, normalise=_str_list, public=list[str]),
+    ]
+    Obj = Annotated[Any, Kind(LENIENT, normalise=_mapping, public=Mapping[str, Any])]
+    OptObj = Annotated[
+        Any, Kind(LENIENT, normalise=_mapping_or_none, public=Mapping[str, Any] | None)
+    ]
+    AnyValue = Annotated[Any, Kind(LENIENT, public=Any)]

@@ -1,9 +1,8 @@
 """The one place a model's fields are declared, and everything derived from that declaration.
 
 A model is a :class:`msgspec.Struct` (``gc=False``, frozen). Each field is declared once, as a
-class annotation: its attribute name, its JSON key (``msgspec.field(name=...)`` when they
-differ), its wire type (what msgspec decodes in C) and a :class:`Kind` in ``Annotated`` metadata
-that says
+class annotation: its attribute name, its JSON key (``key=`` when they differ), its wire type
+(what msgspec decodes in C) and a :class:`Kind` in ``Annotated`` metadata that says
 
 * how strict the field is (``core``, ``checked`` or ``lenient``: see docs/field-strictness.md),
 * the phrase an error message uses (``expected an integer``),
@@ -12,9 +11,13 @@ that says
 * an optional ``normalise`` (the attribute value from the wire value: ``"07:51"`` -> timedelta).
 
 The public type of an attribute (what mypy sees) is given by the same alias under
-``TYPE_CHECKING`` (see :func:`declared`). Decoding, ``from_dict``, ``to_dict``, the slow path's
-error messages and ``spec_dependencies()`` all read :func:`model_fields`; nothing lists fields by
-hand.
+``TYPE_CHECKING``; the alias's ``Kind.public`` says the same at run time, for ``help()`` (a test
+keeps the two equal). Each field's default is :func:`optional` or :func:`required`, carrying the
+one-line description ``help()`` shows: the metaclass builds each model's ``__signature__``
+(no ``_ref``, no wire types) and the ``Attributes:`` section of its docstring (each field's
+public type and description) from these.
+Decoding, ``from_dict``, ``to_dict``, the slow path's error messages and
+``spec_dependencies()`` all read :func:`model_fields`; nothing lists fields by hand.
 
 Normalisation is lazy on the models that occur thousands of times in a result (runs, metrics,
 transcript turns): the slot keeps the wire value decoded in C and the attribute is a property
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
 import math
 import types
 import typing
@@ -45,6 +49,7 @@ from enum import Enum
 from typing import Any, ClassVar, TypeVar, Union
 
 import msgspec
+from typing_extensions import dataclass_transform
 
 from .._exceptions import ResponseValidationError
 from ._reader import FieldPath, PathLike, fail
@@ -60,7 +65,10 @@ __all__ = [
     "canonical",
     "decode_error",
     "model_fields",
+    "optional",
+    "required",
     "to_jsonable",
+    "type_text",
 ]
 
 M = TypeVar("M", bound="Model")
@@ -93,6 +101,9 @@ class Kind:
     #: objects nobody reads made a Result weigh more than the json.loads tree. See
     #: :func:`deferred_value`; declared with ``Deferred[...]`` (``_fields.py``).
     deferred: Any = None
+    #: The attribute's type as a type checker sees it (the alias's ``TYPE_CHECKING`` twin), for
+    #: ``help()``; None: the wire type says it.
+    public: Any = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,48 @@ class FieldDecl:
     wire: Any  # the wire type without the Kind
     kind: Kind
     default: Any
+    doc: str = ""  # one line for help(), from optional() / required()
+
+
+@dataclass(frozen=True)
+class _Described:
+    """What :func:`optional` and :func:`required` leave in a class body; the metaclass replaces
+    it with the msgspec default (or none) before msgspec sees the class."""
+
+    doc: str
+    key: str | None
+    required: bool
+
+
+def optional(doc: str, *, key: str | None = None) -> Any:
+    """A field that may be absent or null (its slot is then None), described by ``doc`` (one
+    line, shown by ``help()``); ``key`` is its JSON key where it differs from the attribute."""
+    return _Described(doc, key, required=False)
+
+
+def required(doc: str, *, key: str | None = None) -> Any:
+    """A field the JSON must have; see :func:`optional`. (Listed as a field specifier of
+    :class:`Model`, so a type checker knows the constructor needs it.)"""
+    return _Described(doc, key, required=True)
+
+
+def _take_descriptions(namespace: dict[str, Any]) -> dict[str, str]:
+    """Each field's description, replacing its :func:`optional` / :func:`required` in the class
+    body with what msgspec reads (a default, a ``msgspec.field`` for another JSON key, or no
+    default), so msgspec sees the declarations as before."""
+    docs: dict[str, str] = {}
+    for name, value in list(namespace.items()):
+        if isinstance(value, _Described):
+            docs[name] = value.doc
+            if value.required and value.key is None:
+                del namespace[name]
+            elif value.required:
+                namespace[name] = msgspec.field(name=value.key)
+            elif value.key is not None:
+                namespace[name] = msgspec.field(default=ABSENT, name=value.key)
+            else:
+                namespace[name] = ABSENT
+    return docs
 
 
 class RawRef:
@@ -228,10 +281,14 @@ class _ModelMeta(msgspec.StructMeta):
     def __new__(
         mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any
     ) -> Any:
+        docs = _take_descriptions(namespace)
         cls: Any = super().__new__(mcs, name, bases, namespace, **kw)
         if namespace.get("__module__") != __name__:
-            decls = _declarations(cls)
+            decls = _declarations(cls, docs)
             cls.__fields__ = decls
+            # What help() shows: built here, once, from the declarations (see _help_text).
+            cls._signature_ = _public_signature(cls, decls)
+            cls.__doc__ = _help_text(namespace.get("__doc__"), decls)
             cls.__checks__ = tuple(
                 (getattr(cls, "_w_" + d.name), d.kind.check) for d in decls if d.kind.check
             )
@@ -255,7 +312,28 @@ class _ModelMeta(msgspec.StructMeta):
             cls.__rewrite__ = _rewriter(*deferral)
         return cls
 
+    @property
+    def __signature__(cls) -> inspect.Signature:
+        """The constructor as ``help()`` and ``inspect.signature`` show it: the fields and their
+        defaults (msgspec's own has ``_ref`` and the ``Annotated`` wire types)."""
+        signature: inspect.Signature | None = cls.__dict__.get("_signature_")
+        if signature is None:  # Model and EagerModel themselves
+            signature = super().__signature__
+        return signature
 
+    def __dir__(cls) -> list[str]:
+        """The public API only (methods, properties, ``raw``): what ``help()`` lists after the
+        docstring. Fields are in the docstring's ``Attributes:``; the machinery (``__fields__``,
+        the slots ``_w_*``, msgspec's ``__struct_*__``) stays out, as ``enum`` keeps its own."""
+        fields = {decl.name for decl in getattr(cls, "__fields__", ())}
+        names = {"__class__", "__doc__", "__module__"}
+        for klass in cls.__mro__:
+            if isinstance(klass, _ModelMeta):
+                names.update(n for n in vars(klass) if not n.startswith("_") and n not in fields)
+        return sorted(names)
+
+
+@dataclass_transform(field_specifiers=(msgspec.field, required))
 class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only=True):
     """Base of the facade's models. Subclasses declare fields; see the module docstring."""
 
@@ -377,7 +455,7 @@ def _install_property(cls: type, decl: FieldDecl, reader: Callable[[Any, Any], A
         return reader(self, get(self))
 
     read.__name__ = decl.name
-    read.__doc__ = f"``{decl.key}``, normalised."
+    read.__doc__ = decl.doc or f"``{decl.key}``, normalised."
     setattr(cls, decl.name, property(read))
 
 
@@ -387,7 +465,7 @@ def wire_value(model: Model, name: str) -> Any:
     return getattr(model, "_w_" + name)
 
 
-def _declarations(cls: type) -> tuple[FieldDecl, ...]:
+def _declarations(cls: type, docs: Mapping[str, str]) -> tuple[FieldDecl, ...]:
     hints = typing.get_type_hints(cls, include_extras=True)
     decls = []
     for info in msgspec.structs.fields(cls):
@@ -399,9 +477,67 @@ def _declarations(cls: type) -> tuple[FieldDecl, ...]:
         default = info.default
         if info.default_factory is not msgspec.NODEFAULT:
             default = info.default_factory()
-        decls.append(FieldDecl(info.name, info.encode_name, wire, kind, default))
+        decls.append(
+            FieldDecl(info.name, info.encode_name, wire, kind, default, docs.get(info.name, ""))
+        )
         setattr(cls, "_w_" + info.name, cls.__dict__[info.name])  # the slot, unnormalised
     return tuple(decls)
+
+
+def public_type(decl: FieldDecl) -> Any:
+    """The attribute's type as a type checker sees it (the wire type where the declaration's
+    Kind does not say)."""
+    return decl.kind.public if decl.kind.public is not None else decl.wire
+
+
+def type_text(tp: Any) -> str:
+    """A type as a reader writes it: short names, ``X | None`` with None last."""
+    tp = _strip(tp)[0]
+    if tp is None or tp is type(None):
+        return "None"
+    if tp is Any:
+        return "Any"
+    if isinstance(tp, str):
+        return tp
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        texts = [type_text(arg) for arg in args if arg is not type(None)]
+        return " | ".join(texts + ["None"] * (type(None) in args))
+    origin = typing.get_origin(tp)
+    if origin is not None and args:
+        return f"{_short_name(origin)}[{', '.join(type_text(arg) for arg in args)}]"
+    return _short_name(tp)
+
+
+def _short_name(tp: Any) -> str:
+    name = getattr(tp, "__name__", None)
+    return name if isinstance(name, str) else repr(tp).replace("typing.", "")
+
+
+def _public_signature(cls: Any, decls: tuple[FieldDecl, ...]) -> inspect.Signature:
+    """msgspec's signature of ``cls`` without ``_ref`` and without annotations: those are the
+    wire types (``Annotated[..., Kind(...)]``); the public types are in the docstring, each with
+    its field's description."""
+    names = {decl.name for decl in decls}
+    wire: inspect.Signature = msgspec.StructMeta.__dict__["__signature__"].__get__(cls)
+    return wire.replace(
+        parameters=[
+            parameter.replace(annotation=inspect.Parameter.empty)
+            for parameter in wire.parameters.values()
+            if parameter.name in names
+        ],
+        return_annotation=inspect.Signature.empty,
+    )
+
+
+def _help_text(doc: str | None, decls: tuple[FieldDecl, ...]) -> str:
+    """The class docstring followed by one line per field: ``name (type): description``."""
+    lines = [
+        f"    {decl.name} ({type_text(public_type(decl))})" + (f": {decl.doc}" if decl.doc else "")
+        for decl in decls
+    ]
+    head = inspect.cleandoc(doc) if doc else ""
+    return "\n\n".join(part for part in (head, "Attributes:\n" + "\n".join(lines)) if part)
 
 
 def split_kind(annotation: Any) -> tuple[Any, Kind]:

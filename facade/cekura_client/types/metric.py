@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-import msgspec
-
 from ._fields import (
     CoreNumber,
     Deferred,
@@ -16,7 +14,7 @@ from ._fields import (
     bool_text,
     number_to_text,
 )
-from ._model import ABSENT, CORE, Kind, Model, unknown_fields
+from ._model import CORE, Kind, Model, optional, unknown_fields
 
 __all__ = ["BINARY_METRIC_TYPES", "MetricScore"]
 
@@ -53,35 +51,38 @@ if TYPE_CHECKING:
     Verdict = bool | None
 else:
     MetricType = Annotated[
-        str | None, Kind(CORE, "a string", coerce=number_to_text, normalise=_type)
+        str | None,
+        Kind(CORE, "a string", coerce=number_to_text, normalise=_type, public=str | None),
     ]
-    EvalType = Annotated[str | None, Kind(CORE, "a string", coerce=number_to_text)]
-    Verdict = Annotated[bool | None, Kind(CORE, "a boolean", coerce=bool_text, normalise=_verdict)]
+    EvalType = Annotated[
+        str | None, Kind(CORE, "a string", coerce=number_to_text, public=str | None)
+    ]
+    Verdict = Annotated[
+        bool | None,
+        Kind(CORE, "a boolean", coerce=bool_text, normalise=_verdict, public=bool | None),
+    ]
 
 
 class MetricScore(Model, frozen=True):
-    """A metric evaluated on one run.
+    """A metric evaluated on one run (an item of ``Run.metrics``).
 
-    ``passed`` is the binary verdict where there is one: from ``eval_type: "binary"`` with a
-    boolean ``passed`` (newer payloads), or from a legacy binary ``type`` scored 5 (pass) / 0
-    (fail). It is ``None`` for non-binary metrics (continuous, numeric, enum), whose value is in
-    ``score`` or ``enum_value``. ``explanation`` is always a list of strings.
-
-    ``extra`` is the metric's own ``extra`` field as the API sends it (evaluator details: an
-    object, or ``None`` when absent or not an object). It is *not* the unknown-fields mapping that
-    ``Result.extra`` and ``Run.extra`` are; a metric's unknown fields are in ``unknown_fields``.
+    ``passed`` is the binary verdict: ``passed`` of an ``eval_type: "binary"`` metric, or a
+    legacy binary ``type`` scored 5 (pass) / 0 (fail); None for the others (continuous, numeric,
+    enum), whose value is in ``score`` or ``enum_value``. ``extra`` is the metric's own
+    ``extra`` field, not the unknown-fields mapping ``Result.extra`` is (that is
+    ``unknown_fields`` here).
     """
 
-    id: Int = ABSENT
-    name: Text = ABSENT
-    type: MetricType = ABSENT
-    eval_type: EvalType = ABSENT
-    score: CoreNumber = ABSENT
-    passed: Verdict = ABSENT
-    explanation: Deferred[StrList] = ABSENT
-    enum_value: Text = msgspec.field(default=ABSENT, name="enum")
-    function_name: Text = ABSENT
-    extra: Deferred[Obj] = ABSENT
+    id: Int = optional("the metric's ID")
+    name: Text = optional("the metric's name")
+    type: MetricType = optional("``binary_workflow_adherence``, ``numeric``, ``enum``...")
+    eval_type: EvalType = optional("``binary``, ``numeric``... (newer payloads)")
+    score: CoreNumber = optional("the score (a legacy binary metric: 5 pass, 0 fail)")
+    passed: Verdict = optional("the binary verdict; None for non-binary metrics")
+    explanation: Deferred[StrList] = optional("why, one line each")
+    enum_value: Text = optional("an enum metric's value", key="enum")
+    function_name: Text = optional("the evaluator function's name")
+    extra: Deferred[Obj] = optional("evaluator details, as received ({} if not an object)")
 
     @property
     def unknown_fields(self) -> dict[str, Any]:
@@ -90,6 +91,7 @@ class MetricScore(Model, frozen=True):
 
     @property
     def is_binary(self) -> bool:
+        """Whether the metric is pass/fail (``type`` binary, or a legacy binary type)."""
         return self.type == "binary" or self.type in BINARY_METRIC_TYPES
 
     @property

@@ -27,7 +27,6 @@ from ._fields import (
     bool_text,
 )
 from ._model import (
-    ABSENT,
     CHECKED,
     CORE,
     LENIENT,
@@ -38,6 +37,8 @@ from ._model import (
     convert,
     decode_any,
     decode_error,
+    optional,
+    required,
     unknown_fields,
     view,
     wire_value,
@@ -49,6 +50,7 @@ from .summaries import (
     AISummary,
     CriticalCategory,
     FailedReasons,
+    MetricRef,
     NextStep,
     OverallEvaluation,
     RunSettings,
@@ -116,77 +118,114 @@ def _objects(result: Any, value: Any) -> list[Mapping[str, Any]] | None:
     return [item for item in value if isinstance(item, dict)]
 
 
+def _metric_refs(result: Any, value: Any) -> list[MetricRef]:
+    """Each object of ``metrics`` as a lenient view (``{}`` too: the list keeps its length)."""
+    if not isinstance(value, list):
+        return []
+    return [view(MetricRef, item) or MetricRef() for item in value]
+
+
 if TYPE_CHECKING:
+    from pandas import DataFrame
+
+    from ..reports._table import RunRow
+
     Status = ResultStatus
     Runs = list[Run]
     Cron = bool
     Scenarios = list[ScenarioRef]
     NextSteps = list[NextStep] | None
     Objects = list[Mapping[str, Any]] | None
+    MetricRefs = list[MetricRef]
 else:
-    Status = Annotated[str, Kind(CORE, "a string", missing="a status string", normalise=_status)]
+    Status = Annotated[
+        str,
+        Kind(CORE, "a string", missing="a status string", normalise=_status, public=ResultStatus),
+    ]
     Runs = Annotated[
         dict[str, Run] | list[Run] | None,
-        Kind(CORE, "an object keyed by run ID or an array of runs", normalise=_sorted_runs),
+        Kind(
+            CORE,
+            "an object keyed by run ID or an array of runs",
+            normalise=_sorted_runs,
+            public=list[Run],
+        ),
     ]
     Cron = Annotated[
-        bool | None, Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none)
+        bool | None,
+        Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none, public=bool),
     ]
-    Scenarios = Annotated[list[ScenarioRef] | None, Kind(CHECKED, "an array", normalise=_scenarios)]
-    NextSteps = Annotated[Any, Kind(LENIENT, normalise=_next_steps)]
-    Objects = Annotated[Any, Kind(LENIENT, normalise=_objects)]
+    Scenarios = Annotated[
+        list[ScenarioRef] | None,
+        Kind(CHECKED, "an array", normalise=_scenarios, public=list[ScenarioRef]),
+    ]
+    NextSteps = Annotated[Any, Kind(LENIENT, normalise=_next_steps, public=list[NextStep] | None)]
+    Objects = Annotated[
+        Any, Kind(LENIENT, normalise=_objects, public=list[Mapping[str, Any]] | None)
+    ]
+    # The decoder reads any array of objects, as before; each object is then a lenient view.
+    MetricRefs = Annotated[
+        list[dict[str, Any]] | None,
+        Kind(CHECKED, "an array", normalise=_metric_refs, public=list[MetricRef]),
+    ]
 
 
 class Result(EagerModel, frozen=True, kw_only=True):
-    """A Cekura test result, with the spec's wrong types corrected.
+    """A Cekura test result (``client.results.get(id)``), with the spec's wrong types corrected.
 
-    Counts are ``int`` (JSON integers and numeric strings are accepted; a missing or null count is
-    0); ``success_rate`` is a percentage (0-100); ``runs`` is a list ordered by run ID, built from
-    the ``runs`` dict (each run's own ``id`` wins over its key). ``failed_*_runs`` keep the
-    difference between ``None`` (metric absent) and ``[]`` (no failure). ``raw`` is the JSON as
-    received (decoded from the response bytes on first use); ``extra`` holds the fields this
-    version does not model. A msgspec Struct: each field is declared once, below.
+    Counts are ``int`` (numeric strings are read; missing or null is 0) and ``runs`` is a list
+    ordered by run ID. ``raw`` is the JSON as received; ``extra`` holds the fields this version
+    does not model. Untyped objects (``overall_evaluation``, ``ai_summary``...) are typed views,
+    None when the server sends something else (its value stays in ``raw``).
     """
 
-    id: CoreId
-    name: Text = ABSENT
-    agent: Int = ABSENT
-    agent_name: Text = ABSENT
-    status: Status
-    success_rate: Number = ABSENT
-    total_runs_count: Count = ABSENT
-    completed_runs_count: Count = ABSENT
-    success_runs_count: Count = ABSENT
-    failed_runs_count: Count = ABSENT
-    met_expected_outcome_count: Count = ABSENT
-    total_expected_outcome_count: Count = ABSENT
-    total_duration: Duration = ABSENT
-    created_at: DateTime = ABSENT
-    updated_at: DateTime = ABSENT
-    run_as_text: Flag = ABSENT
-    is_cronjob: Cron = ABSENT
-    run_type: Text = ABSENT
-    agent_version: AnyValue = ABSENT
-    runs: Runs = ABSENT
-    connected_runs: IdList = ABSENT
-    not_connected_runs: OptIdList = ABSENT
-    successful_calls: IdList = ABSENT
-    failed_infrastructure_runs: OptIdList = ABSENT
-    failed_workflow_runs: OptIdList = ABSENT
-    scenario_names: Annotated[AnyValue, Kind(LENIENT, feeds="scenarios")] = ABSENT
-    scenarios: Scenarios = ABSENT
-    critical_categories: Items[CriticalCategory] = ABSENT
-    metrics: Items[dict[str, Any]] = ABSENT
-    overall_evaluation: View[OverallEvaluation] = ABSENT
-    failed_reasons: View[FailedReasons] = ABSENT
-    ai_summary: View[AISummary] = ABSENT
-    next_steps: NextSteps = ABSENT
-    performance_metrics: Objects = ABSENT
-    run_settings: View[RunSettings] = ABSENT
-    runs_by_tags: OptObj = ABSENT
-    latency_data: OptObj = ABSENT
-    domain: Text = ABSENT
-    domain_logo: Text = ABSENT
+    id: CoreId = required("the result's ID")
+    name: Text = optional("the result's name")
+    agent: Int = optional("the ID of the agent under test")
+    agent_name: Text = optional("the name of the agent under test")
+    status: Status = required(
+        "``completed``, ``running``...; a value this version does not know is kept"
+    )
+    success_rate: Number = optional("percentage of runs that succeeded (0-100), per the server")
+    total_runs_count: Count = optional("runs in the result")
+    completed_runs_count: Count = optional("runs that have finished")
+    success_runs_count: Count = optional("runs that succeeded")
+    failed_runs_count: Count = optional("runs that failed")
+    met_expected_outcome_count: Count = optional("runs that fully met their expected outcome")
+    total_expected_outcome_count: Count = optional("runs that had an expected outcome")
+    total_duration: Duration = optional("call time of all runs; None while running")
+    created_at: DateTime = optional("when the result was created (aware; naive is UTC)")
+    updated_at: DateTime = optional("when the result last changed")
+    run_as_text: Flag = optional("whether the runs were text chats instead of voice calls")
+    is_cronjob: Cron = optional("whether a schedule started the result")
+    run_type: Text = optional("how the runs were started, e.g. ``scheduled``")
+    agent_version: AnyValue = optional("the agent version used, as received (untyped)")
+    runs: Runs = optional("the runs, ordered by run ID")
+    connected_runs: IdList = optional("IDs of the runs whose call connected")
+    not_connected_runs: OptIdList = optional("IDs of the runs whose call did not connect")
+    successful_calls: IdList = optional("IDs of the runs whose call succeeded")
+    failed_infrastructure_runs: OptIdList = optional(
+        "IDs of runs failed by infrastructure; None: not reported"
+    )
+    failed_workflow_runs: OptIdList = optional(
+        "IDs of runs failed by the workflow; None: not reported"
+    )
+    scenario_names: Annotated[AnyValue, Kind(LENIENT, feeds="scenarios")] = optional(
+        "older specs' scenario names, as received (read into ``scenarios``)"
+    )
+    scenarios: Scenarios = optional("the scenarios the result ran")
+    critical_categories: Items[CriticalCategory] = optional("metrics flagged as critical")
+    metrics: MetricRefs = optional("the metrics evaluated in the result")
+    overall_evaluation: View[OverallEvaluation] = optional("aggregates over all runs")
+    failed_reasons: View[FailedReasons] = optional("failures clustered by cause")
+    ai_summary: View[AISummary] = optional("the LLM-written account of the result")
+    next_steps: NextSteps = optional("LLM-suggested fixes, most impact first")
+    performance_metrics: Objects = optional("per-rubric-rule breakdown, as received")
+    run_settings: View[RunSettings] = optional("the overrides the result was started with")
+    runs_by_tags: OptObj = optional("run IDs by tag, as received")
+    latency_data: OptObj = optional("latency statistics, as received")
+    domain: Text = optional("the ``domain`` the server sends (branding)")
+    domain_logo: Text = optional("the ``domain_logo`` the server sends (branding)")
 
     @property
     def extra(self) -> dict[str, Any]:
@@ -211,15 +250,16 @@ class Result(EagerModel, frozen=True, kw_only=True):
         data: dict[str, Any] = to_jsonable(self)
         return data
 
-    def runs_table(self) -> list[dict[str, Any]]:
+    def runs_table(self) -> list[RunRow]:
         """One flat row per run: scenario, personality, status, success, ``duration_seconds``,
-        error, and ``metric.<name>.passed`` / ``metric.<name>.score`` for every metric (see
+        error, ``executed_at`` (a datetime) and ``metric.<name>.passed`` / ``.score`` /
+        ``.value`` for each metric column some run has a value in (see
         :mod:`cekura_client.reports`)."""
         from ..reports._table import runs_table  # noqa: PLC0415 (reports import this module)
 
         return runs_table(self)
 
-    def to_dataframe(self) -> Any:
+    def to_dataframe(self) -> DataFrame:
         """:meth:`runs_table` as a ``pandas.DataFrame``; needs the ``[pandas]`` extra."""
         from ..reports._table import to_dataframe  # noqa: PLC0415 (reports import this module)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-import msgspec
 from msgspec.structs import force_setattr
 
 from ._fields import (
@@ -29,47 +28,64 @@ from ._fields import (
     TurnTime,
     number_to_text,
 )
-from ._model import ABSENT, CHECKED, CORE, Kind, Model, unknown_fields, wire_value
+from ._model import (
+    CHECKED,
+    CORE,
+    Kind,
+    Model,
+    optional,
+    required,
+    unknown_fields,
+    wire_value,
+)
 from .metric import MetricScore
 
 __all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
 
 
 class OutcomeAlignment(Model, frozen=True):
-    outcome: Text = ABSENT
-    prompt_part: Text = ABSENT
-    aligned: Flag = ABSENT
+    """One part of an expected outcome, and whether the call matched it."""
+
+    outcome: Text = optional("the expected outcome's part")
+    prompt_part: Text = optional("the part of the scenario's prompt it comes from")
+    aligned: Flag = optional("whether the call matched it")
 
 
 class ExpectedOutcome(Model, frozen=True):
-    """How well a run met its scenario's expected outcome (``score`` 0-100)."""
+    """How well a run met its scenario's expected outcome."""
 
-    score: Number = ABSENT
-    explanations: Deferred[StrList] = msgspec.field(default=ABSENT, name="explanation")
-    alignments: Items[OutcomeAlignment] = msgspec.field(default=ABSENT, name="outcome_alignments")
+    score: Number = optional("0-100; 100 is fully met")
+    explanations: Deferred[StrList] = optional("why, one line each", key="explanation")
+    alignments: Items[OutcomeAlignment] = optional(
+        "each part of the outcome, matched or not", key="outcome_alignments"
+    )
 
 
 class TranscriptTurn(Model, frozen=True):
-    """One turn of a call: ``role`` is e.g. "Testing Agent", "Main Agent", "Function Call"."""
+    """One turn of a call's transcript."""
 
-    role: Text = ABSENT
-    content: Text = ABSENT
-    start_time: Number = ABSENT
-    end_time: Number = ABSENT
-    time: TurnTime = ABSENT
-    data: Deferred[OptObj] = ABSENT
+    role: Text = optional('who spoke: "Testing Agent", "Main Agent", "Function Call"...')
+    content: Text = optional("what was said (or the function call)")
+    start_time: Number = optional("seconds from the start of the call")
+    end_time: Number = optional("seconds from the start of the call")
+    time: TurnTime = optional("``start_time`` as the server formats it (MM:SS); None if odd")
+    data: Deferred[OptObj] = optional("a function call's details, as received")
 
 
 class _ScenarioObject(Model, frozen=True):
     """``scenario`` as webhook payloads send it (the API sends the ID alone)."""
 
-    id: Int = ABSENT
-    name: Text = ABSENT
-    personality_name: Text = ABSENT
+    id: Int = optional("the scenario's ID")
+    name: Text = optional("the scenario's name")
+    personality_name: Text = optional("the personality's name")
 
 
 class _Evaluation(Model, frozen=True):
-    metrics: Annotated[list[MetricScore] | None, Kind(CORE, "an array")] = ABSENT
+    """A run's ``evaluation``: its metrics."""
+
+    metrics: Annotated[list[MetricScore] | None, Kind(CORE, "an array")] = optional(
+        "the run's metric scores"
+    )
 
 
 def _scenario_id(run: Any, value: Any) -> Any:
@@ -110,11 +126,17 @@ if TYPE_CHECKING:
 else:
     ScenarioId = Annotated[
         int | _ScenarioObject | None,
-        Kind(CHECKED, "a scenario ID or object", normalise=_scenario_id),
+        Kind(CHECKED, "a scenario ID or object", normalise=_scenario_id, public=int | None),
     ]
     ScenarioText = Annotated[
         str | None,
-        Kind(CHECKED, "a string", coerce=number_to_text, normalise=_from_scenario("name")),
+        Kind(
+            CHECKED,
+            "a string",
+            coerce=number_to_text,
+            normalise=_from_scenario("name"),
+            public=str | None,
+        ),
     ]
     PersonalityText = Annotated[
         str | None,
@@ -123,42 +145,44 @@ else:
             "a string",
             coerce=number_to_text,
             normalise=_from_scenario("personality_name"),
+            public=str | None,
         ),
     ]
     Outcome = Annotated[
-        ExpectedOutcome | None, Kind(CHECKED, "an object", normalise=_expected_outcome)
+        ExpectedOutcome | None,
+        Kind(CHECKED, "an object", normalise=_expected_outcome, public=ExpectedOutcome | None),
     ]
-    Metrics = Annotated[_Evaluation | None, Kind(CORE, "an object", normalise=_metrics)]
+    Metrics = Annotated[
+        _Evaluation | None,
+        Kind(CORE, "an object", normalise=_metrics, public=list[MetricScore]),
+    ]
 
 _EMPTY_OUTCOME = ExpectedOutcome()
 
 
 class Run(Model, frozen=True):
-    """A single simulated call of a result.
+    """One simulated call of a result (an item of ``Result.runs``)."""
 
-    ``scenario_id`` is an int whether the payload gives an ID (API) or an object (webhooks).
-    ``error_message`` is ``None`` when the server sent ``""``. ``call_id`` is the telephony
-    provider's identifier, not a Cekura ID. ``metrics`` is empty while the run is unevaluated.
-    """
-
-    id: CoreId
-    scenario_id: ScenarioId = msgspec.field(default=ABSENT, name="scenario")
-    scenario_name: ScenarioText = ABSENT
-    personality_name: PersonalityText = ABSENT
-    status: Text = ABSENT
-    success: CoreFlag = ABSENT
-    error_message: OptText = ABSENT
-    duration: Duration = ABSENT
-    timestamp: DateTime = ABSENT
-    executed_at: DateTime = ABSENT
-    outbound_number: OptText = ABSENT
-    inbound_number: OptText = ABSENT
-    call_id: OptText = ABSENT
-    voice_recording: OptText = ABSENT
-    metadata: Deferred[Obj] = ABSENT
-    expected_outcome: Outcome = ABSENT
-    metrics: Metrics = msgspec.field(default=ABSENT, name="evaluation")
-    transcript: Items[TranscriptTurn] = msgspec.field(default=ABSENT, name="transcript_object")
+    id: CoreId = required("the run's ID")
+    scenario_id: ScenarioId = optional(
+        "the scenario's ID (from an ID or, in webhooks, an object)", key="scenario"
+    )
+    scenario_name: ScenarioText = optional("the scenario's name")
+    personality_name: PersonalityText = optional("the caller personality's name")
+    status: Text = optional("``completed``, ``running``... as the server says")
+    success: CoreFlag = optional("whether the run passed; None until it is evaluated")
+    error_message: OptText = optional('why the call failed; None if it did not (or sent "")')
+    duration: Duration = optional("the call's length")
+    timestamp: DateTime = optional("when the run was created")
+    executed_at: DateTime = optional("when the call was made")
+    outbound_number: OptText = optional("the number that called")
+    inbound_number: OptText = optional("the number that was called")
+    call_id: OptText = optional("the telephony provider's call ID (not a Cekura ID)")
+    voice_recording: OptText = optional("the recording's URL")
+    metadata: Deferred[Obj] = optional("the run's metadata, as received")
+    expected_outcome: Outcome = optional("how well the call met the expected outcome")
+    metrics: Metrics = optional("the metric scores; empty until evaluated", key="evaluation")
+    transcript: Items[TranscriptTurn] = optional("the call, turn by turn", key="transcript_object")
 
     @property
     def evaluated(self) -> bool:

@@ -1,0 +1,172 @@
+"""help() of the public models: a constructor without internals, and one line per field saying
+what it is, with the type a type checker sees (the static and run-time types agree)."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import inspect
+import pydoc
+import typing
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import cekura_client.types as public_types
+from cekura_client import Result
+from cekura_client.testing import payloads
+from cekura_client.types import _fields, metric, result, run, summaries
+from cekura_client.types._model import Model, model_fields, public_type, type_text
+from cekura_client.types.run import Run, TranscriptTurn
+
+MODELS = [
+    model
+    for model in (getattr(public_types, name) for name in public_types.__all__)
+    if isinstance(model, type) and issubclass(model, Model)
+]
+MODULES = (result, run, metric, summaries)
+
+
+def page(model: type) -> str:
+    return pydoc.render_doc(model, renderer=pydoc.plaintext)
+
+
+def test_help_of_result_is_a_short_page_without_internals() -> None:
+    text = page(Result)
+    assert len(text) < 8_000  # 16,777 before: Kind(...) per field, msgspec's internals
+    for internal in ("_ref", "Kind(", "Annotated", "__fields__", "__struct_", "__rewrite__"):
+        assert internal not in text
+    assert " |  Result(*, id, name=None, agent=None, agent_name=None, status, " in text
+    for line in (
+        "    id (int): the result's ID",
+        "    total_runs_count (int): runs in the result",
+        "    total_duration (timedelta | None): call time of all runs; None while running",
+        "    runs (list[Run]): the runs, ordered by run ID",
+        "    ai_summary (AISummary | None): the LLM-written account of the result",
+    ):
+        assert f" |  {line}\n" in text
+    # Methods and properties are still listed, with their docstrings.
+    assert "runs_table(self) -> 'list[RunRow]'" in text
+    assert "to_dataframe(self) -> 'DataFrame'" in text
+    assert " |  failed_runs\n |      Runs whose ``success`` is False" in text
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_public_model_describes_each_field(model: type[Model]) -> None:
+    decls = model_fields(model)
+    assert decls
+    assert [d.name for d in decls if not d.doc] == []
+    assert list(inspect.signature(model).parameters) == [d.name for d in decls]
+    doc = inspect.getdoc(model) or ""
+    attributes = doc[doc.index("Attributes:\n") :].splitlines()[1:]
+    assert attributes == [f"    {d.name} ({type_text(public_type(d))}): {d.doc}" for d in decls]
+    text = page(model)
+    assert "_ref" not in text and "Kind(" not in text and "__struct_" not in text
+
+
+def test_the_constructor_signature_is_msgspecs_without_ref() -> None:
+    signature = inspect.signature(Result)
+    assert signature.parameters["id"].default is inspect.Parameter.empty
+    assert signature.parameters["status"].default is inspect.Parameter.empty
+    assert signature.parameters["name"].default is None
+    assert all(p.kind is p.KEYWORD_ONLY for p in signature.parameters.values())
+    assert all(p.annotation is p.empty for p in signature.parameters.values())
+    signature.bind(id=1, status="completed")
+    with pytest.raises(TypeError, match="missing a required argument: 'status'"):
+        signature.bind(id=1)
+    built = Result(id=1, status="completed")  # the constructor takes what the signature says
+    assert (built.id, built.status, built.runs) == (1, "completed", [])
+    assert str(inspect.signature(TranscriptTurn)).startswith("(role=None, content=None, ")
+
+
+def test_dir_lists_the_public_api_and_instances_keep_every_attribute() -> None:
+    names = dir(Result)
+    for name in ("run", "runs_table", "to_dict", "from_json", "raw", "extra", "failed_runs"):
+        assert name in names
+    assert {n for n in names if n.startswith("_")} == {"__class__", "__doc__", "__module__"}
+    assert "id" not in names  # fields are in the docstring's Attributes
+    parsed = Result.from_dict(payloads.passing_result())
+    assert {"id", "runs", "status", "raw"} <= set(dir(parsed))
+    assert Result.__fields__ and Run.__fields__  # the machinery is still there
+
+
+def test_lazy_fields_are_properties_with_the_description() -> None:
+    duration = vars(Run)["duration"]
+    assert isinstance(duration, property)
+    assert duration.__doc__ == "the call's length"
+
+
+# --- the run-time public types are the TYPE_CHECKING aliases -------------------------------------
+
+
+def _static_aliases(module: ModuleType) -> dict[str, ast.expr]:
+    """``alias -> expression`` from the module's ``if TYPE_CHECKING:`` blocks."""
+    aliases: dict[str, ast.expr] = {}
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if not (isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"):
+            continue
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+                aliases[statement.targets[0].id] = statement.value
+            elif isinstance(statement, ast.ImportFrom):  # `from builtins import list as Items`
+                for name in statement.names:
+                    if name.asname:
+                        aliases[name.asname] = ast.Name(name.name, ast.Load())
+    return aliases
+
+
+class _Expand(ast.NodeTransformer):
+    def __init__(self, aliases: dict[str, ast.expr]) -> None:
+        self.aliases = aliases
+
+    def visit_Name(self, node: ast.Name) -> Any:
+        if node.id in self.aliases:
+            return self.visit(copy.deepcopy(self.aliases[node.id]))
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        if isinstance(node.value, ast.Name) and node.value.id == "Deferred":
+            return self.visit(node.slice)  # Deferred[X] is X to a type checker
+        if isinstance(node.value, ast.Name) and node.value.id == "Annotated":
+            first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+            return self.visit(first)
+        return self.generic_visit(node)
+
+
+def _static_type(model: type[Model], name: str, module: ModuleType) -> Any:
+    aliases = {**_static_aliases(_fields), **_static_aliases(module)}
+    annotation = model.__annotations__[name]
+    assert isinstance(annotation, str)
+    tree = _Expand(aliases).visit(ast.parse(annotation, mode="eval"))
+    namespace = {**vars(_fields), **vars(module), "Optional": typing.Optional}
+    return eval(compile(ast.fix_missing_locations(tree), "<static>", "eval"), namespace)
+
+
+@pytest.mark.parametrize(
+    ("model", "module"),
+    [
+        (model, module)
+        for module in MODULES
+        for model in vars(module).values()
+        if isinstance(model, type)
+        and issubclass(model, Model)
+        and model.__module__ == module.__name__
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_help_shows_the_type_a_type_checker_sees(model: type[Model], module: ModuleType) -> None:
+    for decl in model_fields(model):
+        static = _static_type(model, decl.name, module)
+        assert public_type(decl) == static, (model.__name__, decl.name, static)
+
+
+def test_optional_and_required_leave_msgspec_the_declarations_it_had() -> None:
+    scenario = {d.name: d for d in model_fields(Run)}["scenario_id"]
+    assert (scenario.key, scenario.default) == ("scenario", None)  # optional(..., key=...)
+    keys = dict(zip(Run.__struct_fields__, Run.__struct_encode_fields__, strict=True))
+    assert (keys["_ref"], keys["scenario_id"]) == ("@@cekura_client.raw_ref", "scenario")
+    with pytest.raises(TypeError, match="Missing required argument 'id'"):
+        Result(status="completed")
+    with pytest.raises(TypeError, match="Missing required argument 'id'"):
+        Run()
