@@ -259,7 +259,8 @@ def test_export_csv(server: MockCekuraServer, tmp_path: Path) -> None:
         "Provider error: \\x1b[31mSIP 486 Busy Here\\x1b[0m (carrier <Twilio>)"
     )
     assert table[0]["metric.Latency.score"] == "790.0"
-    assert table[0]["metric.Latency.passed"] == ""
+    assert "metric.Latency.passed" not in table[0]  # a numeric metric: no verdict column
+    assert table[0]["executed_at"] == "2026-11-20T14:03:12+00:00"
 
 
 def test_export_csv_keeps_formulas_inert(server: MockCekuraServer) -> None:
@@ -327,3 +328,19 @@ def test_without_an_api_key_report_commands_exit_2(
     ran = cli(server, "compare", "1005", "1006")
     assert ran.code == 2
     assert ran.err.startswith("cekura-results: error: MissingAPIKeyError: ")
+
+
+def test_export_of_many_results_reports_progress(server: MockCekuraServer) -> None:
+    ids = [str(i) for i in (*range(1001, 1007), *range(1101, 1108))]
+    ran = cli(server, "export", *ids, "--format", "jsonl")
+    assert ran.code == 0
+    assert ran.err.splitlines() == [
+        f"fetched {len(ids)}/{len(ids)} results",
+        ran.err.splitlines()[-1],
+    ]
+    assert ran.err.splitlines()[-1].startswith("exported ") and f"of {len(ids)} results" in ran.err
+
+
+def test_export_of_a_few_results_stays_quiet(server: MockCekuraServer) -> None:
+    ran = cli(server, "export", "1001", "1002", "--format", "jsonl")
+    assert "fetched" not in ran.err

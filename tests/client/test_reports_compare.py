@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from cekura_client import Result
+from cekura_client import InvalidRequestError, Result
 from cekura_client.reports import compare, format_comparison
 from cekura_client.testing import payloads
 
@@ -113,8 +114,15 @@ def test_thresholds(baseline: Result, regressed: Result) -> None:
         "Insurance question / Elderly caller"
     ]
     assert loose.changed_metrics == [] and not loose.duration.significant
-    with pytest.raises(ValueError, match="^thresholds cannot be negative$"):
-        compare(baseline, regressed, pass_rate_threshold=-1)
+    # The library's own error (also a ValueError), naming the argument and the value.
+    for kwargs, message in (
+        ({"pass_rate_threshold": -1}, "pass_rate_threshold must be a number >= 0, got -1"),
+        ({"score_threshold": float("nan")}, "score_threshold must be a number >= 0, got nan"),
+        ({"duration_threshold": "0.2"}, "duration_threshold must be a number >= 0, got '0.2'"),
+    ):
+        with pytest.raises(InvalidRequestError) as info:
+            compare(baseline, regressed, **kwargs)
+        assert str(info.value) == message and isinstance(info.value, ValueError)
 
 
 def test_runs_without_personality_match_by_scenario_alone() -> None:
@@ -156,17 +164,39 @@ def test_to_dict_is_json(baseline: Result, regressed: Result) -> None:
     assert data["regressed"] is True
     assert data["scenarios"][0] == {
         "scenario": "Billing dispute",
+        "scenario_id": 7005,
         "personality": "Busy professional",
         "baseline": None,
         "current": "passed",
         "baseline_runs": [],
         "current_runs": [86607],
+        "baseline_run_ids": [],
+        "current_run_ids": [86607],
         "baseline_mean_duration": None,
         "current_mean_duration": 197.0,
         "label": "Billing dispute / Busy professional",
         "change": "appeared",
     }
+    newly_failing = [s for s in data["scenarios"] if s["change"] == "newly_failing"]
+    assert [
+        (s["scenario_id"], s["baseline_run_ids"], s["current_run_ids"]) for s in newly_failing
+    ] == [
+        (7003, [86505], [86605]),
+        (7003, [86506], [86606]),
+    ]
     assert data["duration"]["mean_change"] == pytest.approx(0.5112, abs=1e-3)
+
+
+def test_scenarios_matched_by_name_have_no_scenario_id() -> None:
+    def without_ids(payload: dict[str, Any]) -> Result:
+        for run in payload["runs"].values():
+            run["scenario"] = None
+        return Result.from_dict(payload)
+
+    c = compare(without_ids(payloads.baseline_result()), without_ids(payloads.regressed_result()))
+    item = next(s for s in c.to_dict()["scenarios"] if s["label"].startswith("Insurance"))
+    assert (item["scenario"], item["scenario_id"]) == ("Insurance question", None)
+    assert item["baseline_run_ids"] == item["baseline_runs"] and item["baseline_runs"]
 
 
 def test_format_comparison(baseline: Result, regressed: Result) -> None:

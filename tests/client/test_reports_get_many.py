@@ -1,4 +1,5 @@
-"""results.get_many on both clients: order of IDs, per-ID failures, concurrency limit."""
+"""results.get_many on both clients: order of IDs, per-ID failures, concurrency limit,
+progress."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from cekura_client import (
     ManyResults,
     NotFoundError,
 )
+from cekura_client.resources._many import get_many_async, get_many_sync
 from cekura_client.testing import MockCekuraServer, MockResponse, payloads
 from tests.support.constants import API_KEY, result_path
 
@@ -62,7 +64,11 @@ def test_failures_are_reported_per_id_without_losing_the_others(
     assert [item.ok for item in many] == [True, False, False, True, False]
     assert list(many.errors) == [9999, 0, 1007]
     assert isinstance(many.errors[9999], NotFoundError)
-    assert str(many.errors[9999]) == "404 Not Found: Not found."
+    not_found = (
+        "404 Not Found: Not found. (no result 9999 at GET "
+        f"{mock_server.url}{result_path(9999)}; check the ID and the base URL)"
+    )
+    assert str(many.errors[9999]) == not_found
     assert isinstance(many.errors[0], InvalidRequestError)
     assert str(many.errors[0]) == "result_id must be a positive integer, got 0"
     assert type(many.errors[1007]).__name__ == "ServerError"
@@ -70,7 +76,7 @@ def test_failures_are_reported_per_id_without_losing_the_others(
     with pytest.raises(GetManyError) as info:
         many.raise_for_errors()
     assert str(info.value) == (
-        "3 of 5 results could not be fetched: 9999: NotFoundError: 404 Not Found: Not found.; "
+        f"3 of 5 results could not be fetched: 9999: NotFoundError: {not_found}; "
         "0: InvalidRequestError: result_id must be a positive integer, got 0; "
         f"1007: ServerError: {many.errors[1007]}"
     )
@@ -122,3 +128,84 @@ def test_at_most_concurrency_requests_at_a_time(
     many = get_many(ids, concurrency=concurrency)
     assert [r.id for r in many.results] == ids
     assert state["peak"] == concurrency
+
+
+# --- on_progress: (done, total) after each result, success or error -------------------------------
+# The client methods pass it through (resources/results.py); these call the functions they use.
+
+
+def _with_progress(
+    mode: str, server: MockCekuraServer, ids: list[Any], **kwargs: Any
+) -> tuple[ManyResults, list[tuple[int, int, str]]]:
+    calls: list[tuple[int, int, str]] = []
+
+    def on_progress(done: int, total: int) -> None:
+        calls.append((done, total, threading.current_thread().name))
+
+    if mode == "sync":
+        with Cekura(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+            many = get_many_sync(client.results.get, ids, 3, on_progress, **kwargs)
+        return many, calls
+
+    async def run() -> ManyResults:
+        async with AsyncCekura(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+            return await get_many_async(client.results.get, ids, 3, on_progress, **kwargs)
+
+    return anyio.run(run), calls
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_on_progress_counts_every_result_and_error(
+    mode: str, mock_server: MockCekuraServer
+) -> None:
+    ids = [1001, 9999, 0, 1002, 1001, 1005, 1006]  # a 404, an invalid ID, a repeated ID
+    many, calls = _with_progress(mode, mock_server, ids)
+    assert [(done, total) for done, total, _ in calls] == [(i, 6) for i in range(1, 7)]
+    # Called in the caller's thread, one call at a time, never from the pool's workers.
+    assert {thread for _, _, thread in calls} == {threading.current_thread().name}
+    assert [r.id for r in many.results] == [1001, 1002, 1001, 1005, 1006]
+    assert list(many.errors) == [9999, 0]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("ids", [[], [1001]])
+def test_on_progress_with_no_or_one_id(
+    mode: str, mock_server: MockCekuraServer, ids: list[int]
+) -> None:
+    many, calls = _with_progress(mode, mock_server, ids)
+    assert [(done, total) for done, total, _ in calls] == [(1, 1)] * len(ids)
+    assert len(many) == len(ids)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_exception_in_on_progress_ends_get_many_as_it_is(
+    mode: str, mock_server: MockCekuraServer
+) -> None:
+    seen: list[int] = []
+
+    def stop(done: int, total: int) -> None:
+        seen.append(done)
+        raise RuntimeError(f"stop at {done} of {total}")
+
+    ids = list(range(1101, 1108))
+    with pytest.raises(RuntimeError, match="^stop at 1 of 7$"):
+        if mode == "sync":
+            with Cekura(api_key=API_KEY, base_url=mock_server.url, max_retries=0) as client:
+                get_many_sync(client.results.get, ids, 1, stop)
+        else:
+
+            async def run() -> None:
+                async with AsyncCekura(
+                    api_key=API_KEY, base_url=mock_server.url, max_retries=0
+                ) as client:
+                    await get_many_async(client.results.get, ids, 1, stop)
+
+            anyio.run(run)
+    assert seen == [1]
+    assert len(mock_server.requests) < len(ids)  # fetches not started were dropped
+
+
+def test_on_progress_through_the_client(get_many: GetMany) -> None:
+    calls: list[tuple[int, int]] = []
+    get_many([1001, 9999], on_progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import io
 import json
 import os
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,7 +26,7 @@ from ._compare import compare, format_comparison
 from ._html import to_html
 from ._junit import to_junit_xml
 from ._markdown import GITHUB_STEP_SUMMARY_LIMIT, comparison_markdown, to_markdown
-from ._table import rows as table_rows
+from ._table import json_rows as table_rows
 from ._text import html_text, markdown_cell, xml_safe
 
 __all__ = [
@@ -279,7 +279,7 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
 
 
 def _fetch_all(client: Cekura, ids: Sequence[int], concurrency: int, err: Writer) -> list[Result]:
-    many = client.results.get_many(ids, concurrency=concurrency)
+    many = client.results.get_many(ids, concurrency=concurrency, on_progress=_FetchProgress(err))
     for result_id, error in many.errors.items():
         err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
     return many.results if many.ok else []
@@ -344,17 +344,9 @@ def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -364,15 +356,33 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+class _FetchProgress:
+    """``fetched 10/50 results`` on stderr every few seconds (and at the end) when there are
+    enough results for the wait to be felt."""
+
+    EVERY_SECONDS = 5.0
+    AT_LEAST = 10
+
+    def __init__(self, err: Writer) -> None:
+        self.err = err
+        self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total >= self.AT_LEAST and (done == total or now - self.last >= self.EVERY_SECONDS):
+            self.last = now
+            self.err.write(f"fetched {done}/{total} results\n")
+
+
 def _export(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
-    many = client.results.get_many(args.result_ids, concurrency=args.concurrency)
+    many = client.results.get_many(
+        args.result_ids, concurrency=args.concurrency, on_progress=_FetchProgress(err)
+    )
     for result_id, error in many.errors.items():
         err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
     rows = table_rows(many.results)
     if args.format == "jsonl":
-        text = "".join(
-            json.dumps(row, ensure_ascii=False, default=_json_default) + "\n" for row in rows
-        )
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     else:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

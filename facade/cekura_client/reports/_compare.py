@@ -24,6 +24,8 @@ from typing import Any, Literal
 
 import attrs
 
+from .._exceptions import InvalidRequestError
+from .._text import safe_repr
 from ..types.result import Result
 from ..types.run import Run
 from ._table import metric_name
@@ -63,9 +65,12 @@ def group_state(runs: Iterable[Run]) -> State:
 
 @attrs.frozen(kw_only=True)
 class ScenarioChange:
-    """One scenario (with personality) across both results; ``None`` where it is absent."""
+    """One scenario (with personality) across both results; ``None`` where it is absent.
+    ``scenario`` is its label (the name, else ``scenario <id>``); ``scenario_id`` is None when
+    the runs do not say it (they were matched by name)."""
 
     scenario: str
+    scenario_id: int | None = None
     personality: str | None
     baseline: State | None
     current: State | None
@@ -77,6 +82,17 @@ class ScenarioChange:
     @property
     def label(self) -> str:
         return self.scenario + (f" / {self.personality}" if self.personality else "")
+
+    @property
+    def baseline_run_ids(self) -> list[int]:
+        """The IDs of the baseline's runs of this scenario (``baseline_runs``, by a name that
+        says what it holds: ``MetricChange.baseline_runs`` is a count)."""
+        return list(self.baseline_runs)
+
+    @property
+    def current_run_ids(self) -> list[int]:
+        """The IDs of the current result's runs of this scenario (``current_runs``)."""
+        return list(self.current_runs)
 
     @property
     def change(self) -> Change:
@@ -178,11 +194,13 @@ class Comparison:
         return [m for m in self.metrics if m.significant]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values (with each scenario's ``change`` and ``label``)."""
+        """Plain JSON values (with each scenario's ``change``, ``label`` and run IDs)."""
         data = attrs.asdict(self, recurse=True)
         for item, scenario in zip(data["scenarios"], self.scenarios, strict=True):
             item["label"] = scenario.label
             item["change"] = scenario.change
+            item["baseline_run_ids"] = scenario.baseline_run_ids
+            item["current_run_ids"] = scenario.current_run_ids
         for item, metric in zip(data["metrics"], self.metrics, strict=True):
             item["pass_rate_delta"] = metric.pass_rate_delta
             item["mean_score_change"] = metric.mean_score_change
@@ -245,8 +263,13 @@ def compare(
     ``duration_threshold`` are relative changes of the mean (0.10 = 10 %). See the module's
     docstring for the regression rule.
     """
-    if pass_rate_threshold < 0 or score_threshold < 0 or duration_threshold < 0:
-        raise ValueError("thresholds cannot be negative")
+    for name, value in (
+        ("pass_rate_threshold", pass_rate_threshold),
+        ("score_threshold", score_threshold),
+        ("duration_threshold", duration_threshold),
+    ):
+        if not (isinstance(value, (int, float)) and value >= 0):  # NaN fails too
+            raise InvalidRequestError(f"{name} must be a number >= 0, got {safe_repr(value)}")
     before, after = _groups(baseline), _groups(current)
     scenarios: list[ScenarioChange] = []
     for key in [*before, *(k for k in after if k not in before)]:
@@ -255,6 +278,7 @@ def compare(
         scenarios.append(
             ScenarioChange(
                 scenario=scenario_label(sample),
+                scenario_id=sample.scenario_id,
                 personality=key[1],
                 baseline=group_state(old) if old else None,
                 current=group_state(new) if new else None,

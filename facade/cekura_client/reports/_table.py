@@ -3,64 +3,103 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from ._text import scenario_label, seconds
 
 if TYPE_CHECKING:
+    from pandas import DataFrame
+
+    from ..types.metric import MetricScore
     from ..types.result import Result
+    from ..types.run import Run
 
-__all__ = ["BASE_COLUMNS", "columns", "rows", "runs_table", "to_dataframe"]
+__all__ = [
+    "BASE_COLUMNS",
+    "JSONScalar",
+    "MetricValue",
+    "RunRow",
+    "columns",
+    "json_rows",
+    "rows",
+    "runs_table",
+    "to_dataframe",
+]
 
-#: The columns every row has, in order; ``metric.<name>.passed`` / ``metric.<name>.score``
-#: (and ``metric.<name>.value`` for enum metrics) follow, in the order metrics first appear.
-BASE_COLUMNS = (
-    "result_id",
-    "run_id",
-    "scenario_id",
-    "scenario",
-    "personality",
-    "status",
-    "success",
-    "duration_seconds",
-    "error",
-    "expected_outcome_score",
-    "executed_at",
-    "voice_recording",
-)
+#: The value of a metric column: ``.passed`` a bool, ``.score`` a float, ``.value`` a str.
+MetricValue = bool | float | str | None
+#: A cell of :func:`json_rows`.
+JSONScalar = bool | int | float | str | None
 
 
-def runs_table(result: Result) -> list[dict[str, Any]]:
-    """One flat dict per run (ordered by run ID). Every row has the same keys: a metric a run
+class RunRow(TypedDict):
+    """One run as a flat row: these columns, then the metric columns ``metric.<name>.passed``
+    (bool), ``metric.<name>.score`` (float) and ``metric.<name>.value`` (str, enum metrics), in
+    the order metrics first appear. A metric column is there only when some run of the table
+    has a value in it (no ``.passed`` for a numeric metric, no ``.score`` for a binary one that
+    sends none). A type checker knows the columns below; a metric column's value
+    (:data:`MetricValue`) is read with ``row.get(key)``."""
+
+    result_id: int
+    run_id: int
+    scenario_id: int | None
+    scenario: str
+    personality: str | None
+    status: str | None
+    success: bool | None
+    duration_seconds: float | None
+    error: str | None
+    expected_outcome_score: float | None
+    executed_at: dt.datetime | None
+    voice_recording: str | None
+
+
+#: The columns every row has, in order (the keys of :class:`RunRow`); metric columns follow.
+BASE_COLUMNS: tuple[str, ...] = tuple(RunRow.__annotations__)
+
+_SUFFIXES = ("passed", "score", "value")
+
+
+def runs_table(result: Result) -> list[RunRow]:
+    """One flat row per run (ordered by run ID). Every row has the same keys: a metric a run
     was not scored on is ``None``, as are unknown durations and the values of unevaluated runs.
-    Values are JSON scalars (``executed_at`` is an ISO 8601 string)."""
+    ``executed_at`` is an aware ``datetime``; the other values are JSON scalars."""
     metric_columns = _metric_columns([result])
-    table = []
-    for run in result.runs:
-        row: dict[str, Any] = {
-            "result_id": result.id,
-            "run_id": run.id,
-            "scenario_id": run.scenario_id,
-            "scenario": scenario_label(run),
-            "personality": run.personality_name,
-            "status": run.status,
-            "success": run.success,
-            "duration_seconds": seconds(run.duration),
-            "error": run.error_message,
-            "expected_outcome_score": run.expected_outcome.score if run.expected_outcome else None,
-            "executed_at": run.executed_at.isoformat() if run.executed_at else None,
-            "voice_recording": run.voice_recording,
-        }
-        row.update(dict.fromkeys(metric_columns))
-        for metric in run.metrics:
-            name = metric_name(metric.name, metric.id)
-            row[f"metric.{name}.passed"] = metric.passed
-            row[f"metric.{name}.score"] = metric.score
-            if metric.enum_value is not None:
-                row[f"metric.{name}.value"] = metric.enum_value
-        table.append(row)
-    return table
+    wanted = set(metric_columns)
+    return [_row(result, run, metric_columns, wanted) for run in result.runs]
+
+
+def _row(result: Result, run: Run, metric_columns: list[str], wanted: set[str]) -> RunRow:
+    row = RunRow(
+        result_id=result.id,
+        run_id=run.id,
+        scenario_id=run.scenario_id,
+        scenario=scenario_label(run),
+        personality=run.personality_name,
+        status=run.status,
+        success=run.success,
+        duration_seconds=seconds(run.duration),
+        error=run.error_message,
+        expected_outcome_score=run.expected_outcome.score if run.expected_outcome else None,
+        executed_at=run.executed_at,
+        voice_recording=run.voice_recording,
+    )
+    # The metric columns are keys a TypedDict cannot name: the row is a plain dict underneath.
+    cells = cast(dict[str, MetricValue], row)
+    cells.update(dict.fromkeys(metric_columns))
+    for metric in run.metrics:
+        name = metric_name(metric.name, metric.id)
+        for suffix, value in zip(_SUFFIXES, _metric_values(metric), strict=True):
+            key = f"metric.{name}.{suffix}"
+            if key in wanted:
+                cells[key] = value
+    return row
+
+
+def _metric_values(metric: MetricScore) -> tuple[MetricValue, MetricValue, MetricValue]:
+    return metric.passed, metric.score, metric.enum_value
 
 
 def metric_name(name: str | None, metric_id: int | None) -> str:
@@ -68,31 +107,52 @@ def metric_name(name: str | None, metric_id: int | None) -> str:
 
 
 def _metric_columns(results: Iterable[Result]) -> list[str]:
-    found: dict[str, None] = {}
+    """The metric columns some run has a value in: by metric in the order metrics first
+    appear, then ``passed``, ``score``, ``value``."""
+    found: dict[str, set[str]] = {}
     for result in results:
         for run in result.runs:
             for metric in run.metrics:
-                name = metric_name(metric.name, metric.id)
-                found[f"metric.{name}.passed"] = None
-                found[f"metric.{name}.score"] = None
-                if metric.enum_value is not None:
-                    found[f"metric.{name}.value"] = None
-    return list(found)
+                filled = found.setdefault(metric_name(metric.name, metric.id), set())
+                for suffix, value in zip(_SUFFIXES, _metric_values(metric), strict=True):
+                    if value is not None:
+                        filled.add(suffix)
+    return [
+        f"metric.{name}.{suffix}"
+        for name, filled in found.items()
+        for suffix in _SUFFIXES
+        if suffix in filled
+    ]
 
 
 def columns(results: Iterable[Result]) -> list[str]:
-    """The columns of :func:`rows` over several results (base columns, then every metric's)."""
+    """The columns of :func:`rows` over several results (base columns, then every metric
+    column some run of them has a value in)."""
     return [*BASE_COLUMNS, *_metric_columns(results)]
 
 
-def rows(results: Iterable[Result]) -> list[dict[str, Any]]:
+def rows(results: Iterable[Result]) -> list[RunRow]:
     """The rows of several results, each with every column of :func:`columns`."""
     results = list(results)
     keys = columns(results)
-    return [{key: row.get(key) for key in keys} for result in results for row in runs_table(result)]
+    return [
+        cast(RunRow, {key: cast(dict[str, object], row).get(key) for key in keys})
+        for result in results
+        for row in runs_table(result)
+    ]
 
 
-def to_dataframe(result: Result) -> Any:
+def json_rows(results: Iterable[Result]) -> list[dict[str, JSONScalar]]:
+    """:func:`rows` with ``executed_at`` as ISO 8601 text: every value a JSON scalar, what the
+    CSV and JSON Lines exports write."""
+    table = cast(list[dict[str, JSONScalar | dt.datetime]], rows(results))
+    return [
+        {key: v.isoformat() if isinstance(v, dt.datetime) else v for key, v in row.items()}
+        for row in table
+    ]
+
+
+def to_dataframe(result: Result) -> DataFrame:
     """``runs_table`` as a pandas DataFrame (pandas is imported only here)."""
     try:
         import pandas as pd  # noqa: PLC0415 (an optional extra, imported on use)

@@ -3,14 +3,16 @@
 The sync client runs ``get`` in a thread pool over its one shared ``httpx.Client`` (whose
 connection pool is thread-safe); the async client runs ``get`` in an anyio task group limited by
 a semaphore, so it works under asyncio and trio alike. Each ID is fetched once, even when it
-is listed twice.
+is listed twice. ``on_progress(done, total)`` is called after each fetch, success or error, in the
+caller's thread (sync) or task's event loop (async), never concurrently; ``total`` counts the
+distinct IDs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, overload
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import overload
 
 import anyio
 import attrs
@@ -19,16 +21,20 @@ from .._arguments import check_id
 from .._exceptions import CekuraError, InvalidRequestError
 from ..types.result import Result
 
-__all__ = ["DEFAULT_CONCURRENCY", "Fetched", "GetManyError", "ManyResults"]
+__all__ = ["DEFAULT_CONCURRENCY", "Fetched", "GetManyError", "ManyResults", "OnProgress"]
 
 DEFAULT_CONCURRENCY = 10
+
+#: ``on_progress(done, total)``: results fetched or failed so far, of the distinct IDs.
+OnProgress = Callable[[int, int], None]
 
 
 @attrs.frozen
 class Fetched:
-    """One ID of a ``get_many`` call: its ``result``, or the ``error`` that prevented it."""
+    """One ID of a ``get_many`` call (as given): its ``result``, or the ``error`` that
+    prevented it."""
 
-    result_id: Any
+    result_id: int
     result: Result | None
     error: CekuraError | None
 
@@ -41,7 +47,7 @@ class GetManyError(CekuraError):
     """Raised by :meth:`ManyResults.raise_for_errors`; ``errors`` maps each ID that failed to
     its error and ``results`` holds the results that were fetched."""
 
-    def __init__(self, errors: dict[Any, CekuraError], results: list[Result]) -> None:
+    def __init__(self, errors: dict[int, CekuraError], results: list[Result]) -> None:
         self.errors = errors
         self.results = results
         detail = "; ".join(f"{i}: {type(e).__name__}: {e}" for i, e in errors.items())
@@ -77,7 +83,7 @@ class ManyResults(Sequence[Fetched]):
         return [item.result for item in self._items if item.result is not None]
 
     @property
-    def errors(self) -> dict[Any, CekuraError]:
+    def errors(self) -> dict[int, CekuraError]:
         """The IDs that failed, each with its error (the typed error ``get`` would raise)."""
         return {item.result_id: item.error for item in self._items if item.error is not None}
 
@@ -98,7 +104,7 @@ def _check_concurrency(concurrency: int) -> int:
     return concurrency
 
 
-def _assemble(ids: list[Any], done: dict[Any, Result | CekuraError]) -> ManyResults:
+def _assemble(ids: list[int], done: dict[int, Result | CekuraError]) -> ManyResults:
     items = []
     for result_id in ids:
         outcome = done[result_id]
@@ -110,44 +116,83 @@ def _assemble(ids: list[Any], done: dict[Any, Result | CekuraError]) -> ManyResu
 
 
 def get_many_sync(
-    get: Callable[[int], Result], ids: Iterable[Any], concurrency: int
+    get: Callable[[int], Result],
+    ids: Iterable[int],
+    concurrency: int,
+    on_progress: OnProgress | None = None,
 ) -> ManyResults:
     _check_concurrency(concurrency)
     ids = list(ids)
     unique = list(dict.fromkeys(ids))
+    done: dict[int, Result | CekuraError] = {}
 
-    def one(result_id: Any) -> Result | CekuraError:
+    def one(result_id: int) -> Result | CekuraError:
         try:
             return get(check_id(result_id, "result_id"))
         except CekuraError as exc:
             return exc
 
+    def finished(result_id: int, outcome: Result | CekuraError) -> None:
+        done[result_id] = outcome
+        if on_progress is not None:
+            on_progress(len(done), len(unique))
+
     if len(unique) <= 1:
-        return _assemble(ids, {i: one(i) for i in unique})
+        for result_id in unique:
+            finished(result_id, one(result_id))
+        return _assemble(ids, done)
     with ThreadPoolExecutor(
         max_workers=min(concurrency, len(unique)), thread_name_prefix="cekura-get-many"
     ) as pool:
-        outcomes = list(pool.map(one, unique))
-    return _assemble(ids, dict(zip(unique, outcomes, strict=True)))
+        pending: dict[Future[Result | CekuraError], int] = {
+            pool.submit(one, result_id): result_id for result_id in unique
+        }
+        try:
+            # Progress is reported here, in the caller's thread, as each fetch ends.
+            while pending:
+                ended, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in ended:
+                    finished(pending.pop(future), future.result())
+        except BaseException:
+            # A callback that raises (or Ctrl-C) ends the call: fetches not started are dropped.
+            for future in pending:
+                future.cancel()
+            raise
+    return _assemble(ids, done)
 
 
 async def get_many_async(
-    get: Callable[[int], Awaitable[Result]], ids: Iterable[Any], concurrency: int
+    get: Callable[[int], Awaitable[Result]],
+    ids: Iterable[int],
+    concurrency: int,
+    on_progress: OnProgress | None = None,
 ) -> ManyResults:
     _check_concurrency(concurrency)
     ids = list(ids)
     unique = list(dict.fromkeys(ids))
-    done: dict[Any, Result | CekuraError] = {}
+    done: dict[int, Result | CekuraError] = {}
     limit = anyio.Semaphore(concurrency)
+    callback_error: list[Exception] = []
 
-    async def one(result_id: Any) -> None:
+    async def one(result_id: int) -> None:
         async with limit:
             try:
                 done[result_id] = await get(check_id(result_id, "result_id"))
             except CekuraError as exc:
                 done[result_id] = exc
+            if on_progress is None:
+                return
+            # No await between storing and reporting: the counts arrive in order, one at a time.
+            try:
+                on_progress(len(done), len(unique))
+            except Exception as exc:
+                # Raised as it is after the group, not wrapped in an ExceptionGroup.
+                callback_error.append(exc)
+                group.cancel_scope.cancel()
 
     async with anyio.create_task_group() as group:
         for result_id in unique:
             group.start_soon(one, result_id)
+    if callback_error:
+        raise callback_error[0]
     return _assemble(ids, done)

@@ -18,7 +18,7 @@ from .._exceptions import CekuraError
 from .._operations import GET_RESULT
 from .._polling import DEFAULT_WAIT_TIMEOUT, UNREACHABLE_GRACE, OnUpdate, Poller
 from ..types.result import Result
-from ._many import DEFAULT_CONCURRENCY, ManyResults, get_many_async, get_many_sync
+from ._many import DEFAULT_CONCURRENCY, ManyResults, OnProgress, get_many_async, get_many_sync
 
 if TYPE_CHECKING:
     from .._base_client import RequestTimeout
@@ -52,13 +52,19 @@ class Results:
         )
 
     def get_many(
-        self, result_ids: Iterable[int], *, concurrency: int = DEFAULT_CONCURRENCY
+        self,
+        result_ids: Iterable[int],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: OnProgress | None = None,
     ) -> ManyResults:
         """Fetch several results, at most ``concurrency`` at a time (threads sharing this
         client's connections). Returns one entry per ID in the order given: ``.results`` the
         fetched Results, ``.errors`` each failed ID's typed error (an invalid ID fails alone
-        with InvalidRequestError); ``.raise_for_errors()`` raises GetManyError if any failed."""
-        return get_many_sync(self.get, result_ids, concurrency)
+        with InvalidRequestError); ``.raise_for_errors()`` raises GetManyError if any failed.
+        ``on_progress(done, total)`` is called in this thread after each ID is fetched or
+        fails."""
+        return get_many_sync(self.get, result_ids, concurrency, on_progress)
 
     def _poll(self, poller: Poller) -> Result:
         return self._client._request(
@@ -135,10 +141,14 @@ class AsyncResults:
         )
 
     async def get_many(
-        self, result_ids: Iterable[int], *, concurrency: int = DEFAULT_CONCURRENCY
+        self,
+        result_ids: Iterable[int],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: OnProgress | None = None,
     ) -> ManyResults:
         """Fetch several results concurrently; see :meth:`Results.get_many`."""
-        return await get_many_async(self.get, result_ids, concurrency)
+        return await get_many_async(self.get, result_ids, concurrency, on_progress)
 
     async def _poll(self, poller: Poller) -> Result:
         return await self._client._request(
