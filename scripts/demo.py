@@ -2,10 +2,11 @@
 
 Without arguments it starts the embedded mock server on loopback and shows its results:
 passing, failing, still running, and one full of the API's quirks; then it writes an HTML
-report (a week of nightly results, a baseline and a regressed result compared with it) and
-prints its path ($CEKURA_DEMO_REPORT, else cekura-report.html in a temporary folder). Given
-result IDs, it fetches those from the real API (CEKURA_API_KEY required; CEKURA_API_URL,
-default https://api.cekura.ai) - never from the mock, so a 404 is always the real API's.
+report of other mock results (a week of nightly results, and a regressed result compared with
+its baseline), says which results it covers and prints its path ($CEKURA_DEMO_REPORT, else
+cekura-report.html in a temporary folder). Given result IDs, it fetches those from the real API
+(CEKURA_API_KEY required; CEKURA_API_URL, default https://api.cekura.ai) - never from the mock,
+so a 404 is always the real API's.
 
 Usage: python scripts/demo.py [RESULT_ID ...]
 """
@@ -50,8 +51,18 @@ SHOWN_IDS = [
 REPORT_IDS = [*payloads.NIGHTLY_RESULT_IDS, payloads.REGRESSED_RESULT_ID]
 
 
-def write_report(results: list[Result], baseline: Result | None = None) -> None:
-    """Write one HTML report of ``results`` (the last one in detail); print its path."""
+def coverage(results: list[Result], baseline: Result | None = None) -> str:
+    """Which results the HTML report of ``results`` shows."""
+    ids = ", ".join(str(result.id) for result in results)
+    text = f"The HTML report covers result {ids}"
+    if len(results) > 1:
+        text = f"The HTML report covers results {ids} (the last in detail)"
+    return text + (f", compared with baseline {baseline.id}." if baseline else ".")
+
+
+def write_report(results: list[Result], baseline: Result | None = None, note: str = "") -> None:
+    """Write one HTML report of ``results`` (the last one in detail); say which results it
+    covers (and ``note``), then print its path."""
     if not results:
         return
     target = Path(
@@ -59,6 +70,9 @@ def write_report(results: list[Result], baseline: Result | None = None) -> None:
         or Path(tempfile.mkdtemp(prefix="cekura-demo-")) / "cekura-report.html"
     )
     target.write_text(to_html(results, baseline=baseline), encoding="utf-8")
+    print(coverage(results, baseline))
+    if note:
+        print(note)
     print(f"HTML report: {target.resolve()}")
 
 
@@ -96,7 +110,12 @@ def main(argv: list[str]) -> int:
         )
         status = show(client, SHOWN_IDS)
         many = client.results.get_many(REPORT_IDS)
-        write_report(many.raise_for_errors(), client.results.get(payloads.BASELINE_RESULT_ID))
+        write_report(
+            many.raise_for_errors(),
+            client.results.get(payloads.BASELINE_RESULT_ID),
+            note="(Other mock results than the ones above: a week of nightly results, and a "
+            "result that regressed from its baseline.)",
+        )
         return status
 
 

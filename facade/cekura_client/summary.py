@@ -55,10 +55,16 @@ def _table(rows: list[list[str]]) -> list[str]:
 def _verdict(result: Result) -> str:
     failed = len(result.failed_runs)
     total = len(result.runs)
+    progress = f"{result.completed_runs_count} of {result.total_runs_count} runs done"
+    status = escape_controls(str(result.status))
+    if not result.status.is_known:
+        # Neither finished nor in progress as far as this version knows: say what the server
+        # said, next to the counts, and claim nothing else.
+        return f"NOT COMPLETED - status {status}, {progress}"
     if not result.is_terminal:
-        return f"IN PROGRESS - {result.completed_runs_count} of {result.total_runs_count} runs done"
+        return f"IN PROGRESS - {progress}"
     if result.status != "completed":
-        return f"NOT COMPLETED - status {escape_controls(str(result.status))}"
+        return f"NOT COMPLETED - status {status}"
     if total == 0:
         return "NO RUNS"
     if failed:
@@ -70,9 +76,9 @@ def format_result(result: Result) -> str:
     """A multi-line summary: header, counts, verdict, a table of runs, failure reasons."""
     created = result.created_at.strftime("%Y-%m-%d %H:%M %Z") if result.created_at else "-"
     rate = "-" if result.success_rate is None else f"{result.success_rate:.1f}%"
-    status = escape_controls(str(result.status)) + (
-        "" if result.status.is_known else " (unknown status)"
-    )
+    # A status this version does not know is shown as the server sent it: the verdict below
+    # says what follows from it.
+    status = escape_controls(str(result.status))
     lines = [
         f"Result {result.id}: {escape_controls(result.name or '(unnamed)')}",
         f"  agent:    {escape_controls(result.agent_name or '-')} ({result.agent})",

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cekura_client import Result
 from cekura_client.summary import format_duration, format_result
 from cekura_client.testing import MockCekuraServer, payloads
@@ -40,10 +42,20 @@ def test_demo_without_a_key_uses_the_embedded_mock() -> None:
         "86103  Insurance question   completed  4:07      FAIL     Appointment booked; Verified caller identity",
         "86102  Cancel appointment   completed  0:00      FAIL     error: Call failed to connect",
         "verdict:  IN PROGRESS - 1 of 3 runs done",
-        "status:   post_processing (unknown status)",
+        "status:   post_processing    created:",
+        "verdict:  NOT COMPLETED - status post_processing, 2 of 2 runs done",
         "86301  Reschedule cleaning  completed  1:15:03   FAIL     Appointment booked",
     ):
         assert line in out
+    assert "unknown status" not in out
+    # The four results above are not what the HTML report shows: it says which ones it covers.
+    assert out.splitlines()[-3:-1] == [
+        "The HTML report covers results 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1006 "
+        "(the last in detail), compared with baseline 1005.",
+        "(Other mock results than the ones above: a week of nightly results, and a result "
+        "that regressed from its baseline.)",
+    ]
+    assert out.splitlines()[-1].startswith("HTML report: ")
 
 
 def test_demo_with_key_and_id_uses_the_configured_api() -> None:
@@ -56,6 +68,7 @@ def test_demo_with_key_and_id_uses_the_configured_api() -> None:
     assert proc.returncode == 0, proc.stderr
     assert f"Fetching from {server.url}/" in proc.stdout
     assert "Result 1002: PR #482 - new insurance flow" in proc.stdout
+    assert "\nThe HTML report covers result 1002.\nHTML report: " in proc.stdout
     assert "real-looking-key" not in proc.stdout + proc.stderr
 
 
@@ -96,3 +109,25 @@ def test_summary_of_a_result_without_runs() -> None:
     payload["runs"] = {}
     text = format_result(Result.from_dict(payload))
     assert "verdict:  NO RUNS" in text and "(no runs)" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "verdict"),
+    [
+        ("post_processing", "NOT COMPLETED - status post_processing, 2 of 3 runs done"),
+        ("paused\x1b[31m", "NOT COMPLETED - status paused\\u001b[31m, 2 of 3 runs done"),
+        ("evaluating", "IN PROGRESS - 2 of 3 runs done"),
+        ("cancelled", "NOT COMPLETED - status cancelled"),
+    ],
+)
+def test_a_status_the_summary_does_not_know_is_shown_by_its_value(
+    status: str, verdict: str
+) -> None:
+    payload = payloads.running_result()
+    payload["status"] = status
+    payload["completed_runs_count"] = 2
+    text = format_result(Result.from_dict(payload))
+    shown = status.replace("\x1b", "\\u001b")  # control characters are made visible
+    assert f"  status:   {shown}    created: " in text
+    assert f"  verdict:  {verdict}\n" in text
+    assert "unknown" not in text and ("IN PROGRESS" in text) == (status == "evaluating")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import pytest
 from junitparser import JUnitXml
 
 from cekura_client.testing import MockCekuraServer, payloads
+from tests.support.constants import result_path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"
@@ -84,7 +86,8 @@ def test_export_reports_a_missing_result_and_keeps_the_rest(
     assert proc.returncode == 1
     assert len(list(csv.DictReader(io.StringIO(proc.stdout)))) == 3
     assert proc.stderr.splitlines() == [
-        "result 9999 skipped: 404 Not Found: Not found.",
+        "result 9999 skipped: 404 Not Found: Not found. (no result 9999 at GET "
+        f"{server.url}{result_path(9999)}; check the ID and the base URL)",
         "3 runs of 1 results",
     ]
 
@@ -108,6 +111,16 @@ def test_demo_writes_an_html_report(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == f"HTML report: {target}"
+    covered = proc.stdout.splitlines()[-3]
+    assert covered.startswith("The HTML report covers results 1101, 1102, ")
+    assert covered.endswith(", 1107, 1006 (the last in detail), compared with baseline 1005.")
     html = target.read_text(encoding="utf-8")
     assert 'id="history"' in html and 'id="comparison"' in html
     assert "Result 1006: PR #517 - faster voice model" in html
+
+
+def test_the_reports_doc_names_files_that_exist() -> None:
+    text = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:tests|docs|scripts|facade)/[\w./-]+\.py)`", text))
+    assert "tests/client/test_reports_examples.py" in paths
+    assert sorted(path for path in paths if not (ROOT / path).is_file()) == []

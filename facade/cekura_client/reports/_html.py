@@ -106,6 +106,8 @@ def _header(result: Result) -> str:
     failed = sum(1 for r in runs if r.success is False)
     if verdict.passed:
         css, icon, text = "passed", "✓", f"PASSED - all {len(runs)} runs passed"
+    elif not result.status.is_known:  # a status this client does not know: never "in progress"
+        css, icon, text = "failed", "✗", "NOT COMPLETED - " + "; ".join(verdict.reasons)
     elif not result.is_terminal:
         css, icon, text = "pending", "…", "IN PROGRESS - " + "; ".join(verdict.reasons)
     else:
