@@ -41,6 +41,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
+from . import _cli_options as options
 from ._client import Cekura
 from ._config import MAX_TIMEOUT
 from ._exceptions import (
@@ -53,7 +54,6 @@ from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._text import escape_controls
 from ._version import __version__
 from .gate import GateVerdict, check_min_success_rate, evaluate_gate
-from .reports import _cli as report_cli
 from .summary import format_duration, format_result
 from .types.result import Result
 
@@ -61,7 +61,7 @@ __all__ = ["main"]
 
 PROG = "cekura-results"
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-EXIT_TIMED_OUT = report_cli.EXIT_WAIT_TIMEOUT
+EXIT_TIMED_OUT = options.EXIT_WAIT_TIMEOUT
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
@@ -227,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument(
         "--json", action="store_true", help="print the result and the verdict as JSON"
     )
-    report_cli.add_gate_options(gate)
+    options.add_gate_options(gate)
     for sub in (wait, gate):
         sub.add_argument(
             "--timeout",
@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--poll-interval", type=_positive_float, help="fixed seconds between polls"
         )
-    report_cli.add_report_commands(command)
+    options.add_report_commands(command)
     # Listed for --help only: main() hands `mock ...` to the mock server's own parser.
     commands.add_parser(
         "mock", help="serve the mock Cekura API on this machine (cekura-results mock --help)"
@@ -331,7 +331,9 @@ def _gate_json(result: Result, verdict: GateVerdict, baseline: Result | None) ->
 
 
 def _run(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
-    if args.command in report_cli.REPORT_COMMANDS:
+    from .reports import _cli as report_cli  # noqa: PLC0415  (not imported for --help)
+
+    if args.command in options.REPORT_COMMANDS:
         return report_cli.run_report_command(args, out=out, err=err)
     baseline = None
     try:
@@ -387,7 +389,7 @@ def main(
     try:
         parser = build_parser()
         args = parser.parse_args(arguments)
-        report_cli.check_args(parser, args)
+        options.check_args(parser, args)
         return _run(args, out_printer, err_printer)
     except KeyboardInterrupt:
         with contextlib.suppress(_OutputClosed):

@@ -179,3 +179,13 @@ def test_mock_help_names_the_cli() -> None:
     proc = run("mock", "--help")
     assert proc.returncode == 0
     assert proc.stdout.startswith("usage: cekura-results mock [-h] [--host HOST] [--port PORT]")
+
+
+def test_help_does_not_import_the_reports() -> None:
+    """Start-up: `--help` and the argument checks need argparse, not the report writers."""
+    code = (
+        "import sys; from cekura_client import cli; cli.build_parser(); "
+        "print(sorted(m for m in sys.modules if m.startswith('cekura_client.reports')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
