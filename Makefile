@@ -27,12 +27,12 @@ $(UV): requirements/tools.txt | $(VENV)/bin/python
 
 # The client alone. `install`, not `sync`: a venv that has the dev set keeps it.
 $(RUNTIME_STAMP): requirements/runtime.txt pyproject.toml | $(UV)
-	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/runtime.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) --require-hashes -r requirements/runtime.txt
 	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(STAMP): requirements/dev.txt pyproject.toml scripts/pyproject.toml | $(UV)
-	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements/dev.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(PY) --require-hashes requirements/dev.txt
 	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e . -e ./scripts
 	@touch $@ $(RUNTIME_STAMP)
 

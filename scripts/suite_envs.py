@@ -102,7 +102,17 @@ def _run(args: Sequence[str]) -> None:
 def install(uv: str, mode: str, python: str, env: Path) -> None:
     shutil.rmtree(env, ignore_errors=True)
     _run([uv, "venv", "--quiet", "--python", python, str(env)])
-    pip = [uv, "pip", "install", "--quiet", "--python", str(env / "bin" / "python")]
+    # Bytecode now: pip compiles at install, uv only when asked, and with
+    # PYTHONDONTWRITEBYTECODE set every run would compile every module again.
+    pip = [
+        uv,
+        "pip",
+        "install",
+        "--quiet",
+        "--compile-bytecode",
+        "--python",
+        str(env / "bin" / "python"),
+    ]
     if mode == "matrix":
         _run([*pip[:2], "sync", *pip[3:], "--require-hashes", "requirements/test.txt"])
         _run([*pip, "--no-deps", "--no-build-isolation", "-e", "."])
