@@ -27,10 +27,9 @@ def _readme_commands() -> list[str]:
 
 
 def _ci_commands() -> list[str]:
+    """The commands .ci/run runs, each written as ``step <command>``."""
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
-    return [
-        line.strip() for line in lines if line.strip() and not line.startswith(("#", "set ", "cd "))
-    ]
+    return [line.removeprefix("step ").strip() for line in lines if line.startswith("step make ")]
 
 
 def _make_targets() -> set[str]:
