@@ -95,3 +95,14 @@ def test_the_readme_install_lines_run_as_written() -> None:
         assert "<your-org>" not in document and "<this-repo>" not in document
     assert 'pip install "cekura-results-client @ git+$REPO_URL"' in readme
     assert "[dev]" not in readme  # tools are dependency groups, not something users install
+
+
+def test_the_readme_links_the_examples_and_its_snippets_import_what_they_use() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "(docs/examples/)" in readme
+    for example in (ROOT / "docs" / "examples").glob("*.py"):
+        assert f"`{example.name}`" in readme, example.name
+    webhook = readme[readme.index("## Receiving webhooks") :]
+    assert webhook.index("from cekura_client.gate import evaluate_gate") < webhook.index(
+        "evaluate_gate(event.result)"
+    )
