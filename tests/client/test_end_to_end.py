@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -71,7 +72,7 @@ def test_connection_refused_after_retries(fetch: Fetch, waits: list[float]) -> N
         APIConnectionError,
         # The OS's words, as the official SDK prints them, and the request.
         match=r"^Connection error \(ConnectError: .*\[Errno 111\] Connection refused\)+ for GET "
-        r"http://127\.0\.0\.1:\d+/test_framework/v1/results/1001/\.$",
+        rf"http://127\.0\.0\.1:\d+{re.escape(result_path(1001))}\.$",
     ):
         fetch(1001, base_url=url)
 

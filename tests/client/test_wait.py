@@ -25,7 +25,7 @@ from cekura_client import (
 from cekura_client._polling import UNREACHABLE_GRACE
 from cekura_client.testing import MockCekuraServer, MockResponse, payloads
 from tests.support.clocks import FakeClock
-from tests.support.constants import API_KEY
+from tests.support.constants import API_KEY, result_path
 
 RESULT_ID = 5000
 
@@ -222,12 +222,12 @@ def test_a_wait_that_never_reaches_the_server_gives_up_after_the_grace(
     message = str(error)
     assert message.startswith("Connection error (ConnectError: ")
     assert "[Errno 111] Connection refused" in message
-    assert f"for GET {url}/test_framework/v1/results/{RESULT_ID}/." in message
+    assert f"for GET {url}{result_path(RESULT_ID)}." in message
     assert message.endswith(
         f"Gave up waiting for result {RESULT_ID}: no response to any of {len(clock.sleeps) + 1} "
         f"requests in {waited:.0f} s (a wrong base URL or host?)."
     )
-    assert error.connect_failed and error.url == f"{url}/test_framework/v1/results/{RESULT_ID}/"
+    assert error.connect_failed and error.url == f"{url}{result_path(RESULT_ID)}"
 
 
 def test_the_grace_can_be_set(clock: FakeClock) -> None:
