@@ -24,7 +24,7 @@ from ._exceptions import (
     APITimeoutError,
     CekuraError,
     InvalidRequestError,
-    redact_url,
+    describe_request,
 )
 from ._operations import Operation, resolve
 from ._response import Model, connection_error, parse_response
@@ -126,15 +126,16 @@ class BaseClient:
     def _connection_error(
         self, exc: httpx.TransportError, request: httpx.Request, deadline: Deadline | None
     ) -> APIConnectionError:
-        if isinstance(exc, httpx.ConnectError):
-            # Refused, DNS, TLS: the cause, even when the deadline also stopped the retries.
-            return connection_error(exc, request, secret=self._config.api_key)
-        if deadline is not None and (
-            deadline.expired() or request.extensions.get(STOPPED_BY_DEADLINE)
+        # Refused, DNS, TLS (ConnectError) are named as such even when the deadline also
+        # stopped the retries: the cause says more than the clock.
+        if (
+            deadline is not None
+            and not isinstance(exc, httpx.ConnectError)
+            and (deadline.expired() or request.extensions.get(STOPPED_BY_DEADLINE))
         ):
             return APITimeoutError(
                 f"Request did not finish within {deadline.total:g} s (the whole-call deadline, "
-                f"retries included) for {request.method} {redact_url(request.url)}.",
+                f"retries included) for {describe_request(request)}.",
                 request=request,
             )
         return connection_error(exc, request, secret=self._config.api_key)

@@ -19,6 +19,7 @@ __all__ = [
     "add_gate_options",
     "add_report_commands",
     "check_args",
+    "result_id",
 ]
 
 PROG = "cekura-results"
@@ -26,7 +27,8 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_WAIT_TIMEOUT = 0, 1, 2, 3
 REPORT_COMMANDS = frozenset({"report", "compare", "export"})
 
 
-def _result_id(text: str) -> int:
+def result_id(text: str) -> int:
+    """argparse type of a result ID: a positive integer in ASCII digits."""
     if not (text.isascii() and text.isdigit()) or int(text) <= 0:
         raise argparse.ArgumentTypeError(f"not a result ID (a positive integer): {text!r}")
     return int(text)
@@ -43,7 +45,7 @@ def add_gate_options(gate: argparse.ArgumentParser) -> None:
     gate.add_argument("--markdown", metavar="FILE", help="write a Markdown report to FILE")
     gate.add_argument("--html", metavar="FILE", help="write an HTML report to FILE")
     gate.add_argument(
-        "--baseline", type=_result_id, metavar="ID", help="compare with this earlier result"
+        "--baseline", type=result_id, metavar="ID", help="compare with this earlier result"
     )
     gate.add_argument(
         "--fail-on-regression",
@@ -67,8 +69,8 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
     """Add ``report``, ``compare`` and ``export``; ``command(name, help)`` makes a subparser
     that already has the global options."""
     report = command("report", "write a report of one or more results")
-    report.add_argument("result_ids", type=_result_id, nargs="+", metavar="ID")
-    report.add_argument("--baseline", type=_result_id, metavar="ID", help="compare with it")
+    report.add_argument("result_ids", type=result_id, nargs="+", metavar="ID")
+    report.add_argument("--baseline", type=result_id, metavar="ID", help="compare with it")
     report.add_argument(
         "--format",
         choices=["html", "markdown", "junit", "json"],
@@ -78,15 +80,15 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
     report.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
 
     comp = command("compare", "compare a result with a baseline; exit 1 on a regression")
-    comp.add_argument("baseline_id", type=_result_id, metavar="BASE_ID")
-    comp.add_argument("current_id", type=_result_id, metavar="NEW_ID")
+    comp.add_argument("baseline_id", type=result_id, metavar="BASE_ID")
+    comp.add_argument("current_id", type=result_id, metavar="NEW_ID")
     comp.add_argument(
         "--format", choices=["text", "markdown", "json"], help="default: text (--json: json)"
     )
     comp.add_argument("--json", action="store_true", help="the same as --format json")
 
     export = command("export", "write one flat row per run (CSV or JSON lines)")
-    export.add_argument("result_ids", type=_result_id, nargs="+", metavar="ID")
+    export.add_argument("result_ids", type=result_id, nargs="+", metavar="ID")
     export.add_argument(
         "--format",
         choices=["csv", "jsonl"],

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._text import safe_repr
+from ._text import safe_repr, short_text
 
 if TYPE_CHECKING:
     from .types.result import Result
@@ -87,6 +87,11 @@ def redact_url(url: httpx.URL | str) -> str:
         ]
         parsed = parsed.copy_with(params=params)
     return str(parsed)
+
+
+def describe_request(request: httpx.Request) -> str:
+    """``GET https://…/results/9/``, as error messages name a request (no secrets, escaped)."""
+    return f"{request.method} {short_text(redact_url(request.url), 200)}"
 
 
 _SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie")

@@ -22,6 +22,7 @@ from ._exceptions import (
     RateLimitError,
     ResponseValidationError,
     ServerError,
+    describe_request,
     detail_of,
     redact_url,
 )
@@ -113,8 +114,7 @@ def status_error(response: httpx.Response, subject: str = "") -> APIStatusError:
     message = f"{code} {short_text(response.reason_phrase, 60)}: {short_text(detail)}"
     if code == 404:
         what = f"no {subject} at " if subject else ""
-        url = short_text(redact_url(response.request.url), 200)
-        message += f" ({what}{response.request.method} {url}; check the ID and the base URL)"
+        message += f" ({what}{describe_request(response.request)}; check the ID and the base URL)"
     if code == 429:
         return RateLimitError(
             message, response=response, body=body, retry_after=parse_retry_after(response.headers)
@@ -131,7 +131,7 @@ def connection_error(
     as the network stack gave it (``[Errno 111] Connection refused``, a TLS or DNS failure) and
     the request, so a refused port, a wrong scheme and a typo in the host read differently."""
     cause = _cause(exc, secret)
-    where = f" for {request.method} {short_text(redact_url(request.url), 200)}."
+    where = f" for {describe_request(request)}."
     if isinstance(exc, httpx.TimeoutException):
         error: APIConnectionError = APITimeoutError(f"Request timed out ({cause}){where}")
     elif isinstance(exc, httpx.LocalProtocolError):

@@ -115,12 +115,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def _positive_int(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
-        raise argparse.ArgumentTypeError(f"not a result ID (a positive integer): {text!r}")
-    return int(text)
-
-
 def _float(text: str) -> float:
     try:
         return float(text)
@@ -207,15 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     show = command("show", "print a summary of a result")
-    show.add_argument("result_id", type=_positive_int)
+    show.add_argument("result_id", type=options.result_id)
     show.add_argument("--json", action="store_true", help="print the normalised result as JSON")
 
     wait = command("wait", "wait until a result finishes, then show it")
-    wait.add_argument("result_id", type=_positive_int)
+    wait.add_argument("result_id", type=options.result_id)
     wait.add_argument("--json", action="store_true", help="print the final result as JSON")
 
     gate = command("gate", "exit 0 if the result passed, 1 if not")
-    gate.add_argument("result_id", type=_positive_int)
+    gate.add_argument("result_id", type=options.result_id)
     gate.add_argument("--wait", action="store_true", help="wait for the result to finish first")
     gate.add_argument(
         "--min-success-rate",
