@@ -154,7 +154,9 @@ class BaseClient:
         model: Model[M],
     ) -> M:
         self._deprecations.check(response, resolve(operation))
-        return parse_response(response, model, operation.subject_of(params))
+        # Only an error message names the subject: a success does not format it.
+        subject = "" if response.is_success else operation.subject_of(params)
+        return parse_response(response, model, subject)
 
     def __repr__(self) -> str:
         return (
