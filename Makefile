@@ -98,11 +98,14 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(BIN)/cekura-generate check
 
-## vendor: vendor a spec into openapi/ (SRC = a file, JSON/YAML/docs page, or an http(s) URL);
-##         then run `make generate`. Without SRC it re-vendors the seed page from ../shared.
+## vendor: vendor a spec into openapi/ (SRC = a file, JSON/YAML/docs page, or an http(s) URL):
+##         the operations openapi/operations.txt declares and what they reach (OPERATIONS=all:
+##         the whole document); then run `make generate`. Without SRC: the seed page in ../shared.
 SRC ?= ../shared/seeds/000_d225609f2bca721d.txt
 vendor: $(STAMP)
-	$(BIN)/cekura-vendor $(SRC)
+	$(BIN)/cekura-vendor "$$VENDOR_SRC" $(if $(OPERATIONS),--operations "$$VENDOR_OPERATIONS")
+vendor: export VENDOR_SRC = $(SRC)
+vendor: export VENDOR_OPERATIONS = $(OPERATIONS)
 
 ## update-spec: vendor the newest upstream spec, regenerate, run the facade's tests against it and
 ##              write the spec-diff report to build/spec-update/ (SRC = a file or URL; default:

@@ -107,6 +107,27 @@ def fix_duplicate_type_entries(doc: Document) -> list[str]:
     return changed
 
 
+def _request_bodies(doc: Document) -> Iterator[tuple[str, dict[str, Any]]]:
+    for method, path, operation in operations(doc):
+        body = operation.get("requestBody")
+        if isinstance(body, dict) and isinstance(body.get("content"), dict):
+            yield f"{method} {path}", body["content"]
+    for name, body in ((doc.get("components") or {}).get("requestBodies") or {}).items():
+        if isinstance(body, dict) and isinstance(body.get("content"), dict):
+            yield f"components/requestBodies/{name}", body["content"]
+
+
+def fix_json_request_bodies(doc: Document) -> list[str]:
+    changed = []
+    for where, content in _request_bodies(doc):
+        if "application/json" in content and len(content) > 1:
+            dropped = sorted(key for key in content if key != "application/json")
+            for key in dropped:
+                del content[key]
+            changed.append(f"{where}: {', '.join(dropped)}")
+    return changed
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         name="media-type-keys",
@@ -133,6 +154,15 @@ RULES: tuple[Rule, ...] = (
         fix="keeps each type once, in order",
         why="JSON Schema requires unique items there; validators reject the document",
         apply=fix_duplicate_type_entries,
+    ),
+    Rule(
+        name="json-request-bodies",
+        upstream="offers one request body schema as `application/json`, form data and multipart "
+        "alike (Django REST framework's default parsers)",
+        fix="keeps `application/json` only, where a body offers it",
+        why="the generator types the three the same and tests them in turn, so the last "
+        "(multipart) wins and a JSON body is sent as a form; the client sends JSON",
+        apply=fix_json_request_bodies,
     ),
 )
 

@@ -8,12 +8,17 @@
 * checks that it is an OpenAPI 3.x document with openapi-spec-validator's rules (run fast, by
   cekura_spec_tools.spec_validate), and refuses anything else - in that case openapi/ is left
   exactly as it was;
+* cuts the slice the client covers (the operations declared in ``openapi/operations.txt`` and
+  every component they reach; cekura_spec_tools.spec_slice), unless ``--operations all``;
 * writes ``openapi/cekura.yaml`` as deterministic YAML (same input, same bytes; one line per
   value so reviews read as diffs) and ``openapi/cekura.provenance.json`` (source, sha256 of the
   input, date, counts, and the validator's findings deeper in the document, which
-  cekura_spec_tools/spec_fixes.py repairs before generation).
+  cekura_spec_tools/spec_fixes.py repairs before generation; for a slice also the operations
+  selected and missing, the source's counts, and its ``neighbours``: the operations beside the
+  slice, which ``make update-spec`` reports when upstream adds one).
 
-The spec is vendored as published: its content is not changed, only its formatting.
+The spec is vendored as published: its content is not changed, only its formatting and, for a
+slice, which operations and components it keeps.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import httpx
 from jsonschema.exceptions import ValidationError
 from referencing.exceptions import Unresolvable
 
-from . import spec_validate
+from . import spec_slice, spec_validate
 from .paths import OPENAPI_DIR as OUT_DIR
 from .spec_io import (
     SpecFormatError,
@@ -42,6 +47,7 @@ from .spec_io import (
 
 SPEC_NAME = "cekura.yaml"
 PROVENANCE_NAME = "cekura.provenance.json"
+OPERATIONS_NAME = "operations.txt"
 URL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_FINDINGS_RECORDED = 20
 MAX_MESSAGE = 300  # a validator message can embed a whole schema: keep refusals to a line
@@ -134,14 +140,38 @@ def validate(document: Any) -> list[str]:
     return sorted(findings)
 
 
-def vendor(source: str, out_dir: Path, today: str) -> dict[str, Any]:
-    """Read, check and write; returns the provenance record. Writes nothing on error."""
+def vendor(
+    source: str,
+    out_dir: Path,
+    today: str,
+    operations: tuple[tuple[str, str], ...] | None = None,
+) -> dict[str, Any]:
+    """Read, check, cut the slice of ``operations`` (None: the whole document) and write;
+    returns the provenance record. Writes nothing on error."""
     data = read_source(source)
     try:
         document, source_format = decode_document(data)
     except SpecFormatError as exc:
         raise VendorError(str(exc)) from None
     findings = validate(document)
+    sliced: dict[str, Any] = {"operations_selected": "all"}
+    if operations is not None:
+        source_document, source_counts = document, counts(document)
+        try:
+            cut = spec_slice.cut(document, operations)
+        except spec_slice.SliceError as exc:
+            raise VendorError(str(exc)) from None
+        document = cut.document
+        # Findings inside components the slice dropped are not this spec's business any more.
+        findings = validate(document)
+        sliced = {
+            "operations_selected": [f"{method} {path}" for method, path in operations],
+            "operations_missing": [f"{method} {path}" for method, path in cut.missing],
+            "source_operations": source_counts["operations"],
+            "source_schemas": source_counts["schemas"],
+            # Information for the update report: what upstream has beside the slice.
+            "neighbours": spec_slice.neighbours(source_document, operations),
+        }
     spec_bytes = dump_yaml(document).encode("utf-8")
     provenance: dict[str, Any] = {
         "source": source,
@@ -151,6 +181,7 @@ def vendor(source: str, out_dir: Path, today: str) -> dict[str, Any]:
         "openapi": document["openapi"],
         "info_version": str((document.get("info") or {}).get("version", "")),
         **counts(document),
+        **sliced,
         "validator_findings": len(findings),
         "validator_findings_sample": findings[:MAX_FINDINGS_RECORDED],
         "vendored_on": today,
@@ -164,14 +195,34 @@ def vendor(source: str, out_dir: Path, today: str) -> dict[str, Any]:
     return provenance
 
 
+def selected_operations(choice: str, out_dir: Path) -> tuple[tuple[str, str], ...] | None:
+    """The operations ``--operations`` names: ``all`` (None), or a declaration file (default:
+    ``operations.txt`` beside the vendored spec)."""
+    if choice == spec_slice.ALL:
+        return None
+    path = Path(choice) if choice else out_dir / OPERATIONS_NAME
+    try:
+        return spec_slice.read_operations(path)
+    except spec_slice.SliceError as exc:
+        raise VendorError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Vendor a Cekura OpenAPI spec into openapi/.")
     parser.add_argument("source", help="a file (JSON, YAML or a docs page) or an http(s) URL")
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
     parser.add_argument("--date", default=dt.date.today().isoformat())
+    parser.add_argument(
+        "--operations",
+        default="",
+        metavar="FILE|all",
+        help=f"the operations to vendor: a declaration file (default: {OPERATIONS_NAME} in "
+        "--out-dir) or 'all' for the whole document",
+    )
     args = parser.parse_args(argv)
     try:
-        provenance = vendor(args.source, args.out_dir, args.date)
+        operations = selected_operations(args.operations, args.out_dir)
+        provenance = vendor(args.source, args.out_dir, args.date, operations)
     except VendorError as exc:
         print(
             f"vendor: refused {args.source}: {exc}; {args.out_dir} left unchanged", file=sys.stderr
@@ -181,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         f"vendored {provenance['operations']} operations, {provenance['schemas']} schemas "
         f"({provenance['source_format']}) into {args.out_dir / SPEC_NAME}"
     )
+    for missing in provenance.get("operations_missing", []):
+        print(f"note: the source has no {missing}", file=sys.stderr)
     if provenance["validator_findings"]:
         print(
             f"note: {provenance['validator_findings']} validator finding(s) inside the document, "

@@ -32,6 +32,7 @@ class ResultDetailV2:
             Name of the result
             Example: `"Test Result 1"`
         agent_name (str | Unset): Name of the agent associated with this result
+        agent_version (str | Unset): The agent version (history record) this result ran against, or null.
         status (ResultDetailV2Status | Unset):
             Current status of the result
 
@@ -121,6 +122,8 @@ class ResultDetailV2:
             Example: `10`
         connected_runs (str | Unset): List of run IDs that got connected successfully (have transcript data). Returns
             empty list if no connected runs.
+        not_connected_runs (str | Unset): List of run IDs that never connected (no transcript data). Returns empty list
+            if every run connected.
         failed_infrastructure_runs (str | Unset): List of run IDs that failed infrastructure issues metric (score=0).
             Returns null if metric not found, empty list if metric exists but no failures.
         failed_workflow_runs (str | Unset): List of run IDs that failed expected outcome metric (score=0). Returns null
@@ -164,7 +167,7 @@ class ResultDetailV2:
                 {
                   "id": 3295,
                   "name": "Detect Silence in Conversation",
-                  "eval_type": "binary_qualitative",
+                  "eval_type": "binary",
                   "simulation_enabled": true,
                   "observability_enabled": true
                 }
@@ -215,6 +218,10 @@ class ResultDetailV2:
                 "generated_at": "2026-05-25T12:00:00Z"
             }
             ```
+        ai_summary_status (str | Unset): Generation state of the async AI summary, derived so the UI can show a reliable
+            state instead of guessing from an empty `ai_summary`. `completed` = summary populated; `skipped_no_failures` =
+            no failed runs, nothing to summarize; `pending` = there are failed runs but the summary isn't ready yet (still
+            generating).
         next_steps (Any | None | Unset):
             LLM-suggested next steps to fix the issues found in this result, ordered by impact.
             Example:
@@ -223,6 +230,19 @@ class ResultDetailV2:
                 {"title": "Seed test profile in production", "description": "Unblocks 6 runs; ~5 min."},
                 {"title": "Tighten competitor guardrail", "description": "1 prompt edit; review drift run."}
             ]
+            ```
+        path_coverage (Any | None | Unset):
+            Workflow-coverage summary for this result: which of the agent's critical paths the
+            runs exercised, and which they missed.
+            Example:
+            ```json
+            {
+                "coverage_pct": 66.7,
+                "total_paths": 3,
+                "covered_paths": ["Book appointment", "Reschedule appointment"],
+                "uncovered_paths": ["Cancel appointment"],
+                "generated_at": "2026-07-14T12:00:00Z"
+            }
             ```
         performance_metrics (str | Unset): Per-rubric-rule performance breakdown. One entry per rule in the project's
             rubric_config: metric name, aggregated value across the result's runs, and whether that aggregate meets the
@@ -242,6 +262,7 @@ class ResultDetailV2:
     id: int | Unset = UNSET
     name: str | Unset = UNSET
     agent_name: str | Unset = UNSET
+    agent_version: str | Unset = UNSET
     status: ResultDetailV2Status | Unset = UNSET
     met_expected_outcome_count: str | Unset = UNSET
     total_expected_outcome_count: str | Unset = UNSET
@@ -256,6 +277,7 @@ class ResultDetailV2:
     success_runs_count: str | Unset = UNSET
     failed_runs_count: str | Unset = UNSET
     connected_runs: str | Unset = UNSET
+    not_connected_runs: str | Unset = UNSET
     failed_infrastructure_runs: str | Unset = UNSET
     failed_workflow_runs: str | Unset = UNSET
     successful_calls: str | Unset = UNSET
@@ -266,7 +288,9 @@ class ResultDetailV2:
     latency_data: str | Unset = UNSET
     failed_reasons: Any | None | Unset = UNSET
     ai_summary: Any | None | Unset = UNSET
+    ai_summary_status: str | Unset = UNSET
     next_steps: Any | None | Unset = UNSET
+    path_coverage: Any | None | Unset = UNSET
     performance_metrics: str | Unset = UNSET
     run_type: None | str | Unset = UNSET
     run_settings: Any | None | Unset = UNSET
@@ -282,6 +306,8 @@ class ResultDetailV2:
         name = self.name
 
         agent_name = self.agent_name
+
+        agent_version = self.agent_version
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -319,6 +345,8 @@ class ResultDetailV2:
 
         connected_runs = self.connected_runs
 
+        not_connected_runs = self.not_connected_runs
+
         failed_infrastructure_runs = self.failed_infrastructure_runs
 
         failed_workflow_runs = self.failed_workflow_runs
@@ -347,11 +375,19 @@ class ResultDetailV2:
         else:
             ai_summary = self.ai_summary
 
+        ai_summary_status = self.ai_summary_status
+
         next_steps: Any | None | Unset
         if isinstance(self.next_steps, Unset):
             next_steps = UNSET
         else:
             next_steps = self.next_steps
+
+        path_coverage: Any | None | Unset
+        if isinstance(self.path_coverage, Unset):
+            path_coverage = UNSET
+        else:
+            path_coverage = self.path_coverage
 
         performance_metrics = self.performance_metrics
 
@@ -388,6 +424,8 @@ class ResultDetailV2:
             field_dict["name"] = name
         if agent_name is not UNSET:
             field_dict["agent_name"] = agent_name
+        if agent_version is not UNSET:
+            field_dict["agent_version"] = agent_version
         if status is not UNSET:
             field_dict["status"] = status
         if met_expected_outcome_count is not UNSET:
@@ -416,6 +454,8 @@ class ResultDetailV2:
             field_dict["failed_runs_count"] = failed_runs_count
         if connected_runs is not UNSET:
             field_dict["connected_runs"] = connected_runs
+        if not_connected_runs is not UNSET:
+            field_dict["not_connected_runs"] = not_connected_runs
         if failed_infrastructure_runs is not UNSET:
             field_dict["failed_infrastructure_runs"] = failed_infrastructure_runs
         if failed_workflow_runs is not UNSET:
@@ -436,8 +476,12 @@ class ResultDetailV2:
             field_dict["failed_reasons"] = failed_reasons
         if ai_summary is not UNSET:
             field_dict["ai_summary"] = ai_summary
+        if ai_summary_status is not UNSET:
+            field_dict["ai_summary_status"] = ai_summary_status
         if next_steps is not UNSET:
             field_dict["next_steps"] = next_steps
+        if path_coverage is not UNSET:
+            field_dict["path_coverage"] = path_coverage
         if performance_metrics is not UNSET:
             field_dict["performance_metrics"] = performance_metrics
         if run_type is not UNSET:
@@ -463,6 +507,8 @@ class ResultDetailV2:
         name = d.pop("name", UNSET)
 
         agent_name = d.pop("agent_name", UNSET)
+
+        agent_version = d.pop("agent_version", UNSET)
 
         _status = d.pop("status", UNSET)
         status: ResultDetailV2Status | Unset
@@ -511,6 +557,8 @@ class ResultDetailV2:
 
         connected_runs = d.pop("connected_runs", UNSET)
 
+        not_connected_runs = d.pop("not_connected_runs", UNSET)
+
         failed_infrastructure_runs = d.pop("failed_infrastructure_runs", UNSET)
 
         failed_workflow_runs = d.pop("failed_workflow_runs", UNSET)
@@ -545,6 +593,8 @@ class ResultDetailV2:
 
         ai_summary = _parse_ai_summary(d.pop("ai_summary", UNSET))
 
+        ai_summary_status = d.pop("ai_summary_status", UNSET)
+
         def _parse_next_steps(data: object) -> Any | None | Unset:
             if data is None:
                 return data
@@ -553,6 +603,15 @@ class ResultDetailV2:
             return cast(Any | None | Unset, data)
 
         next_steps = _parse_next_steps(d.pop("next_steps", UNSET))
+
+        def _parse_path_coverage(data: object) -> Any | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Any | None | Unset, data)
+
+        path_coverage = _parse_path_coverage(d.pop("path_coverage", UNSET))
 
         performance_metrics = d.pop("performance_metrics", UNSET)
 
@@ -593,6 +652,7 @@ class ResultDetailV2:
             id=id,
             name=name,
             agent_name=agent_name,
+            agent_version=agent_version,
             status=status,
             met_expected_outcome_count=met_expected_outcome_count,
             total_expected_outcome_count=total_expected_outcome_count,
@@ -607,6 +667,7 @@ class ResultDetailV2:
             success_runs_count=success_runs_count,
             failed_runs_count=failed_runs_count,
             connected_runs=connected_runs,
+            not_connected_runs=not_connected_runs,
             failed_infrastructure_runs=failed_infrastructure_runs,
             failed_workflow_runs=failed_workflow_runs,
             successful_calls=successful_calls,
@@ -617,7 +678,9 @@ class ResultDetailV2:
             latency_data=latency_data,
             failed_reasons=failed_reasons,
             ai_summary=ai_summary,
+            ai_summary_status=ai_summary_status,
             next_steps=next_steps,
+            path_coverage=path_coverage,
             performance_metrics=performance_metrics,
             run_type=run_type,
             run_settings=run_settings,

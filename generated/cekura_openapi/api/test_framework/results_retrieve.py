@@ -17,7 +17,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/test_framework/v1/results/{id}/".format(
+        "url": "/test_framework/v2/results/{id}/".format(
             id=quote(str(id), safe=""),
         ),
     }
