@@ -9,6 +9,7 @@ A resource cannot skip a step, because there is no other way to send.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, NoReturn, TypeVar
 
@@ -28,6 +29,7 @@ from ._exceptions import (
 )
 from ._operations import Operation, resolve
 from ._response import Model, connection_error, parse_response
+from ._retry import NOT_SENT_ERRORS
 from ._transport import STOPPED_BY_DEADLINE, AsyncRetryTransport, RetryTransport
 
 __all__ = ["AsyncAPIClient", "BaseClient", "RequestTimeout", "SyncAPIClient"]
@@ -35,6 +37,17 @@ __all__ = ["AsyncAPIClient", "BaseClient", "RequestTimeout", "SyncAPIClient"]
 M = TypeVar("M")
 
 RequestTimeout = TimeoutTypes | httpx._client.UseClientDefault
+Body = Mapping[str, Any]
+
+
+def may_have_started(operation: Operation) -> str:
+    """What an error says when a request that starts calls got no usable answer: it may have
+    started them, and it was not sent again (a second send would place every call twice)."""
+    return (
+        f" The request may have reached Cekura, so its calls may have started (and be billed); "
+        f"{operation.name} does not send it again. Check with client.results.list(agent_id=...) "
+        "or `cekura-results list --agent ID` before starting it again."
+    )
 
 
 def _detached_cause(exc: BaseException, secret: str) -> BaseException | None:
@@ -96,15 +109,35 @@ class BaseClient:
         operation: Operation,
         params: Mapping[str, Any],
         *,
+        body: Body | None,
         timeout: RequestTimeout,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Request:
         if not isinstance(timeout, httpx._client.UseClientDefault):
             timeout = check_timeout(timeout)
-        extra_headers = check_headers(extra_headers, "extra_headers") or None
-        request_args = resolve(operation).build_request(**params)
+        extra_headers = check_headers(extra_headers, "extra_headers") or {}
+        resolved = resolve(operation)
+        unknown = sorted(set(params) - resolved.parameters)
+        if unknown:
+            raise InvalidRequestError(
+                f"{operation.name}: {resolved.key} in the vendored spec takes no "
+                f"{', '.join(unknown)} parameter; regenerate from a spec that has it"
+            )
+        # Path and query parameters go through the generated function; None means "not given".
+        request_args = resolved.build_request(
+            **{name: value for name, value in params.items() if value is not None}
+        )
+        headers = {**request_args.pop("headers", {}), **extra_headers}
+        if body is not None:
+            # Encoded here, not by httpx: NaN or an object JSON cannot hold is refused before
+            # anything is sent, and the bytes are the same on every httpx version.
+            request_args.pop("json", None)
+            request_args["content"] = json.dumps(
+                body, allow_nan=False, ensure_ascii=False, separators=(",", ":")
+            ).encode("utf-8")
+            headers["Content-Type"] = "application/json"
         try:
-            return http.build_request(**request_args, headers=extra_headers, timeout=timeout)
+            return http.build_request(**request_args, headers=headers or None, timeout=timeout)
         except (ValueError, TypeError, httpx.InvalidURL) as exc:
             raise InvalidRequestError(
                 f"The request could not be built ({type(exc).__name__}): check extra_headers "
@@ -124,8 +157,15 @@ class BaseClient:
         return own.earliest(outer)
 
     def _connection_error(
-        self, exc: httpx.TransportError, request: httpx.Request, deadline: Deadline | None
+        self,
+        exc: httpx.TransportError,
+        request: httpx.Request,
+        deadline: Deadline | None,
+        operation: Operation,
     ) -> APIConnectionError:
+        note = ""
+        if operation.starts_calls and not isinstance(exc, NOT_SENT_ERRORS):
+            note = may_have_started(operation)
         # Refused, DNS, TLS (ConnectError) are named as such even when the deadline also
         # stopped the retries: the cause says more than the clock.
         if (
@@ -135,10 +175,10 @@ class BaseClient:
         ):
             return APITimeoutError(
                 f"Request did not finish within {deadline.total:g} s (the whole-call deadline, "
-                f"retries included) for {describe_request(request)}.",
+                f"retries included) for {describe_request(request)}.{note}",
                 request=request,
             )
-        return connection_error(exc, request, secret=self._config.api_key)
+        return connection_error(exc, request, secret=self._config.api_key, note=note)
 
     def _raise(self, error: CekuraError, cause: BaseException) -> NoReturn:
         """Raise ``error`` chaining a detached copy of ``cause`` (type and message, never the
@@ -155,8 +195,12 @@ class BaseClient:
     ) -> M:
         self._deprecations.check(response, resolve(operation))
         # Only an error message names the subject: a success does not format it.
-        subject = "" if response.is_success else operation.subject_of(params)
-        return parse_response(response, model, subject)
+        subject = note = ""
+        if not response.is_success:
+            subject = operation.subject_of(params)
+            if operation.starts_calls and response.status_code >= 500:
+                note = may_have_started(operation)
+        return parse_response(response, model, subject, note=note)
 
     def __repr__(self) -> str:
         return (
@@ -184,9 +228,15 @@ class SyncAPIClient(BaseClient):
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
         deadline: Deadline | None = None,
+        body: Body | None = None,
     ) -> M:
         request = self._build_request(
-            self._http, operation, params, timeout=timeout, extra_headers=extra_headers
+            self._http,
+            operation,
+            params,
+            body=body,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )
         call_deadline = self._deadline(timeout, deadline)
         try:
@@ -194,7 +244,7 @@ class SyncAPIClient(BaseClient):
                 _expired_before_sending(call_deadline, request)
                 response = self._http.send(request)
         except httpx.TransportError as exc:
-            error, cause = self._connection_error(exc, request, call_deadline), exc
+            error, cause = self._connection_error(exc, request, call_deadline, operation), exc
         else:
             return self._finish(operation, params, response, model)
         self._raise(error, cause)
@@ -214,9 +264,15 @@ class AsyncAPIClient(BaseClient):
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
         deadline: Deadline | None = None,
+        body: Body | None = None,
     ) -> M:
         request = self._build_request(
-            self._http, operation, params, timeout=timeout, extra_headers=extra_headers
+            self._http,
+            operation,
+            params,
+            body=body,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )
         call_deadline = self._deadline(timeout, deadline)
         try:
@@ -224,7 +280,7 @@ class AsyncAPIClient(BaseClient):
                 _expired_before_sending(call_deadline, request)
                 response = await self._http.send(request)
         except httpx.TransportError as exc:
-            error, cause = self._connection_error(exc, request, call_deadline), exc
+            error, cause = self._connection_error(exc, request, call_deadline, operation), exc
         else:
             return self._finish(operation, params, response, model)
         self._raise(error, cause)

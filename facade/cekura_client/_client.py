@@ -26,6 +26,7 @@ from ._transport import (
     RetryTransport,
 )
 from .resources.results import AsyncResults, Results
+from .resources.scenarios import AsyncScenarios, Scenarios
 
 __all__ = ["AsyncCekura", "Cekura"]
 
@@ -53,6 +54,7 @@ class Cekura(SyncAPIClient):
     """
 
     results: Results
+    scenarios: Scenarios
 
     def __init__(
         self,
@@ -100,6 +102,7 @@ class Cekura(SyncAPIClient):
         )
         self.openapi = self._config.openapi_client().set_httpx_client(self._http)
         self.results = Results(self)
+        self.scenarios = Scenarios(self)
 
     def close(self) -> None:
         """Close the connections this client opened (not a caller-supplied http_client)."""
@@ -125,6 +128,7 @@ class AsyncCekura(AsyncAPIClient):
     """
 
     results: AsyncResults
+    scenarios: AsyncScenarios
 
     def __init__(
         self,
@@ -172,6 +176,7 @@ class AsyncCekura(AsyncAPIClient):
         )
         self.openapi = self._config.openapi_client().set_async_httpx_client(self._http)
         self.results = AsyncResults(self)
+        self.scenarios = AsyncScenarios(self)
 
     async def close(self) -> None:
         """Close the connections this client opened (not a caller-supplied http_client)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import re
 import warnings
 from collections.abc import Callable, Mapping
@@ -22,19 +23,32 @@ from cekura_openapi import operation_index
 
 from ._exceptions import MissingOperationError
 
-__all__ = ["GET_RESULT", "Operation", "ResolvedOperation", "resolve"]
+__all__ = [
+    "END_CALLS",
+    "GET_RESULT",
+    "LIST_RESULTS",
+    "OPERATIONS",
+    "RERUN_RESULT",
+    "RUN_SCENARIOS",
+    "RUN_SCENARIOS_TEXT",
+    "Operation",
+    "ResolvedOperation",
+    "resolve",
+]
 
 _PARAM = re.compile(r"\{[^}]*\}")
 
 
 @attrs.frozen
 class Operation:
-    """A facade operation: its public name, the method+path candidates it may call, and what
-    one call asks for, as a template of its parameters (``"result {id}"``: errors name it)."""
+    """A facade operation: its public name, the method+path candidates it may call, what one
+    call asks for, as a template of its parameters (``"result {id}"``: errors name it), and
+    whether it starts calls that Cekura bills (never sent twice; a lost answer says so)."""
 
     name: str
     candidates: tuple[tuple[str, str], ...]
     subject: str = ""
+    starts_calls: bool = False
 
     def subject_of(self, params: Mapping[str, Any]) -> str:
         try:
@@ -56,6 +70,8 @@ class ResolvedOperation:
     key: str
     deprecated: bool
     build_request: Callable[..., dict[str, Any]] = attrs.field(repr=False)
+    #: The path and query parameters the generated function takes (``body`` is the facade's).
+    parameters: frozenset[str] = frozenset()
 
 
 GET_RESULT: Final = Operation(
@@ -65,6 +81,47 @@ GET_RESULT: Final = Operation(
         ("GET", "/test_framework/v1/results/{id}/"),
     ),
     subject="result {id}",
+)
+
+LIST_RESULTS: Final = Operation(
+    "client.results.list",
+    candidates=(("GET", "/test_framework/v2/results/"),),
+    subject="page {page} of the results",
+)
+
+RUN_SCENARIOS: Final = Operation(
+    "client.scenarios.run",
+    candidates=(("POST", "/test_framework/v2/scenarios/run_scenarios/"),),
+    starts_calls=True,
+)
+
+RUN_SCENARIOS_TEXT: Final = Operation(
+    "client.scenarios.run_text",
+    candidates=(("POST", "/test_framework/v2/scenarios/run_scenarios_text/"),),
+    starts_calls=True,
+)
+
+RERUN_RESULT: Final = Operation(
+    "client.results.rerun",
+    candidates=(("POST", "/test_framework/v2/results/{id}/rerun/"),),
+    subject="result {id}",
+    starts_calls=True,
+)
+
+END_CALLS: Final = Operation(
+    "client.results.end_calls",
+    candidates=(("POST", "/test_framework/v2/results/{id}/end_calls/"),),
+    subject="result {id}",
+)
+
+#: Every operation the facade calls; each candidate is declared in openapi/operations.txt.
+OPERATIONS: Final = (
+    LIST_RESULTS,
+    GET_RESULT,
+    RUN_SCENARIOS,
+    RUN_SCENARIOS_TEXT,
+    RERUN_RESULT,
+    END_CALLS,
 )
 
 
@@ -89,9 +146,9 @@ def resolve(operation: Operation) -> ResolvedOperation:
     present = [key for key in operation.candidate_keys() if _normalise(key) in _index()]
     if not present:
         raise MissingOperationError(
-            f"the generated client has none of {', '.join(map(repr, operation.candidate_keys()))} "
-            f"({operation.name}); regenerate it from a spec that has one "
-            "(make vendor SRC=... && make generate)"
+            f"{operation.name} needs {' or '.join(map(repr, operation.candidate_keys()))}, which "
+            "the generated client does not have: declare it in openapi/operations.txt, then "
+            "regenerate from a spec that has it (make vendor SRC=<spec> && make generate)"
         )
     current = [key for key in present if _normalise(key) not in _deprecated()]
     key = current[0] if current else present[0]
@@ -102,9 +159,12 @@ def resolve(operation: Operation) -> ResolvedOperation:
             stacklevel=2,
         )
     module = importlib.import_module(_index()[_normalise(key)])
+    build_request = module._get_kwargs
+    parameters = frozenset(inspect.signature(build_request).parameters) - {"body"}
     return ResolvedOperation(
         operation=operation,
         key=key,
         deprecated=not current,
-        build_request=module._get_kwargs,
+        build_request=build_request,
+        parameters=parameters,
     )

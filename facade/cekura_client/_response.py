@@ -29,18 +29,40 @@ from ._exceptions import (
 from ._retry import parse_retry_after
 from ._text import short_text
 
-__all__ = ["Model", "connection_error", "decode_body", "parse_response", "status_error"]
+__all__ = [
+    "NO_CONTENT",
+    "Model",
+    "connection_error",
+    "decode_body",
+    "parse_response",
+    "status_error",
+]
 
 M_co = TypeVar("M_co", covariant=True)
 M = TypeVar("M")
 
 
 class Model(Protocol[M_co]):
-    """What a resource hands the request path to parse a 2xx body with (a model class)."""
+    """What a resource hands the request path to parse a 2xx body with (a model class, or a
+    parser such as a page of a model)."""
 
     def from_json(self, data: bytes) -> M_co: ...
 
     def from_dict(self, data: Any) -> M_co: ...
+
+
+class _NoContent:
+    """The "model" of an operation whose success has no body worth reading (``end_calls``):
+    whatever a 2xx carries is ignored, so a server that starts sending JSON breaks nothing."""
+
+    def from_json(self, data: bytes) -> None:
+        return None
+
+    def from_dict(self, data: Any) -> None:
+        return None
+
+
+NO_CONTENT: Final = _NoContent()
 
 
 class _BodyError(Exception):
@@ -98,10 +120,10 @@ _STATUS_ERRORS: Final[Mapping[int, type[APIStatusError]]] = {
 }
 
 
-def status_error(response: httpx.Response, subject: str = "") -> APIStatusError:
+def status_error(response: httpx.Response, subject: str = "", note: str = "") -> APIStatusError:
     """The typed error for a 4xx/5xx response. ``subject`` names what was asked for (``result
     999``): a 404 says which, and at which URL, since a missing ID and a base URL with a wrong
-    path prefix get the same "Not found." from the server."""
+    path prefix get the same "Not found." from the server. ``note`` ends the message."""
     body = decode_body(response)
     detail = detail_of(body)
     if detail is None:
@@ -115,6 +137,7 @@ def status_error(response: httpx.Response, subject: str = "") -> APIStatusError:
     if code == 404:
         what = f"no {subject} at " if subject else ""
         message += f" ({what}{describe_request(response.request)}; check the ID and the base URL)"
+    message += note
     if code == 429:
         return RateLimitError(
             message, response=response, body=body, retry_after=parse_retry_after(response.headers)
@@ -125,13 +148,14 @@ def status_error(response: httpx.Response, subject: str = "") -> APIStatusError:
 
 
 def connection_error(
-    exc: httpx.TransportError, request: httpx.Request, *, secret: str = ""
+    exc: httpx.TransportError, request: httpx.Request, *, secret: str = "", note: str = ""
 ) -> APIConnectionError:
     """The typed error for a request that got no usable response. Its one line names the cause
     as the network stack gave it (``[Errno 111] Connection refused``, a TLS or DNS failure) and
-    the request, so a refused port, a wrong scheme and a typo in the host read differently."""
+    the request, so a refused port, a wrong scheme and a typo in the host read differently.
+    ``note`` ends the message."""
     cause = _cause(exc, secret)
-    where = f" for {describe_request(request)}."
+    where = f" for {describe_request(request)}.{note}"
     if isinstance(exc, httpx.TimeoutException):
         error: APIConnectionError = APITimeoutError(f"Request timed out ({cause}){where}")
     elif isinstance(exc, httpx.LocalProtocolError):
@@ -189,10 +213,10 @@ def _root_os_error(exc: BaseException) -> OSError | None:
     return found
 
 
-def json_object(response: httpx.Response, subject: str = "") -> dict[str, Any]:
+def json_object(response: httpx.Response, subject: str = "", note: str = "") -> dict[str, Any]:
     """The JSON object of a 2xx response, or ResponseValidationError saying what came instead."""
     if not response.is_success:
-        raise status_error(response, subject)
+        raise status_error(response, subject, note)
     try:
         body = _load_json(response)
     except _BodyError as exc:
@@ -211,7 +235,9 @@ def json_object(response: httpx.Response, subject: str = "") -> dict[str, Any]:
     return body
 
 
-def parse_response(response: httpx.Response, model: Model[M], subject: str = "") -> M:
+def parse_response(
+    response: httpx.Response, model: Model[M], subject: str = "", *, note: str = ""
+) -> M:
     """The model built from a 2xx JSON object, else the typed error; errors name the request.
 
     The body's bytes go straight to the model's decoder (in C). Only when that refuses the body
@@ -223,7 +249,7 @@ def parse_response(response: httpx.Response, model: Model[M], subject: str = "")
             except ResponseValidationError as exc:
                 if exc.path:
                     raise
-        return model.from_dict(json_object(response, subject))
+        return model.from_dict(json_object(response, subject, note))
     except ResponseValidationError as exc:
         exc.set_request(response.request)
         raise

@@ -4,8 +4,11 @@ async transport.
 * idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) are retried on connection errors,
   timeouts, 408, 409, 429 and 5xx;
 * other methods (POST, PATCH) are retried only when the request cannot have reached the server
-  (connect error, connect or pool timeout) - never after a reset, a read timeout or a 5xx;
-* a server header ``x-should-retry: true|false`` overrides the status rule;
+  (connect error, connect or pool timeout) - never after a reset, a read timeout or any
+  response: every POST of this API starts or ends calls that Cekura bills, so it is never sent
+  twice, whatever the server's headers say;
+* for idempotent methods, a server header ``x-should-retry: true|false`` overrides the status
+  rule;
 * the wait honours ``retry-after-ms`` and ``Retry-After`` (seconds or an HTTP date) up to
   ``max_retry_after`` seconds; a longer requested wait is not slept: the response is returned
   (a 429 then raises RateLimitError with ``retry_after``). Otherwise the wait is
@@ -24,12 +27,12 @@ from typing import Final
 import attrs
 import httpx
 
-__all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "parse_retry_after"]
+__all__ = ["IDEMPOTENT_METHODS", "NOT_SENT_ERRORS", "RetryPolicy", "parse_retry_after"]
 
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 RETRY_STATUSES: Final = frozenset({408, 409, 429})
-# Errors raised before the request left this machine: safe to retry for any method.
-_NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: Errors raised before the request left this machine: safe to retry for any method.
+NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 #: A requested wait longer than this (a year, ``inf`` included) is read as this: "not soon".
@@ -98,7 +101,7 @@ class RetryPolicy:
             return None
         if isinstance(error, httpx.LocalProtocolError):
             return None  # the request itself is invalid: sending it again cannot help
-        if request.method in IDEMPOTENT_METHODS or isinstance(error, _NOT_SENT_ERRORS):
+        if request.method in IDEMPOTENT_METHODS or isinstance(error, NOT_SENT_ERRORS):
             return self.backoff(attempt)
         return None
 
@@ -106,7 +109,7 @@ class RetryPolicy:
         self, request: httpx.Request, response: httpx.Response, attempt: int
     ) -> float | None:
         """Seconds to wait before retrying after this response, or None to return it."""
-        if attempt >= self.max_retries:
+        if attempt >= self.max_retries or request.method not in IDEMPOTENT_METHODS:
             return None
         should = response.headers.get("x-should-retry")
         if should == "false":
@@ -114,8 +117,6 @@ class RetryPolicy:
         if should != "true":
             status = response.status_code
             if status not in RETRY_STATUSES and status < 500:
-                return None
-            if request.method not in IDEMPOTENT_METHODS:
                 return None
         requested = parse_retry_after(response.headers)
         if requested is None:

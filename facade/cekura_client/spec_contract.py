@@ -10,13 +10,10 @@ spec change touches:
 
 from __future__ import annotations
 
-from ._operations import GET_RESULT, Operation
+from ._operations import GET_RESULT, OPERATIONS, Operation
 from .types.result import spec_dependencies
 
 __all__ = ["GET_RESULT", "OPERATIONS", "Operation", "result_fields"]
-
-#: Every operation the facade calls.
-OPERATIONS: tuple[Operation, ...] = (GET_RESULT,)
 
 
 def result_fields() -> dict[str, str]:

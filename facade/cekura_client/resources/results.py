@@ -15,10 +15,14 @@ import httpx
 
 from .._arguments import check_id
 from .._exceptions import CekuraError
-from .._operations import GET_RESULT
+from .._operations import END_CALLS, GET_RESULT, LIST_RESULTS, RERUN_RESULT
 from .._polling import DEFAULT_WAIT_TIMEOUT, UNREACHABLE_GRACE, OnUpdate, Poller
+from .._response import NO_CONTENT
+from ..types.page import Page, PageOf
 from ..types.result import Result
+from ._listing import ListQuery, Newest
 from ._many import DEFAULT_CONCURRENCY, ManyResults, OnProgress, get_many_async, get_many_sync
+from ._pager import AsyncPager, SyncPager
 
 if TYPE_CHECKING:
     from .._base_client import RequestTimeout
@@ -49,6 +53,96 @@ class Results:
         params = {"id": check_id(result_id, "result_id")}
         return self._client._request(
             GET_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
+        )
+
+    def list(
+        self,
+        *,
+        agent_id: int | None = None,
+        project_id: int | None = None,
+        search: str | None = None,
+        scenarios: Iterable[int] | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SyncPager[Result]:
+        """The results, as the server orders them (newest first), fetched a page at a time as
+        you iterate: ``for result in client.results.list(agent_id=512): ...``. Filters:
+        ``agent_id``, ``project_id``, ``search`` (in the name), ``scenarios`` (results that ran
+        any of these scenario IDs). ``page_size`` items per request (the server's default when
+        None); ``limit`` stops after that many items. ``.pages()`` gives the pages
+        (:class:`~cekura_client.types.page.Page`: ``items``, ``count``, ``has_next``).
+
+        Items are :class:`Result` objects with the list endpoint's fields: the runs are
+        summaries without transcripts or metric scores; ``get(result.id)`` has everything.
+        Raises as :meth:`get` does, when the page is fetched; InvalidRequestError at once for
+        a filter that is not valid.
+        """
+        query = ListQuery.build(
+            agent_id=agent_id,
+            project_id=project_id,
+            search=search,
+            scenarios=scenarios,
+            page_size=page_size,
+            limit=limit,
+        )
+
+        def fetch(number: int) -> Page[Result]:
+            return self._client._request(
+                LIST_RESULTS,
+                query.params(number),
+                model=PageOf(Result, number),
+                timeout=timeout,
+                extra_headers=extra_headers,
+            )
+
+        return SyncPager(fetch, limit=query.limit)
+
+    def latest(
+        self,
+        agent_id: int,
+        *,
+        status: str | None = "completed",
+        exclude: Iterable[int] = (),
+    ) -> Result | None:
+        """The newest result of the agent with this ``status`` (None: any), fetched whole
+        (``get``), skipping the IDs in ``exclude``; None when there is none. The list has no
+        status filter: it is walked newest first and stops at the first page that cannot hold
+        anything newer than what was found."""
+        newest = Newest.build(agent_id, status, exclude)
+        for page in self.list(agent_id=newest.agent_id, page_size=newest.page_size).pages():
+            if newest.consider(page):
+                break
+        return None if newest.found is None else self.get(newest.found)
+
+    def rerun(
+        self,
+        result_id: int,
+        *,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Run a result's scenarios again, as a new result (returned: ``id``, ``status``
+        pending). It places calls again, and is never sent twice: an answer lost on the way
+        raises APIConnectionError saying the rerun may have started."""
+        params = {"id": check_id(result_id, "result_id")}
+        return self._client._request(
+            RERUN_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
+        )
+
+    def end_calls(
+        self,
+        result_id: int,
+        *,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """End the result's calls that are still running (the result becomes ``cancelled``).
+        Raises NotFoundError for an unknown ID, as :meth:`get` does."""
+        params = {"id": check_id(result_id, "result_id")}
+        self._client._request(
+            END_CALLS, params, model=NO_CONTENT, timeout=timeout, extra_headers=extra_headers
         )
 
     def get_many(
@@ -138,6 +232,80 @@ class AsyncResults:
         params = {"id": check_id(result_id, "result_id")}
         return await self._client._request(
             GET_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
+        )
+
+    def list(
+        self,
+        *,
+        agent_id: int | None = None,
+        project_id: int | None = None,
+        search: str | None = None,
+        scenarios: Iterable[int] | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPager[Result]:
+        """The results, a page at a time: ``async for result in client.results.list(...)``.
+        See :meth:`Results.list`."""
+        query = ListQuery.build(
+            agent_id=agent_id,
+            project_id=project_id,
+            search=search,
+            scenarios=scenarios,
+            page_size=page_size,
+            limit=limit,
+        )
+
+        async def fetch(number: int) -> Page[Result]:
+            return await self._client._request(
+                LIST_RESULTS,
+                query.params(number),
+                model=PageOf(Result, number),
+                timeout=timeout,
+                extra_headers=extra_headers,
+            )
+
+        return AsyncPager(fetch, limit=query.limit)
+
+    async def latest(
+        self,
+        agent_id: int,
+        *,
+        status: str | None = "completed",
+        exclude: Iterable[int] = (),
+    ) -> Result | None:
+        """The newest result of the agent with this status; see :meth:`Results.latest`."""
+        newest = Newest.build(agent_id, status, exclude)
+        async for page in self.list(agent_id=newest.agent_id, page_size=newest.page_size).pages():
+            if newest.consider(page):
+                break
+        return None if newest.found is None else await self.get(newest.found)
+
+    async def rerun(
+        self,
+        result_id: int,
+        *,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Run a result's scenarios again; see :meth:`Results.rerun`."""
+        params = {"id": check_id(result_id, "result_id")}
+        return await self._client._request(
+            RERUN_RESULT, params, model=Result, timeout=timeout, extra_headers=extra_headers
+        )
+
+    async def end_calls(
+        self,
+        result_id: int,
+        *,
+        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """End the result's running calls; see :meth:`Results.end_calls`."""
+        params = {"id": check_id(result_id, "result_id")}
+        await self._client._request(
+            END_CALLS, params, model=NO_CONTENT, timeout=timeout, extra_headers=extra_headers
         )
 
     async def get_many(

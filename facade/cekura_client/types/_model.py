@@ -355,8 +355,38 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
     def from_dict(cls: type[M], data: Any, path: PathLike = "") -> M:
         """Build this model from decoded JSON (one value of the payload); raises
         ResponseValidationError naming the field, ``path`` prefixing the names."""
-        model: M = convert(data, cls, path)
-        model._attach(RawRef(tree=data))
+        if not isinstance(data, dict):
+            raise fail(path, "an object", data)
+        try:
+            model: M = convert(data, cls, path)
+        except RecursionError:  # the decoder's depth limit: an error, never a crash
+            raise fail(path, "an object nested less deeply", data) from None
+        _root(model).tree_is(data)
+        return model
+
+    @classmethod
+    def from_json(cls: type[M], text: str | bytes) -> M:
+        """Decode and build this model from JSON text (a response body, a stored response, a
+        queue message), straight from bytes to the typed objects. Raises
+        ResponseValidationError for text that is not a JSON object, or naming the field."""
+        if isinstance(text, str):
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                # A lone surrogate: text may hold one (json.dumps with ensure_ascii=False writes
+                # what json.loads read from a \ud800 escape). Read as json.loads reads it.
+                return _from_tree(cls, text, text)
+        else:  # a bytearray or memoryview is copied: the deferred fields are slices of it
+            data = text if type(text) is bytes else bytes(text)
+            # msgspec checks UTF-8 in what it decodes, not in the deferred fields it skips:
+            # anything else (UTF-16, encoded surrogates, invalid bytes) takes the slow path.
+            if not data.isascii() and not _is_utf8(data):
+                return _from_tree(cls, data, text)
+        try:
+            model = _decoder(cls).decode(data)
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
+            return _from_tree(cls, data, text)  # the slow path: the exact error, or leniency
+        _root(model).bytes = data  # `raw` is decoded from these on first use
         return model
 
     def __repr__(self) -> str:
@@ -367,6 +397,66 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
 
     def _attach(self, ref: Any) -> None:
         msgspec.structs.force_setattr(self, "_ref", ref)
+
+
+def _root(model: Model) -> RawRef:
+    """The RawRef of a model decoded on its own, attached now if normalising did not already
+    (``Result`` attaches one while sorting its runs); nested eager models learn where their
+    JSON is inside it, so that ``raw`` and ``extra`` work at every level."""
+    ref = model._ref
+    if not isinstance(ref, RawRef):
+        ref = RawRef()
+        model._attach(ref)
+    _adopt(model, (ref,))
+    return ref
+
+
+def _adopt(model: Model, where: tuple[Any, ...]) -> None:
+    """Give each nested eager model without a ``_ref`` its place in the parent's JSON. Lazy
+    models (runs, metrics, turns) attach their children on first use instead."""
+    if not type(model).__eager__:
+        return
+    for decl in type(model).__fields__:
+        value = getattr(model, decl.name, None)
+        if isinstance(value, Model):
+            _adopt_child(value, (*where, decl.key))
+        elif isinstance(value, list) and value and isinstance(value[0], Model):
+            for index, item in enumerate(value):
+                _adopt_child(item, (*where, decl.key, index))
+
+
+def _adopt_child(child: Model, where: tuple[Any, ...]) -> None:
+    if child._ref is None:
+        child._attach(where)
+        _adopt(child, where)
+
+
+_DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
+
+
+def _decoder(cls: type[M]) -> msgspec.json.Decoder[M]:
+    decoder = _DECODERS.get(cls)
+    if decoder is None:
+        decoder = _DECODERS[cls] = msgspec.json.Decoder(cls, strict=False)
+    return decoder
+
+
+def _from_tree(cls: type[M], data: str | bytes, text: str | bytes) -> M:
+    try:
+        tree = decode_any(data)
+    except RecursionError:
+        raise decode_error(text, _TOO_DEEP) from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, integers past 4,300 digits
+        raise decode_error(text) from None
+    return cls.from_dict(tree)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class EagerModel(Model, frozen=True, gc=False, kw_only=True):

@@ -6,7 +6,6 @@ import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-import msgspec
 from msgspec.structs import force_setattr
 
 from ._fields import (
@@ -35,15 +34,13 @@ from ._model import (
     RawRef,
     check_all,
     convert,
-    decode_any,
-    decode_error,
     optional,
     required,
     unknown_fields,
     view,
     wire_value,
 )
-from ._reader import FieldPath, PathLike, fail
+from ._reader import FieldPath, PathLike
 from .run import Run
 from .status import ResultStatus
 from .summaries import (
@@ -271,71 +268,6 @@ class Result(EagerModel, frozen=True, kw_only=True):
             if run.id == run_id:
                 return run
         raise KeyError(run_id)
-
-    @classmethod
-    def from_dict(cls, data: Any, path: PathLike = "") -> Result:
-        """Build a Result from decoded JSON; raises ResponseValidationError naming the field
-        (``path`` prefixes the names, e.g. ``"data"`` for a webhook body)."""
-        if not isinstance(data, dict):
-            raise fail(path, "an object", data)
-        try:
-            result: Result = convert(data, cls, path)
-        except RecursionError:  # the decoder's depth limit: an error, never a crash
-            raise fail(path, "an object nested less deeply", data) from None
-        _source(result).tree_is(data)
-        return result
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Result:
-        """Decode and build a Result from JSON text (a stored response, a queue message), straight
-        from bytes to the typed objects. Raises ResponseValidationError for text that is not a
-        JSON object, or naming the field."""
-        if isinstance(text, str):
-            try:
-                data = text.encode("utf-8")
-            except UnicodeEncodeError:
-                # A lone surrogate: text may hold one (json.dumps with ensure_ascii=False writes
-                # what json.loads read from a \ud800 escape). Read as json.loads reads it.
-                return cls._from_tree(text, text)
-        else:  # a bytearray or memoryview is copied: the deferred fields are slices of it
-            data = text if type(text) is bytes else bytes(text)
-            # msgspec checks UTF-8 in what it decodes, not in the deferred fields it skips:
-            # anything else (UTF-16, encoded surrogates, invalid bytes) takes the slow path.
-            if not data.isascii() and not _is_utf8(data):
-                return cls._from_tree(data, text)
-        try:
-            result = _DECODER.decode(data)
-        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
-            return cls._from_tree(data, text)  # the slow path: the exact error, or leniency
-        _source(result).bytes = data  # `raw` is decoded from these on first use
-        return result
-
-    @classmethod
-    def _from_tree(cls, data: str | bytes, text: str | bytes) -> Result:
-        try:
-            tree = decode_any(data)
-        except RecursionError:
-            raise decode_error(text, "a JSON document nested less deeply (decoder limit)") from None
-        except ValueError:  # JSONDecodeError, UnicodeDecodeError, integers past 4,300 digits
-            raise decode_error(text) from None
-        return cls.from_dict(tree)
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _source(result: Result) -> RawRef:
-    ref = result._ref
-    assert isinstance(ref, RawRef)
-    return ref
-
-
-_DECODER = msgspec.json.Decoder(Result, strict=False)
 
 
 def parse_runs(value: Any, path: PathLike) -> list[Run]:
