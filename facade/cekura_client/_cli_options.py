@@ -14,10 +14,14 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_OK",
     "EXIT_WAIT_TIMEOUT",
+    "LATEST",
     "PROG",
     "REPORT_COMMANDS",
     "add_gate_options",
+    "add_list_command",
     "add_report_commands",
+    "add_run_command",
+    "baseline",
     "check_args",
     "result_id",
 ]
@@ -34,6 +38,46 @@ def result_id(text: str) -> int:
     return int(text)
 
 
+#: ``--baseline latest``: the newest completed result of the same agent, other than this one.
+LATEST = "latest"
+
+
+def baseline(text: str) -> int | str:
+    """argparse type of a baseline: a result ID, or ``latest``."""
+    if text == LATEST:
+        return LATEST
+    try:
+        return result_id(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"not a baseline (a result ID, or 'latest'): {text!r}"
+        ) from None
+
+
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0 or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
+    return int(text)
+
+
+def _id_list(text: str) -> list[int]:
+    """``1,2,3``: positive integer IDs, comma-separated."""
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        return [result_id(part) for part in parts]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"not a comma-separated list of IDs (e.g. 1,2,3): {text!r}"
+        ) from None
+
+
+def _text_list(text: str) -> list[str]:
+    items = [part.strip() for part in text.split(",")]
+    if not all(items):
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of names: {text!r}")
+    return items
+
+
 def _concurrency(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100:
         raise argparse.ArgumentTypeError(f"concurrency is an integer from 1 to 100: {text!r}")
@@ -45,7 +89,11 @@ def add_gate_options(gate: argparse.ArgumentParser) -> None:
     gate.add_argument("--markdown", metavar="FILE", help="write a Markdown report to FILE")
     gate.add_argument("--html", metavar="FILE", help="write an HTML report to FILE")
     gate.add_argument(
-        "--baseline", type=result_id, metavar="ID", help="compare with this earlier result"
+        "--baseline",
+        type=baseline,
+        metavar="ID|latest",
+        help="compare with this earlier result; 'latest': the newest completed result of the "
+        "same agent",
     )
     gate.add_argument(
         "--fail-on-regression",
@@ -70,7 +118,12 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
     that already has the global options."""
     report = command("report", "write a report of one or more results")
     report.add_argument("result_ids", type=result_id, nargs="+", metavar="ID")
-    report.add_argument("--baseline", type=result_id, metavar="ID", help="compare with it")
+    report.add_argument(
+        "--baseline",
+        type=baseline,
+        metavar="ID|latest",
+        help="compare the last result with it ('latest': the agent's newest completed one)",
+    )
     report.add_argument(
         "--format",
         choices=["html", "markdown", "junit", "json"],
@@ -80,7 +133,12 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
     report.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
 
     comp = command("compare", "compare a result with a baseline; exit 1 on a regression")
-    comp.add_argument("baseline_id", type=result_id, metavar="BASE_ID")
+    comp.add_argument(
+        "baseline_id",
+        type=baseline,
+        metavar="BASE_ID",
+        help="a result ID, or 'latest': the newest completed result of NEW_ID's agent",
+    )
     comp.add_argument("current_id", type=result_id, metavar="NEW_ID")
     comp.add_argument(
         "--format", choices=["text", "markdown", "json"], help="default: text (--json: json)"
@@ -98,6 +156,54 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
     export.add_argument(
         "--concurrency", type=_concurrency, default=10, help="requests at a time (default 10)"
     )
+
+
+#: The CLI's ``--max-runs`` default (calls a ``run`` may place without raising it).
+DEFAULT_MAX_RUNS = 50
+
+
+def add_run_command(
+    command: Callable[[str, str], argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """Add ``run`` (start a suite; with --wait, gate it like ``gate``); returns its parser so
+    the caller adds the wait options."""
+    run = command("run", "start a suite of scenarios; with --wait, gate on its result")
+    run.add_argument("--agent", type=result_id, required=True, metavar="ID", help="the agent")
+    what = run.add_mutually_exclusive_group(required=True)
+    what.add_argument("--scenarios", type=_id_list, metavar="IDS", help="scenario IDs: 1,2,3")
+    what.add_argument("--tags", type=_text_list, metavar="TAGS", help="scenario tags: a,b")
+    what.add_argument("--folder", metavar="PATH", help="a folder path (needs --project)")
+    run.add_argument("--project", type=result_id, metavar="ID", help="the project ID")
+    run.add_argument("--text", action="store_true", help="run as text chats, not voice calls")
+    run.add_argument("--frequency", type=_positive, default=1, help="runs per scenario")
+    run.add_argument("--personalities", type=_id_list, metavar="IDS", help="personality IDs")
+    run.add_argument("--test-profiles", type=_id_list, metavar="IDS", help="test profile IDs")
+    run.add_argument("--concurrency-limit", type=_positive, metavar="N", help="calls at once")
+    run.add_argument("--name", help="a name for the result")
+    run.add_argument(
+        "--max-runs",
+        type=_positive,
+        metavar="N",
+        help=f"refuse to start more than N calls (default {DEFAULT_MAX_RUNS}); needed with "
+        "--tags or --folder, whose count only Cekura knows (calls past N are ended at once)",
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="print what would start and its cost; send nothing"
+    )
+    run.add_argument("--wait", action="store_true", help="wait for the result, then gate on it")
+    run.add_argument("--json", action="store_true", help="print JSON on stdout")
+    return run
+
+
+def add_list_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    listing = command("list", "list results, newest first")
+    listing.add_argument("--agent", type=result_id, metavar="ID", help="only this agent's")
+    listing.add_argument("--project", type=result_id, metavar="ID", help="only this project's")
+    listing.add_argument("--search", metavar="TEXT", help="only results whose name has TEXT")
+    listing.add_argument(
+        "--limit", type=_positive, default=20, help="at most this many (default 20)"
+    )
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
 
 
 def _infer_format(
@@ -118,8 +224,25 @@ def _infer_format(
 def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Checks argparse cannot express: option pairs, and formats inferred from -o."""
     parser = getattr(args, "command_parser", parser)
-    if args.command == "gate" and args.fail_on_regression and args.baseline is None:
-        parser.error("--fail-on-regression needs --baseline ID")
+    if args.command in ("gate", "run") and args.fail_on_regression and args.baseline is None:
+        parser.error("--fail-on-regression needs --baseline ID (or --baseline latest)")
+    if args.command == "run":
+        if args.folder is not None and args.project is None:
+            parser.error("--folder needs --project ID (folder paths are per project)")
+        if not args.wait:
+            given = [
+                flag
+                for flag, value in (
+                    ("--junit", args.junit),
+                    ("--markdown", args.markdown),
+                    ("--html", args.html),
+                    ("--baseline", args.baseline),
+                    ("--min-success-rate", args.min_success_rate),
+                )
+                if value is not None
+            ]
+            if given:
+                parser.error(f"{', '.join(given)} need --wait (the result must finish first)")
     if args.command == "report":
         _infer_format(parser, args, _REPORT_FORMATS)
     elif args.command == "export":

@@ -1,9 +1,12 @@
 """``cekura-results``: show, wait for and gate on Cekura results from a shell or a CI job.
 
+    cekura-results run --agent ID (--scenarios 1,2 | --tags T | --folder P --project ID)
+                   [--text] [--frequency N] [--max-runs N] [--dry-run] [--wait] [gate options]
+    cekura-results list [--agent ID] [--limit N] [--json]
     cekura-results show RESULT_ID [--json]
     cekura-results wait RESULT_ID [--timeout S] [--poll-interval S] [--json]
     cekura-results gate RESULT_ID [--wait] [--timeout S] [--min-success-rate PCT]
-                   [--junit FILE] [--markdown FILE] [--html FILE] [--baseline ID]
+                   [--junit FILE] [--markdown FILE] [--html FILE] [--baseline ID|latest]
                    [--fail-on-regression] [--no-summary]
     cekura-results report ID... --format html|markdown|junit|json [--baseline ID] [-o FILE]
     cekura-results compare BASE_ID NEW_ID [--format text|markdown|json]
@@ -18,7 +21,7 @@ Exit codes (every failure also prints exactly one line to stderr):
     1    the gate failed, or a comparison regressed (compare, gate --fail-on-regression)
     2    an API, network, file or usage error
     3    a wait ran out of time (--timeout) before the result finished
-    130  interrupted (Ctrl-C)
+    130  interrupted (Ctrl-C, or SIGTERM; ``run --wait`` then ends the suite's calls)
     141  stdout was closed early (e.g. piped into head); nothing more is printed
 
 Progress goes to stderr, results to stdout. ``gate`` appends its Markdown report to
@@ -69,7 +72,7 @@ class _OutputClosed(Exception):
     """stdout (or stderr) was closed by the reader: stop printing, exit 141."""
 
 
-class _Printer:
+class Printer:
     """Writes text that may hold server-controlled strings: every line's control characters
     are escaped (the newlines between lines are kept), and a character the stream cannot
     encode is written as a backslash escape. A closed pipe raises _OutputClosed."""
@@ -212,17 +215,20 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument("result_id", type=options.result_id)
     gate.add_argument("--wait", action="store_true", help="wait for the result to finish first")
     gate.add_argument(
-        "--min-success-rate",
-        type=_percentage,
-        metavar="PCT",
-        help="pass when at least PCT%% of runs succeeded, a percentage from 0 to 100 (default: "
-        "every run must succeed)",
-    )
-    gate.add_argument(
         "--json", action="store_true", help="print the result and the verdict as JSON"
     )
-    options.add_gate_options(gate)
-    for sub in (wait, gate):
+    run = options.add_run_command(command)
+    for sub in (gate, run):
+        sub.add_argument(
+            "--min-success-rate",
+            type=_percentage,
+            metavar="PCT",
+            help="pass when at least PCT%% of runs succeeded, a percentage from 0 to 100 "
+            "(default: every run must succeed)",
+        )
+        options.add_gate_options(sub)
+    options.add_list_command(command)
+    for sub in (wait, gate, run):
         sub.add_argument(
             "--timeout",
             type=_positive_float,
@@ -240,10 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Progress:
+class Progress:
     """Prints one line to stderr each time the result's status or completed runs change."""
 
-    def __init__(self, printer: _Printer) -> None:
+    def __init__(self, printer: Printer) -> None:
         self.printer = printer
         self.started = time.monotonic()
 
@@ -255,7 +261,7 @@ class _Progress:
         )
 
 
-def _print_result(result: Result, as_json: bool, out: _Printer) -> None:
+def _print_result(result: Result, as_json: bool, out: Printer) -> None:
     if as_json:
         # JSON escapes C0 controls itself; the printer escapes the rest as \uXXXX, which
         # keeps the output valid JSON with the same strings.
@@ -287,19 +293,19 @@ def _format_verdict(verdict: GateVerdict) -> str:
 HEARTBEAT_SECONDS = 60.0
 
 
-def _fetch(client: Cekura, args: argparse.Namespace, err: _Printer) -> Result:
+def _fetch(client: Cekura, args: argparse.Namespace, err: Printer) -> Result:
     if args.command == "show" or (args.command == "gate" and not args.wait):
         return client.results.get(args.result_id)
     return client.results.wait(
         args.result_id,
         timeout=args.timeout,
         poll_interval=args.poll_interval,
-        on_update=_Progress(err),
+        on_update=Progress(err),
         heartbeat=HEARTBEAT_SECONDS,
     )
 
 
-def _error_line(exc: CekuraError) -> str:
+def error_line(exc: CekuraError) -> str:
     # The library's wording names Python arguments; a shell user has flags instead.
     text = str(exc).replace("pass allow_insecure_http=True", "pass --allow-insecure-http")
     text = text.replace("base_url ", "--base-url ", 1) if text.startswith("base_url ") else text
@@ -324,39 +330,56 @@ def _gate_json(result: Result, verdict: GateVerdict, baseline: Result | None) ->
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def _run(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
+def conclude(
+    client: Cekura, args: argparse.Namespace, result: Result, out: Printer, err: Printer
+) -> int:
+    """Gate on a finished result: the verdict, the comparison with ``--baseline``, the report
+    files; the exit code (``gate`` and ``run --wait``)."""
     from .reports import _cli as report_cli  # noqa: PLC0415  (not imported for --help)
 
-    if args.command in options.REPORT_COMMANDS:
-        return report_cli.run_report_command(args, out=out, err=err)
-    baseline = None
-    try:
-        with report_cli.client_from_args(args) as client:
-            result = _fetch(client, args, err)
-            if args.command == "gate":
-                baseline = report_cli.fetch_baseline(client, args)
-    except WaitTimeoutError as exc:
-        if exc.last_result is not None and args.command == "gate":
-            out.line(format_result(exc.last_result))
-            # A JUnit step with `if: always()` still finds its file: the last state seen,
-            # marked as incomplete. The exit code stays the timeout's.
-            report_cli.finish_gate(
-                args, exc.last_result, None, False, out, err, incomplete=str(exc)
-            )
-        err.error(f"{PROG}: {exc}")
-        return EXIT_TIMED_OUT
-    except CekuraError as exc:
-        err.error(_error_line(exc))
-        return EXIT_ERROR
-    if args.command != "gate":
-        _print_result(result, args.json, out)
-        return EXIT_OK
+    baseline = report_cli.fetch_baseline(client, args, result, err)
     verdict = evaluate_gate(result, min_success_rate=args.min_success_rate)
     if args.json:
         out.line(_gate_json(result, verdict, baseline))
     else:
         out.line(format_result(result) + "\n\n" + _format_verdict(verdict))
     return report_cli.finish_gate(args, result, baseline, verdict.passed, out, err)
+
+
+def timed_out(args: argparse.Namespace, exc: WaitTimeoutError, out: Printer, err: Printer) -> int:
+    """A wait ran out of time: ``gate`` and ``run`` still write their reports, from the last
+    result seen and marked incomplete; the exit code stays the timeout's."""
+    from .reports import _cli as report_cli  # noqa: PLC0415
+
+    if exc.last_result is not None and args.command in ("gate", "run"):
+        out.line(format_result(exc.last_result))
+        report_cli.finish_gate(args, exc.last_result, None, False, out, err, incomplete=str(exc))
+    err.error(f"{PROG}: {exc}")
+    return EXIT_TIMED_OUT
+
+
+def _run(args: argparse.Namespace, out: Printer, err: Printer) -> int:
+    from .reports import _cli as report_cli  # noqa: PLC0415  (not imported for --help)
+
+    if args.command in options.REPORT_COMMANDS:
+        return report_cli.run_report_command(args, out=out, err=err)
+    if args.command in ("run", "list"):
+        from . import _cli_run  # noqa: PLC0415
+
+        command = _cli_run.run_command if args.command == "run" else _cli_run.list_command
+        return command(args, out, err)
+    try:
+        with report_cli.client_from_args(args) as client:
+            result = _fetch(client, args, err)
+            if args.command != "gate":
+                _print_result(result, args.json, out)
+                return EXIT_OK
+            return conclude(client, args, result, out, err)
+    except WaitTimeoutError as exc:
+        return timed_out(args, exc, out, err)
+    except CekuraError as exc:
+        err.error(error_line(exc))
+        return EXIT_ERROR
 
 
 def _silence_stdout() -> None:
@@ -373,8 +396,8 @@ def main(
     argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     """Run the CLI; returns the exit code (documented in the module docstring)."""
-    out_printer = _Printer(out or sys.stdout)
-    err_printer = _Printer(err or sys.stderr)
+    out_printer = Printer(out or sys.stdout)
+    err_printer = Printer(err or sys.stderr)
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["mock"]:
         from .testing._serve import main as serve  # noqa: PLC0415  (only this command needs it)

@@ -25,6 +25,7 @@ from .._cli_options import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_WAIT_TIMEOUT,
+    LATEST,
     PROG,
     REPORT_COMMANDS,
     add_gate_options,
@@ -85,10 +86,31 @@ def _write(path: str, text: str, out: Writer) -> None:
         raise ReportFileError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def fetch_baseline(client: Cekura, args: argparse.Namespace) -> Result | None:
-    """The ``--baseline`` result of ``gate``, or None."""
-    baseline_id = getattr(args, "baseline", None)
-    return None if baseline_id is None else client.results.get(baseline_id)
+def resolve_baseline(client: Cekura, ref: int | str | None, current: Result) -> Result | None:
+    """The baseline ``ref`` names: a result ID, or ``latest`` (the newest completed result of
+    ``current``'s agent, other than ``current``); None when there is none."""
+    if ref is None:
+        return None
+    if ref != LATEST:
+        return client.results.get(int(ref))
+    if current.agent is None:
+        return None
+    return client.results.latest(current.agent, exclude=[current.id])
+
+
+def fetch_baseline(
+    client: Cekura, args: argparse.Namespace, result: Result, err: Writer
+) -> Result | None:
+    """The ``--baseline`` result of ``gate`` and ``run``, or None. ``latest`` with no earlier
+    completed result (an agent's first run) compares with nothing, and says so."""
+    ref = getattr(args, "baseline", None)
+    baseline = resolve_baseline(client, ref, result)
+    if ref == LATEST and baseline is None:
+        err.write(
+            f"{PROG}: note: --baseline latest: agent {result.agent} has no other completed "
+            "result; nothing to compare with\n"
+        )
+    return baseline
 
 
 def _append_step_summary(markdown_of: Any, err: Writer) -> None:
@@ -195,7 +217,7 @@ def _report(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) 
     results = _fetch_all(client, args.result_ids, 10, err)
     if not results:
         return EXIT_ERROR
-    baseline = client.results.get(args.baseline) if args.baseline is not None else None
+    baseline = fetch_baseline(client, args, results[-1], err)
     if args.format == "html":
         text = to_html(results, baseline=baseline)
     elif args.format == "junit":
@@ -235,8 +257,19 @@ def _merge_junit(documents: list[str]) -> str:
 
 
 def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
-    many = client.results.get_many([args.baseline_id, args.current_id], concurrency=2)
-    baseline, current = many.raise_for_errors()
+    if args.baseline_id == LATEST:
+        current = client.results.get(args.current_id)
+        found = resolve_baseline(client, LATEST, current)
+        if found is None:
+            err.write(
+                f"{PROG}: error: agent {current.agent} has no completed result other than "
+                f"{current.id} to compare with\n"
+            )
+            return EXIT_ERROR
+        baseline = found
+    else:
+        many = client.results.get_many([args.baseline_id, args.current_id], concurrency=2)
+        baseline, current = many.raise_for_errors()
     comparison = compare(baseline, current)
     if args.format == "json":
         _emit(out, json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")

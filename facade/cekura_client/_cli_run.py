@@ -1,0 +1,239 @@
+"""``cekura-results run`` and ``cekura-results list``: start a suite (its cost printed first,
+refused above ``--max-runs``), wait for it and gate on it; list results.
+
+While ``run --wait`` waits, SIGINT and SIGTERM (a cancelled CI job) end the suite's calls, once,
+so they stop being billed; the reports are written from the last state seen, and the command
+exits 130 with one line that says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
+
+from . import _cli_options as options
+from ._exceptions import CekuraError, InvalidRequestError, WaitTimeoutError
+from ._suite import SuiteRequest
+from .cli import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    HEARTBEAT_SECONDS,
+    PROG,
+    Printer,
+    Progress,
+    conclude,
+    error_line,
+    timed_out,
+)
+from .reports import _cli as report_cli
+from .types.result import Result
+
+__all__ = ["list_command", "run_command"]
+
+#: Seconds ``end_calls`` may take after a signal: a cancelled CI job is killed soon after.
+END_CALLS_TIMEOUT = 10.0
+
+
+class _Cancelled(Exception):
+    """SIGINT or SIGTERM arrived while waiting."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _cancel_on_signals() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into _Cancelled in this block (main thread only; elsewhere
+    Python delivers no signals, and the block runs unguarded)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def cancel(signum: int, frame: FrameType | None) -> None:
+        # Later signals are ignored until the calls are ended: a second Ctrl-C or the
+        # runner's repeated SIGTERM must not cut end_calls short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise _Cancelled(signum)
+
+    previous = {sig: signal.signal(sig, cancel) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _suite_request(args: argparse.Namespace) -> SuiteRequest:
+    return SuiteRequest.build(
+        args.agent,
+        scenarios=args.scenarios,
+        tags=args.tags,
+        folder=args.folder,
+        project_id=args.project,
+        frequency=args.frequency,
+        personality_ids=args.personalities,
+        test_profile_ids=args.test_profiles,
+        concurrency_limit=args.concurrency_limit,
+        name=args.name,
+    )
+
+
+def _write_github_output(result_id: int, err: Printer) -> None:
+    path = os.environ.get("GITHUB_OUTPUT")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"result_id={result_id}\n")
+    except OSError as exc:
+        err.error(f"{PROG}: warning: cannot write $GITHUB_OUTPUT: {exc}")
+
+
+class _Watch(Progress):
+    """Progress lines, and the last state seen (the reports of an interrupted wait)."""
+
+    def __init__(self, printer: Printer, started: Result) -> None:
+        super().__init__(printer)
+        self.last = started
+
+    def __call__(self, result: Result) -> None:
+        self.last = result
+        super().__call__(result)
+
+
+def run_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
+    try:
+        request = _suite_request(args)
+    except InvalidRequestError as exc:
+        err.error(f"{PROG}: error: {exc}")
+        return EXIT_ERROR
+    limit = args.max_runs if args.max_runs is not None else options.DEFAULT_MAX_RUNS
+    mode = "text chats" if args.text else "voice calls"
+    err.line(f"{PROG}: run: {request.describe()} against agent {args.agent}, as {mode}")
+    if request.calls is not None and request.calls > limit:
+        err.error(
+            f"{PROG}: error: refusing to start {request.calls} calls, more than --max-runs "
+            f"{limit}; pass --max-runs {request.calls} to start them"
+        )
+        return EXIT_ERROR
+    if request.calls is None and args.max_runs is None:
+        err.error(
+            f"{PROG}: error: with --tags or --folder, Cekura chooses the scenarios, so the "
+            "number of calls is known only once started; pass --max-runs N to start (calls past "
+            "N are ended at once)"
+        )
+        return EXIT_ERROR
+    if args.dry_run:
+        out.line(json.dumps({"dry_run": True, "calls": request.calls, "body": request.body}))
+        return EXIT_OK
+    try:
+        with report_cli.client_from_args(args) as client:
+            start = client.scenarios.run_text if args.text else client.scenarios.run
+            started = start(
+                args.agent,
+                scenarios=args.scenarios,
+                tags=args.tags,
+                folder=args.folder,
+                project_id=args.project,
+                frequency=args.frequency,
+                personality_ids=args.personalities,
+                test_profile_ids=args.test_profiles,
+                concurrency_limit=args.concurrency_limit,
+                name=args.name,
+                max_calls=limit,
+            )
+            _write_github_output(started.id, err)
+            if not args.json:
+                out.line(
+                    f"started result {started.id}: {len(started.runs)} runs, {started.status.value}"
+                )
+            if request.calls is None and len(started.runs) > limit:
+                client.results.end_calls(started.id, timeout=END_CALLS_TIMEOUT)
+                err.error(
+                    f"{PROG}: error: result {started.id} started {len(started.runs)} calls, more "
+                    f"than --max-runs {limit}; its calls were ended"
+                )
+                return EXIT_ERROR
+            if not args.wait:
+                if args.json:
+                    out.line(json.dumps(started.to_dict(), indent=2, ensure_ascii=False))
+                return EXIT_OK
+            watch = _Watch(err, started)
+            try:
+                with _cancel_on_signals():
+                    result = client.results.wait(
+                        started.id,
+                        timeout=args.timeout,
+                        poll_interval=args.poll_interval,
+                        on_update=watch,
+                        heartbeat=HEARTBEAT_SECONDS,
+                    )
+            except _Cancelled as cancelled:
+                return _interrupted(client, args, watch.last, cancelled, out, err)
+            return conclude(client, args, result, out, err)
+    except WaitTimeoutError as exc:
+        return timed_out(args, exc, out, err)
+    except CekuraError as exc:
+        err.error(error_line(exc))
+        return EXIT_ERROR
+
+
+def _interrupted(
+    client: Any,
+    args: argparse.Namespace,
+    last: Result,
+    cancelled: _Cancelled,
+    out: Printer,
+    err: Printer,
+) -> int:
+    """End the suite's calls (once), write the reports of the last state seen, say so."""
+    try:
+        client.results.end_calls(last.id, timeout=END_CALLS_TIMEOUT)
+        ended = f"ended the calls of result {last.id}"
+    except CekuraError as exc:
+        ended = f"could not end the calls of result {last.id} ({type(exc).__name__}: {exc})"
+    why = f"{cancelled} received while waiting: {ended}"
+    report_cli.finish_gate(args, last, None, False, out, err, incomplete=why)
+    err.error(f"{PROG}: interrupted: {why}; reports written from the last state seen")
+    return EXIT_INTERRUPTED
+
+
+def list_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
+    try:
+        with report_cli.client_from_args(args) as client:
+            pager = client.results.list(
+                agent_id=args.agent,
+                project_id=args.project,
+                search=args.search,
+                page_size=min(args.limit, 100),
+                limit=args.limit,
+            )
+            results = list(pager)
+    except CekuraError as exc:
+        err.error(error_line(exc))
+        return EXIT_ERROR
+    if args.json:
+        out.line(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    out.line(f"{'ID':>8}  {'CREATED (UTC)':16}  {'STATUS':11}  {'PASSED':>7}  {'RUNS':>5}  NAME")
+    for result in results:
+        created = result.created_at.strftime("%Y-%m-%d %H:%M") if result.created_at else "-"
+        rate = "-" if result.success_rate is None else f"{result.success_rate:.1f}%"
+        runs = result.total_runs_count or len(result.runs)
+        out.line(
+            f"{result.id:>8}  {created:16}  {result.status.value:11}  {rate:>7}  {runs:>5}  "
+            f"{result.name or ''}"
+        )
+    if not results:
+        err.line(f"{PROG}: no results")
+    return EXIT_OK
