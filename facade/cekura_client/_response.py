@@ -137,7 +137,8 @@ def status_error(response: httpx.Response, subject: str = "", note: str = "") ->
     if code == 404:
         what = f"no {subject} at " if subject else ""
         message += f" ({what}{describe_request(response.request)}; check the ID and the base URL)"
-    message += note
+    if note:
+        message += ("" if message.endswith((".", ")")) else ".") + note
     if code == 429:
         return RateLimitError(
             message, response=response, body=body, retry_after=parse_retry_after(response.headers)

@@ -3,6 +3,7 @@ calls it places (Cekura bills each)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -53,7 +54,9 @@ def _positive(value: Any, name: str) -> int:
     return int(value)
 
 
-def _id_list(value: Any, name: str, *, allow_empty: bool = False) -> list[int]:
+def _id_list(
+    value: Any, name: str, *, allow_empty: bool = False, repeat: str = "set frequency"
+) -> list[int]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise InvalidRequestError(
             f"{name} must be a list of positive integer IDs, got {safe_repr(value)}"
@@ -64,8 +67,7 @@ def _id_list(value: Any, name: str, *, allow_empty: bool = False) -> list[int]:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise InvalidRequestError(
-            f"{name} lists {', '.join(map(str, duplicates))} more than once; to run a scenario "
-            "several times, set frequency"
+            f"{name} lists {', '.join(map(str, duplicates))} more than once; {repeat}"
         )
     return ids
 
@@ -130,7 +132,9 @@ class SuiteRequest:
             )
         count: int | None = None
         if scenarios is not None:
-            body["scenarios"] = _id_list(scenarios, "scenarios")
+            body["scenarios"] = _id_list(
+                scenarios, "scenarios", repeat="to run a scenario several times, set frequency"
+            )
             count = len(body["scenarios"])
         elif tags is not None:
             body["tags"] = _text_list(tags, "tags")
@@ -145,11 +149,13 @@ class SuiteRequest:
         body["frequency"] = _positive(frequency, "frequency")
         personalities = test_profiles = 0
         if personality_ids is not None:
-            body["personality_ids"] = _id_list(personality_ids, "personality_ids", allow_empty=True)
+            body["personality_ids"] = _id_list(
+                personality_ids, "personality_ids", allow_empty=True, repeat="list each once"
+            )
             personalities = len(body["personality_ids"])
         if test_profile_ids is not None:
             body["test_profile_ids"] = _id_list(
-                test_profile_ids, "test_profile_ids", allow_empty=True
+                test_profile_ids, "test_profile_ids", allow_empty=True, repeat="list each once"
             )
             test_profiles = len(body["test_profile_ids"])
         if concurrency_limit is not None:
@@ -169,6 +175,13 @@ class SuiteRequest:
                     f"extra_body may not set {', '.join(named)}: pass the argument of that "
                     "name (the number of calls is reckoned from the arguments)"
                 )
+            try:
+                json.dumps(dict(extra_body), allow_nan=False)
+            except (TypeError, ValueError, RecursionError) as exc:
+                raise InvalidRequestError(
+                    f"extra_body must hold JSON values only (no NaN, infinity or other "
+                    f"objects): {type(exc).__name__}: {safe_repr(str(exc), 120)}"
+                ) from None
             body.update(extra_body)
         frequency_text = f"frequency {body['frequency']}"
         factors = [f"{count} scenarios" if count is not None else "the scenarios Cekura selects"]

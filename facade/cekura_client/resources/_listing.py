@@ -115,7 +115,7 @@ class Newest:
             )
         return cls(
             agent_id=check_id(agent_id, "agent_id"),
-            status=None if status is None else ResultStatus(status).value,
+            status=None if status is None else ResultStatus(status.strip().lower()).value,
             exclude=frozenset(check_id(item, "each of exclude") for item in exclude),
         )
 

@@ -3,6 +3,10 @@
 A pager asks for page 1, then 2, ... while the server says a next page exists; the URL in
 ``next`` is never followed (see :func:`cekura_client.types.page._link`). Items are yielded
 lazily: a loop that stops early fetches no further page.
+
+The walk also ends, whatever ``next`` says, at an empty page, at a page holding only items
+already seen (a server that ignores ``page`` would otherwise be read forever), and at a page
+past the end (404 on page 2 or later: the list shrank while it was read).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+from .._exceptions import NotFoundError
 from ..types.page import Page
 
 __all__ = ["AsyncPager", "SyncPager"]
@@ -22,16 +27,14 @@ def _key(item: Any) -> Any:
 
 
 class _Walk(Generic[T]):
-    """The state shared by both pagers: which IDs were yielded, and when to stop.
+    """The state of one walk through the pages: the IDs seen, and when to stop.
 
     A list sorted newest first shifts while it is read (a result created between two pages
-    pushes the last item of page 1 onto page 2): an item whose ID was already yielded is
-    skipped, so each appears once."""
+    pushes the last item of page 1 onto page 2): an item whose ID was already seen is skipped,
+    so each appears once."""
 
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
+    def __init__(self) -> None:
         self.seen: set[Any] = set()
-        self.yielded = 0
 
     def fresh(self, page: Page[T]) -> list[T]:
         out = []
@@ -44,13 +47,15 @@ class _Walk(Generic[T]):
             out.append(item)
         return out
 
-    def full(self) -> bool:
-        return self.limit is not None and self.yielded >= self.limit
-
     @staticmethod
-    def last(page: Page[T]) -> bool:
-        # An empty page ends the walk even when the server says there is more.
-        return not page.has_next or not page.items
+    def gone(exc: NotFoundError, number: int) -> bool:
+        """A 404 for page 2 or later: the list ended before the page did."""
+        return number > 1
+
+
+def _pages_of(page: Page[T], fresh: list[T]) -> bool:
+    """Whether another page may follow this one."""
+    return page.has_next and bool(page.items) and bool(fresh)
 
 
 class SyncPager(Generic[T]):
@@ -63,24 +68,38 @@ class SyncPager(Generic[T]):
 
     def pages(self) -> Iterator[Page[T]]:
         """Each page as it is fetched (page 1, 2, ...), until the last."""
+        for page, _ in self._walk():
+            yield page
+
+    def _walk(self) -> Iterator[tuple[Page[T], list[T]]]:
+        walk: _Walk[T] = _Walk()
         number = 1
         while True:
-            page = self._fetch(number)
-            yield page
-            if _Walk.last(page):
+            try:
+                page = self._fetch(number)
+            except NotFoundError as exc:
+                if _Walk.gone(exc, number):
+                    return
+                raise
+            fresh = walk.fresh(page)
+            if page.items and not fresh:
+                return  # nothing new: the server repeats itself
+            yield page, fresh
+            if not _pages_of(page, fresh):
                 return
             number += 1
 
     def __iter__(self) -> Iterator[T]:
-        walk: _Walk[T] = _Walk(self._limit)
-        if walk.full():
+        left = self._limit
+        if left is not None and left <= 0:
             return
-        for page in self.pages():
-            for item in walk.fresh(page):
+        for _, fresh in self._walk():
+            for item in fresh:
                 yield item
-                walk.yielded += 1
-                if walk.full():
-                    return
+                if left is not None:
+                    left -= 1
+                    if left == 0:
+                        return
 
     def first(self) -> T | None:
         """The first item, or None when the list is empty (fetches one page)."""
@@ -99,24 +118,38 @@ class AsyncPager(Generic[T]):
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Each page as it is fetched (page 1, 2, ...), until the last."""
+        async for page, _ in self._walk():
+            yield page
+
+    async def _walk(self) -> AsyncIterator[tuple[Page[T], list[T]]]:
+        walk: _Walk[T] = _Walk()
         number = 1
         while True:
-            page = await self._fetch(number)
-            yield page
-            if _Walk.last(page):
+            try:
+                page = await self._fetch(number)
+            except NotFoundError as exc:
+                if _Walk.gone(exc, number):
+                    return
+                raise
+            fresh = walk.fresh(page)
+            if page.items and not fresh:
+                return  # nothing new: the server repeats itself
+            yield page, fresh
+            if not _pages_of(page, fresh):
                 return
             number += 1
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        walk: _Walk[T] = _Walk(self._limit)
-        if walk.full():
+        left = self._limit
+        if left is not None and left <= 0:
             return
-        async for page in self.pages():
-            for item in walk.fresh(page):
+        async for _, fresh in self._walk():
+            for item in fresh:
                 yield item
-                walk.yielded += 1
-                if walk.full():
-                    return
+                if left is not None:
+                    left -= 1
+                    if left == 0:
+                        return
 
     async def first(self) -> T | None:
         """The first item, or None when the list is empty (fetches one page)."""
