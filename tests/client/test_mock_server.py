@@ -212,6 +212,8 @@ def test_main_names_the_program_it_is_given(
     help_text = capsys.readouterr().out
     assert help_text.startswith("usage: cekura-results mock [-h] [--host HOST] [--port PORT]")
     assert "0 for a free one (default: 8765)" in help_text
+    for operation in ("GET /test_framework/v2/results/", "/run_scenarios/", "/{id}/rerun/"):
+        assert operation in " ".join(help_text.split()), operation
 
 
 @pytest.mark.parametrize(
@@ -263,10 +265,22 @@ def test_help_shows_how_to_use_it() -> None:
         "python -m cekura_client.testing [--port N]",
         "results: result ID -> payload, MockResponse or callable: what it serves.",
         "api_key: the key every request must send",
-        "requests: a RecordedRequest (method, path, had_valid_key) per request, in order.",
+        "requests: a RecordedRequest (method, path, had_valid_key, body) per request, in order.",
+        "GET /test_framework/v2/results/``: the results list, newest first",
+        "POST /test_framework/v2/scenarios/run_scenarios/`` (and ``run_scenarios_text``)",
+        "POST /test_framework/v2/results/{id}/rerun/``: a new result, one run per scenario.",
+        "POST /test_framework/v2/results/{id}/end_calls/``: 200, no body; cancels the result.",
+        "started: the body of each run start that started a result, in order.",
+        "calls_ended: the result IDs of each end_calls answered 200, in order.",
+        "polls_to_complete: GETs after which a started result is completed (default 3).",
+        "failing_scenarios: scenario IDs whose runs fail in started results (default none).",
+        'server.drop_responses_to = {"POST /test_framework/v2/scenarios/run_scenarios/"}',
     ):
         assert line in text, line
-    for name in ("url", "start", "stop", "record", "__init__", "__enter__", "__exit__"):
+    for name in (
+        "url", "start", "stop", "record", "started", "reruns", "calls_ended", "__init__",
+        "__enter__", "__exit__",
+    ):  # fmt: skip
         doc = getattr(MockCekuraServer, name).__doc__
         assert doc and "\n" not in doc.strip(), name
 

@@ -51,7 +51,10 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         prog=prog,
         description="Serve the mock Cekura API in the foreground until Ctrl-C or SIGTERM: "
         "GET /test_framework/v1/results/{id}/ (and v2, with or without the slash) with the "
-        "example results of cekura_client.testing.payloads.",
+        "example results of cekura_client.testing.payloads; the results list "
+        "(GET /test_framework/v2/results/); POST /test_framework/v2/scenarios/run_scenarios/ "
+        "and run_scenarios_text/, which start a result that progresses as it is polled; and "
+        "POST /test_framework/v2/results/{id}/rerun/ and .../end_calls/.",
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"

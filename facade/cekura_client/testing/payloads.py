@@ -18,6 +18,11 @@ dicts, so callers may mutate them.
 * ``nightly_result`` (1101-1107): a week of nightly results of that agent, for trends. Any
   other positive ID gives another night of it, and ``nightly_results(n)`` gives n consecutive
   nights as a dict to serve: ``MockCekuraServer(payloads.nightly_results(50))``.
+
+For results started on the mock server (``run_scenarios``, ``rerun``): ``started_result`` built
+from ``finished_run`` and ``unfinished_run`` runs (the nightly results' metrics and scenario
+names), the scenarios that ``SCENARIO_TAGS`` and ``SCENARIO_FOLDERS`` select, and ``list_item``,
+a payload in the shape the results list sends.
 """
 
 from __future__ import annotations
@@ -27,21 +32,34 @@ from typing import Any
 
 __all__ = [
     "BASELINE_RESULT_ID",
+    "DEFAULT_PERSONALITY",
     "FAILING_RESULT_ID",
+    "MOCK_AGENT_ID",
+    "MOCK_PROJECT_ID",
     "NIGHTLY_RESULT_IDS",
     "PASSING_RESULT_ID",
+    "PERSONALITY_NAMES",
     "QUIRKY_RESULT_ID",
     "REGRESSED_RESULT_ID",
     "RUNNING_RESULT_ID",
+    "SCENARIO_FOLDERS",
+    "SCENARIO_TAGS",
+    "agent_name",
     "all_results",
     "baseline_result",
     "failing_result",
+    "finished_run",
+    "list_item",
     "nightly_result",
     "nightly_results",
     "passing_result",
+    "personality_name",
     "quirky_result",
     "regressed_result",
     "running_result",
+    "scenario_name",
+    "started_result",
+    "unfinished_run",
     "webhook_pre_trigger",
     "webhook_result_completed",
 ]
@@ -832,3 +850,209 @@ def all_results() -> dict[int, JSON]:
         REGRESSED_RESULT_ID: regressed_result(),
         **{result_id: nightly_result(result_id) for result_id in NIGHTLY_RESULT_IDS},
     }
+
+
+# --- Results started on the mock server (run_scenarios, run_scenarios_text, rerun) ------------
+
+#: The agent of every example result, and the project the mock puts it in.
+MOCK_AGENT_ID = _AGENT_ID
+MOCK_PROJECT_ID = 1376
+#: Scenario tags the mock knows: ``run_scenarios`` with ``tags`` runs the union of theirs.
+SCENARIO_TAGS: dict[str, tuple[int, ...]] = {
+    "smoke": (7001,),
+    "nightly": (7001, 7002, 7003),
+    "appointments": (7001, 7002),
+    "billing": (7003, 7005),
+}
+#: Scenario folders the mock knows; a ``folder_path`` selects a folder and its subfolders
+#: (``"FrontDesk"`` is all five scenarios).
+SCENARIO_FOLDERS: dict[str, tuple[int, ...]] = {
+    "FrontDesk.Appointments": (7001, 7002),
+    "FrontDesk.Questions": (7003, 7004),
+    "FrontDesk.Billing": (7005,),
+}
+#: Personality IDs the mock knows (the examples' ``run_settings`` name 3 and 7).
+PERSONALITY_NAMES: dict[int, str] = {3: _PERSONALITIES[0], 7: _PERSONALITIES[1]}
+DEFAULT_PERSONALITY = _PERSONALITIES[0]
+
+_LIST_FIELDS = (
+    "id", "name", "agent", "agent_name", "agent_inbound", "status", "success_rate", "run_as_text",
+    "is_cronjob", "runs", "met_expected_outcome_count", "total_expected_outcome_count",
+    "total_runs_count", "completed_runs_count", "success_runs_count", "failed_runs_count",
+    "scenarios", "run_type", "agent_version", "created_at", "updated_at",
+)  # fmt: skip
+_COUNT_FIELDS = (
+    "met_expected_outcome_count", "total_expected_outcome_count", "total_runs_count",
+    "completed_runs_count", "success_runs_count", "failed_runs_count",
+)  # fmt: skip
+_RUN_SUMMARY_FIELDS = (
+    "id", "scenario", "scenario_name", "personality_name", "status", "success", "error_message",
+    "duration", "executed_at",
+)  # fmt: skip
+
+
+def scenario_name(scenario_id: int) -> str:
+    """The name of a scenario: the examples' names for 7001-7005, else ``"Scenario <id>"``."""
+    return _REPORT_SCENARIOS.get(scenario_id, f"Scenario {scenario_id}")
+
+
+def personality_name(personality_id: int | None) -> str:
+    """The name of a personality: ``PERSONALITY_NAMES``, else ``"Personality <id>"``; None is
+    the scenario's default personality (``DEFAULT_PERSONALITY``)."""
+    if personality_id is None:
+        return DEFAULT_PERSONALITY
+    return PERSONALITY_NAMES.get(personality_id, f"Personality {personality_id}")
+
+
+def agent_name(agent_id: int) -> str:
+    """The example agent's name for 512, else ``"Agent <id>"``."""
+    return "Ava - front desk" if agent_id == _AGENT_ID else f"Agent {agent_id}"
+
+
+def finished_run(
+    run_id: int,
+    scenario: int,
+    *,
+    index: int = 0,
+    personality: str = DEFAULT_PERSONALITY,
+    passed: bool = True,
+    executed_at: str | None = None,
+) -> JSON:
+    """A completed run of a started result, with the nightly results' metrics (Appointment
+    booked, Verified caller identity, Latency, Politeness): a failed one fails "Verified caller
+    identity" as a failing night does. ``index`` varies duration, latency and politeness."""
+    failing = None if passed else {"Verified caller identity": "Date of birth was not asked."}
+    # Built as a run of 7001, then renamed: nothing else in a report run depends on its scenario.
+    run = _report_run(
+        run_id,
+        7001,
+        personality,
+        duration=f"0{2 + index % 3}:{(17 * index + 11) % 60:02d}",
+        latency_ms=780.0 + 15 * ((index * 7) % 9),
+        politeness=round(3.6 + 0.2 * (index % 7), 1),
+        failing=failing,
+    )
+    run.update(scenario=scenario, scenario_name=scenario_name(scenario))
+    if executed_at is not None:
+        run.update(timestamp=executed_at, executed_at=executed_at)
+    return run
+
+
+def unfinished_run(
+    run_id: int, scenario: int, *, status: str, personality: str = DEFAULT_PERSONALITY
+) -> JSON:
+    """A run that has not finished (``pending``, ``running``) or never will (``cancelled``): no
+    success, duration, evaluation, transcript or recording yet."""
+    run = _run(run_id, scenario, scenario_name(scenario), success=False, duration="", metrics=[])
+    run.update(
+        personality_name=personality,
+        status=status,
+        success=None,
+        duration=None,
+        evaluation=None,
+        expected_outcome={},
+        transcript_object=[],
+        voice_recording=None,
+        call_id=None,
+        timestamp=None,
+        executed_at=None,
+    )
+    return run
+
+
+def started_result(
+    result_id: int,
+    runs: list[JSON],
+    *,
+    status: str,
+    agent_id: int = _AGENT_ID,
+    name: str = "Nightly regression - front desk",
+    created_at: str = "2026-11-20T14:02:58.118204Z",
+    updated_at: str | None = None,
+    run_as_text: bool = False,
+    run_type: str = "Voice",
+    run_settings: JSON | None = None,
+) -> JSON:
+    """A Get Result payload of a result started through the API, from its runs (finished_run
+    and unfinished_run ones): counts and ``success_rate`` (a percentage of the completed runs)
+    follow from them; ``overall_evaluation`` is set once ``status`` is ``completed``."""
+    done = [r for r in runs if r["status"] == "completed"]
+    ok = [r for r in done if r["success"]]
+    scenario_ids = list(dict.fromkeys(r["scenario"] for r in runs))
+    success_rate = round(100.0 * len(ok) / len(done), 2) if done else 0
+    result = _base(result_id, name, status)
+    result.update(
+        agent=agent_id,
+        agent_name=agent_name(agent_id),
+        agent_inbound=True,
+        run_as_text=run_as_text,
+        is_cronjob=False,
+        run_type=run_type,
+        created_at=created_at,
+        updated_at=updated_at or created_at,
+        scenarios=[{"id": i, "name": scenario_name(i)} for i in scenario_ids],
+        metrics=[
+            {"id": 901, "name": "Appointment booked", "type": "binary"},
+            {"id": 903, "name": "Verified caller identity", "type": "binary"},
+            {"id": 3284, "name": "Latency", "type": "numeric"},
+            {"id": 905, "name": "Politeness", "type": "continuous_qualitative"},
+        ],
+        runs_by_tags={},
+        latency_data=None,
+        run_settings=run_settings,
+        runs={str(r["id"]): r for r in runs},
+        total_runs_count=len(runs),
+        completed_runs_count=len(done),
+        success_runs_count=len(ok),
+        failed_runs_count=len(done) - len(ok),
+        met_expected_outcome_count=sum(
+            1 for r in done if r["expected_outcome"].get("score") == 100
+        ),
+        total_expected_outcome_count=len(done),
+        success_rate=success_rate,
+        total_duration=_sum_durations(r["duration"] for r in done) if done else "",
+        connected_runs=[r["id"] for r in done if not r["error_message"]],
+        not_connected_runs=[r["id"] for r in done if r["error_message"]],
+        successful_calls=[r["id"] for r in ok],
+        failed_infrastructure_runs=[r["id"] for r in done if r["error_message"]],
+        failed_workflow_runs=[r["id"] for r in done if not r["success"] and not r["error_message"]],
+        overall_evaluation={"success_rate": success_rate} if status == "completed" else None,
+    )
+    return result
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _run_summary(run: JSON) -> JSON:
+    summary = {name: run.get(name) for name in _RUN_SUMMARY_FIELDS}
+    scenario = run.get("scenario")
+    if isinstance(scenario, dict):  # the webhook-style scenario object
+        summary["scenario"] = scenario.get("id")
+        summary["scenario_name"] = summary["scenario_name"] or scenario.get("name")
+        summary["personality_name"] = summary["personality_name"] or scenario.get(
+            "personality_name"
+        )
+    return summary
+
+
+def list_item(result: JSON) -> JSON:
+    """A Get Result payload in the shape the results list sends (the spec's ``Result``): the
+    list's fields only (null when the payload lacks one), counts as integers, and ``runs`` as a
+    list of run summaries (no transcripts or metrics) instead of a dict keyed by run ID."""
+    item = {name: result.get(name) for name in _LIST_FIELDS}
+    for name in _COUNT_FIELDS:
+        item[name] = _count(item[name])
+    runs = result.get("runs")
+    values = runs.values() if isinstance(runs, dict) else runs if isinstance(runs, list) else []
+    item["runs"] = [_run_summary(run) for run in values if isinstance(run, dict)]
+    return item
