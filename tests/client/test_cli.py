@@ -16,7 +16,7 @@ import pytest
 from cekura_client import InvalidRequestError, Result
 from cekura_client.gate import evaluate_gate
 from cekura_client.testing import MockCekuraServer, payloads
-from tests.support.constants import API_KEY
+from tests.support.constants import API_KEY, result_path
 
 CLI = [sys.executable, "-m", "cekura_client.cli"]
 
@@ -128,7 +128,7 @@ def test_wait_command_times_out_with_exit_3(server: MockCekuraServer) -> None:
             ["show", "9"],
             API_KEY,
             "cekura-results: error: NotFoundError: 404 Not Found: Not found. (no result 9 at GET "
-            "{url}/test_framework/v1/results/9/; check the ID and the base URL)",
+            "{url}{path}; check the ID and the base URL)",
         ),
         (
             ["gate", "1001"],
@@ -147,7 +147,7 @@ def test_api_errors_exit_2_without_traceback(
 ) -> None:
     proc = run(server, *args, key=key)
     assert proc.returncode == 2
-    assert proc.stderr.strip() == message.format(url=server.url)
+    assert proc.stderr.strip() == message.format(url=server.url, path=result_path(9))
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
@@ -166,7 +166,7 @@ def test_network_error_exits_2() -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
         "cekura-results: error: APIConnectionError: Connection error (ConnectError: [Errno 111] "
-        f"Connection refused) for GET {url}/test_framework/v1/results/1/."
+        f"Connection refused) for GET {url}{result_path(1)}."
     )
 
 

@@ -18,7 +18,7 @@ from cekura_client import (
     MissingAPIKeyError,
 )
 from cekura_client.testing import payloads
-from tests.support.constants import API_KEY
+from tests.support.constants import API_KEY, BASE_URL, RESULT_URL, result_path
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def test_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     client = Cekura()
     assert str(client.base_url) == "https://staging.cekura.ai/api/"
     with respx.mock:
-        route = respx.get("https://staging.cekura.ai/api/test_framework/v1/results/1001/").mock(
+        route = respx.get(f"https://staging.cekura.ai/api{result_path(1001)}").mock(
             return_value=httpx.Response(200, json=payloads.passing_result())
         )
         assert client.results.get(1001).id == 1001
@@ -136,7 +136,7 @@ def test_repr_hides_the_key(client_class: type[Cekura]) -> None:
 
 @respx.mock
 def test_errors_and_tracebacks_hide_the_key(caplog: pytest.LogCaptureFixture) -> None:
-    respx.get("https://api.cekura.ai/test_framework/v1/results/5/").mock(
+    respx.get(f"{RESULT_URL}5/").mock(
         return_value=httpx.Response(401, json={"detail": "Invalid API key."})
     )
     with caplog.at_level(logging.DEBUG), pytest.raises(AuthenticationError) as info:
@@ -163,7 +163,7 @@ def test_http_client_is_used_and_not_closed() -> None:
     )
     with Cekura(api_key=API_KEY, http_client=user_client) as client:
         assert client.results.get(1001).id == 1001
-    assert [str(r.url) for r in seen] == ["https://api.cekura.ai/test_framework/v1/results/1001/"]
+    assert [str(r.url) for r in seen] == [f"{BASE_URL}{result_path(1001)}"]
     assert not user_client.is_closed
     user_client.close()
 

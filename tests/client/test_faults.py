@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 
 import httpx
@@ -22,7 +23,7 @@ from cekura_client import (
     ServerError,
 )
 from cekura_client.testing import payloads
-from tests.support.constants import API_KEY, Fetch
+from tests.support.constants import API_KEY, Fetch, result_path
 from tests.support.loopback import (
     close_without_response,
     fault_server,
@@ -34,6 +35,8 @@ from tests.support.loopback import (
 
 OK_BODY = json.dumps(payloads.passing_result())
 OK = json_response(200, OK_BODY)
+PATH_1001 = re.escape(result_path(1001))  # the Get Result path, as a pattern
+RESULTS = result_path(0).removesuffix("0/")  # the collection Get Result lives under
 
 
 def test_429_with_retry_after_seconds(fetch: Fetch, waits: list[float]) -> None:
@@ -81,7 +84,7 @@ def test_connection_refused(fetch: Fetch, waits: list[float]) -> None:
         APIConnectionError,
         # The OS's words, as the official SDK prints them, and the request.
         match=r"^Connection error \(ConnectError: .*\[Errno 111\] Connection refused\)+ for GET "
-        r"http://127\.0\.0\.1:\d+/test_framework/v1/results/1001/\.$",
+        rf"http://127\.0\.0\.1:\d+{PATH_1001}\.$",
     ):
         fetch(1001, base_url=url)
     assert len(waits) == 2  # three attempts
@@ -113,7 +116,7 @@ def test_read_timeout_is_retried_then_raised(fetch: Fetch, waits: list[float]) -
         with pytest.raises(
             APITimeoutError,
             match=r"^Request timed out \(ReadTimeout(: timed out)?\) for GET "
-            r"http://127\.0\.0\.1:\d+/test_framework/v1/results/1001/\.$",
+            rf"http://127\.0\.0\.1:\d+{PATH_1001}\.$",
         ):
             fetch(1001, base_url=server.url, timeout=httpx.Timeout(0.3))
         elapsed = time.monotonic() - start
@@ -167,7 +170,7 @@ def test_unusable_200_bodies_are_not_retried(
         with pytest.raises(ResponseValidationError) as info:
             fetch(1001, base_url=server.url)
     assert str(info.value).startswith(message)
-    assert info.value.url == f"{server.url}/test_framework/v1/results/1001/"
+    assert info.value.url == f"{server.url}{result_path(1001)}"
     assert len(server.requests) == 1 and waits == []
 
 
@@ -192,15 +195,13 @@ def test_401_and_403_are_not_retried(
 @pytest.mark.parametrize("follow", [False, True])
 def test_redirect_to_another_host_does_not_carry_the_key(waits: list[float], follow: bool) -> None:
     with fault_server(OK, host="127.0.0.2") as elsewhere:
-        redirect = respond(
-            302, "", {"Location": f"{elsewhere.url}/test_framework/v1/results/1001/"}
-        )
+        redirect = respond(302, "", {"Location": f"{elsewhere.url}{result_path(1001)}"})
         with fault_server(redirect) as server:
             http_client = httpx.Client(follow_redirects=follow)
             with Cekura(api_key=API_KEY, base_url=server.url, http_client=http_client) as client:
                 with pytest.raises(
                     APIStatusError,
-                    match=r"^302 Found: redirect to http://127\.0\.0\.2:\d+/test_framework/v1/results/1001/ not followed",
+                    match=rf"^302 Found: redirect to http://127\.0\.0\.2:\d+{PATH_1001} not followed",
                 ):
                     client.results.get(1001)
             http_client.close()
@@ -221,14 +222,9 @@ def test_post_through_the_shared_transport_is_not_retried(
         with Cekura(api_key=API_KEY, base_url=server.url) as client:
             if raises:
                 with pytest.raises(httpx.TransportError):
-                    client._http.post("/test_framework/v1/results/", json={"agent": 512})
+                    client._http.post(RESULTS, json={"agent": 512})
             else:
-                assert (
-                    client._http.post(
-                        "/test_framework/v1/results/", json={"agent": 512}
-                    ).status_code
-                    == 503
-                )
+                assert client._http.post(RESULTS, json={"agent": 512}).status_code == 503
     assert len(server.requests) == 1 and waits == []
     # The JSON, not its bytes: httpx 0.27 writes '{"agent": 512}', 0.28 '{"agent":512}'.
     assert server.requests[0].method == "POST" and json.loads(server.requests[0].body) == {

@@ -26,7 +26,7 @@ from cekura_client import (
 )
 from cekura_client._exceptions import ResponseDecodingError, ResponseTooLargeError
 from cekura_client.testing import payloads
-from tests.support.constants import API_KEY, Fetch
+from tests.support.constants import API_KEY, Fetch, result_path
 from tests.support.hostile import deep_json, gzip_bomb, huge_int_json, raw
 from tests.support.loopback import fault_server, json_response, respond
 
@@ -150,7 +150,7 @@ def test_hostile_headers(fetch: Fetch) -> None:
     # httpx itself refuses a Location it cannot parse, even when not following redirects
     assert re.fullmatch(
         r"The server sent a response that is not valid HTTP \(RemoteProtocolError: .+\) for "
-        r"GET http://127\.0\.0\.1:\d+/test_framework/v1/results/1001/\.",
+        rf"GET http://127\.0\.0\.1:\d+{re.escape(result_path(1001))}\.",
         str(exc),
     ), str(exc)
     assert len(server.requests) == 1 and elapsed < 5
@@ -182,7 +182,7 @@ def test_a_status_line_that_is_not_http(fetch: Fetch) -> None:
         exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_retries=1)
     assert re.fullmatch(
         r"The server sent a response that is not valid HTTP \(RemoteProtocolError: .+\) for "
-        r"GET http://127\.0\.0\.1:\d+/test_framework/v1/results/1001/\.",
+        rf"GET http://127\.0\.0\.1:\d+{re.escape(result_path(1001))}\.",
         str(exc),
     ), str(exc)
     assert len(server.requests) == 2 and elapsed < 5

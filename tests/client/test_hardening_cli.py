@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cekura_client.testing import payloads
-from tests.support.constants import API_KEY
+from tests.support.constants import API_KEY, result_path
 from tests.support.loopback import fault_server, json_response
 
 CLI = [sys.executable, "-m", "cekura_client.cli"]
@@ -142,7 +142,7 @@ def test_server_text_in_an_error_cannot_paint_lines() -> None:
     assert _one_line(proc.stderr) == (
         "cekura-results: error: NotFoundError: 404 Not Found: Not found.\\r\\u001b[2K\\u001b[32m"
         "GATE PASSED\\u001b[0m\\nsecond line (no result 1001 at GET "
-        f"{server.url}/test_framework/v1/results/1001/; check the ID and the base URL)"
+        f"{server.url}{result_path(1001)}; check the ID and the base URL)"
     )
 
 
@@ -179,5 +179,5 @@ def test_a_network_error_is_one_line_and_exit_2() -> None:
     proc = _run(url, "--request-timeout", "2", "show", "1")
     assert proc.returncode == 2 and _one_line(proc.stderr) == (
         "cekura-results: error: APIConnectionError: Connection error (ConnectError: [Errno 111] "
-        f"Connection refused) for GET {url}/test_framework/v1/results/1/."
+        f"Connection refused) for GET {url}{result_path(1)}."
     )

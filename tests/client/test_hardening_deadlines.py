@@ -22,7 +22,7 @@ from cekura_client import (
     WaitTimeoutError,
 )
 from cekura_client._polling import WAIT_MARGIN
-from tests.support.constants import API_KEY, Fetch
+from tests.support.constants import API_KEY, Fetch, result_path
 from tests.support.hostile import drip
 from tests.support.loopback import fault_server, json_response, stall
 
@@ -64,7 +64,7 @@ def test_a_dripping_server_cannot_hold_get_past_its_timeout(fetch: Fetch, in_hea
     assert type(exc) is APITimeoutError
     assert str(exc) == (
         "Request did not finish within 1.5 s (the whole-call deadline, retries included) for GET "
-        f"{server.url}/test_framework/v1/results/1001/."
+        f"{server.url}{result_path(1001)}."
     )
     assert 1.4 < elapsed < 1.5 + 1.0
     assert len(server.requests) == 1  # no time was left to retry

@@ -19,7 +19,7 @@ from cekura_client import (
     PermissionDeniedError,
 )
 from cekura_client.testing import payloads
-from tests.support.constants import API_KEY, Fetch
+from tests.support.constants import API_KEY, Fetch, result_path
 from tests.support.hostile import proxy_recorder
 from tests.support.loopback import fault_server, json_response
 
@@ -45,7 +45,7 @@ def test_an_explicit_proxy_tunnels_https_with_connect(fetch: Fetch) -> None:
     with proxy_recorder() as proxy:
         exc, elapsed = _through_proxy(fetch, proxy=proxy.url)
     assert str(exc).startswith("The proxy refused or failed the connection (ProxyError")
-    assert str(exc).endswith(f"for GET {TARGET}/test_framework/v1/results/1001/.")
+    assert str(exc).endswith(f"for GET {TARGET}{result_path(1001)}.")
     assert proxy.request_lines == ["CONNECT api.cekura.test:443 HTTP/1.1"]
     assert API_KEY.encode() not in b"".join(proxy.received)  # the key only travels inside TLS
     assert elapsed < 5
@@ -59,7 +59,7 @@ def test_the_proxy_environment_is_honoured(
         monkeypatch.setenv(variable, proxy.url)
         exc, _ = _through_proxy(fetch)
     assert str(exc).startswith("The proxy refused or failed the connection (ProxyError")
-    assert str(exc).endswith(f"for GET {TARGET}/test_framework/v1/results/1001/.")
+    assert str(exc).endswith(f"for GET {TARGET}{result_path(1001)}.")
     assert proxy.request_lines == ["CONNECT api.cekura.test:443 HTTP/1.1"]
     assert API_KEY.encode() not in b"".join(proxy.received)
 

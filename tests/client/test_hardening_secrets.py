@@ -29,7 +29,7 @@ from cekura_client import (
 )
 from cekura_client._exceptions import InvalidAPIKeyError
 from cekura_client.testing import payloads
-from tests.support.constants import API_KEY, Fetch
+from tests.support.constants import API_KEY, Fetch, result_path
 from tests.support.loopback import fault_server, json_response
 
 OK = json_response(200, json.dumps(payloads.passing_result()))
@@ -235,7 +235,7 @@ def test_a_status_errors_response_does_not_carry_the_key(fetch: Fetch, status: i
     headers = error.response.request.headers
     assert headers["X-CEKURA-API-KEY"] == "REDACTED"  # ...what the error keeps is not
     assert headers["User-Agent"].startswith("cekura-results-client/")
-    assert error.response.request.url == f"{server.url}/test_framework/v1/results/1001/"
+    assert error.response.request.url == f"{server.url}{result_path(1001)}"
     for shown in (
         repr(error), str(error), repr(error.response.request.headers),
         str(list(error.response.request.headers.raw)), repr(vars(error)),

@@ -17,7 +17,7 @@ from junitparser import JUnitXml
 
 from cekura_client.cli import main
 from cekura_client.testing import MockCekuraServer, payloads
-from tests.support.constants import API_KEY
+from tests.support.constants import API_KEY, result_path
 
 
 @pytest.fixture
@@ -130,7 +130,8 @@ def test_fail_on_regression_needs_a_baseline(
     ran = cli(server, "gate", "1001", "--fail-on-regression")
     assert ran.code == 2 and server.requests == []
     assert capsys.readouterr().err.splitlines()[-1] == (
-        "cekura-results gate: error: --fail-on-regression needs --baseline ID"
+        "cekura-results gate: error: --fail-on-regression needs --baseline ID "
+        "(or --baseline latest)"
     )
 
 
@@ -153,7 +154,8 @@ def test_fail_on_regression_usage_message() -> None:
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[-1] == (
-        "cekura-results gate: error: --fail-on-regression needs --baseline ID"
+        "cekura-results gate: error: --fail-on-regression needs --baseline ID "
+        "(or --baseline latest)"
     )
 
 
@@ -162,7 +164,7 @@ def test_a_missing_baseline_is_an_api_error(server: MockCekuraServer) -> None:
     assert ran.code == 2
     assert ran.err == (
         "cekura-results: error: NotFoundError: 404 Not Found: Not found. (no result 9999 at GET "
-        f"{server.url}/test_framework/v1/results/9999/; check the ID and the base URL)\n"
+        f"{server.url}{result_path(9999)}; check the ID and the base URL)\n"
     )
 
 
@@ -217,8 +219,7 @@ def test_report_with_a_missing_result_is_exit_2(server: MockCekuraServer, tmp_pa
     assert ran.code == 2 and not target.exists()
     assert ran.err == (
         "cekura-results: error: result 9999: NotFoundError: 404 Not Found: Not found. (no "
-        f"result 9999 at GET {server.url}/test_framework/v1/results/9999/; check the ID and the "
-        "base URL)\n"
+        f"result 9999 at GET {server.url}{result_path(9999)}; check the ID and the base URL)\n"
     )
 
 
@@ -243,7 +244,7 @@ def test_compare_with_a_missing_result_is_exit_2(server: MockCekuraServer) -> No
     assert ran.err == (
         "cekura-results: error: GetManyError: 1 of 2 results could not be fetched: "
         f"9999: NotFoundError: 404 Not Found: Not found. (no result 9999 at GET {server.url}"
-        "/test_framework/v1/results/9999/; check the ID and the base URL)\n"
+        f"{result_path(9999)}; check the ID and the base URL)\n"
     )
 
 
@@ -280,8 +281,7 @@ def test_export_jsonl_reports_failures_and_keeps_the_rest(server: MockCekuraServ
     assert rows[4]["success"] is False and rows[4]["duration_seconds"] == 0.0
     assert ran.err.splitlines() == [
         "cekura-results: error: result 9999: NotFoundError: 404 Not Found: Not found. (no result "
-        f"9999 at GET {server.url}/test_framework/v1/results/9999/; check the ID and the base "
-        "URL)",
+        f"9999 at GET {server.url}{result_path(9999)}; check the ID and the base URL)",
         "exported 7 runs of 2 results; 1 failed",
     ]
 
