@@ -225,15 +225,24 @@ def list_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
     if args.json:
         out.line(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
         return EXIT_OK
-    out.line(f"{'ID':>8}  {'CREATED (UTC)':16}  {'STATUS':11}  {'PASSED':>7}  {'RUNS':>5}  NAME")
-    for result in results:
-        created = result.created_at.strftime("%Y-%m-%d %H:%M") if result.created_at else "-"
-        rate = "-" if result.success_rate is None else f"{result.success_rate:.1f}%"
-        runs = result.total_runs_count or len(result.runs)
-        out.line(
-            f"{result.id:>8}  {created:16}  {result.status.value:11}  {rate:>7}  {runs:>5}  "
-            f"{result.name or ''}"
+    rows = [
+        (
+            str(result.id),
+            result.created_at.strftime("%Y-%m-%d %H:%M") if result.created_at else "-",
+            result.status.value,
+            "-" if result.success_rate is None else f"{result.success_rate:.1f}%",
+            str(result.total_runs_count or len(result.runs)),
+            result.name or "",
         )
+        for result in results
+    ]
+    header = ("ID", "CREATED (UTC)", "STATUS", "PASSED", "RUNS", "NAME")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        cells = [
+            row[i].rjust(widths[i]) if i in (0, 3, 4) else row[i].ljust(widths[i]) for i in range(5)
+        ]
+        out.line("  ".join([*cells, row[5]]).rstrip())
     if not results:
         err.line(f"{PROG}: no results")
     return EXIT_OK

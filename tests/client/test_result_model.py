@@ -483,12 +483,17 @@ class TestNestedObjects:
 class TestExtraFieldsAndRaw:
     def test_unknown_fields_are_kept(self) -> None:
         payload = payloads.quirky_result()
+        payload["field_from_the_future"] = {"covered": 3, "total": 5}
+        payload["another_new_one"] = "pending"
         result = parse(payload)
         assert result.extra == {
-            "ai_summary_status": "pending",
-            "path_coverage": {"covered": 3, "total": 5},
+            "field_from_the_future": {"covered": 3, "total": 5},
+            "another_new_one": "pending",
         }
         assert result.raw is payload
+        # Fields the 2026-08 spec added are modelled: no longer in extra.
+        assert result.ai_summary_status == "pending"
+        assert result.path_coverage == {"covered": 3, "total": 5}
 
     def test_not_an_object(self) -> None:
         with pytest.raises(ResponseValidationError, match="^response body: expected an object"):
@@ -502,7 +507,8 @@ def test_declared_spec_dependencies_are_exactly_what_the_parser_reads() -> None:
 
     payload = payloads.failing_result()
     payload["scenario_names"] = ["Reschedule cleaning"]  # older specs' name for scenarios
-    assert set(payload) == RESULT_FIELDS - {"agent_version", "not_connected_runs"}
+    added_later = {"ai_summary_status", "path_coverage"}  # the 2026-08 spec's
+    assert set(payload) == RESULT_FIELDS - {"agent_version", "not_connected_runs", *added_later}
     assert Result.from_dict(payload).extra == {}
     for key in RESULT_FIELDS - {"id", "status"}:
         assert Result.from_dict({"id": 1, "status": "running", key: None}).extra == {}

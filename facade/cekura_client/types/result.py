@@ -216,9 +216,13 @@ class Result(EagerModel, frozen=True, kw_only=True):
     overall_evaluation: View[OverallEvaluation] = optional("aggregates over all runs")
     failed_reasons: View[FailedReasons] = optional("failures clustered by cause")
     ai_summary: View[AISummary] = optional("the LLM-written account of the result")
+    ai_summary_status: Text = optional(
+        "``completed``, ``pending`` or ``skipped_no_failures``: whether ``ai_summary`` is ready"
+    )
     next_steps: NextSteps = optional("LLM-suggested fixes, most impact first")
     performance_metrics: Objects = optional("per-rubric-rule breakdown, as received")
     run_settings: View[RunSettings] = optional("the overrides the result was started with")
+    path_coverage: AnyValue = optional("which of the agent's critical paths the runs covered")
     runs_by_tags: OptObj = optional("run IDs by tag, as received")
     latency_data: OptObj = optional("latency statistics, as received")
     domain: Text = optional("the ``domain`` the server sends (branding)")
