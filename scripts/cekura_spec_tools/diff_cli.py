@@ -4,7 +4,9 @@ facade and to the generated client.
     cekura-spec-diff OLD NEW [--format markdown|json] [--fail-on breaking] [--output FILE]
     cekura-spec-diff --git-base REF [NEW]      # OLD = openapi/cekura.yaml at that git ref
 
-OLD and NEW are files (JSON or YAML, decided by content; OpenAPI 3.0 or 3.1).
+OLD and NEW are files (JSON or YAML, decided by content; OpenAPI 3.0 or 3.1). With --git-base
+on the vendored spec, a slice, the report also lists, as information only, the operations
+upstream added next to the slice (the provenance records' ``neighbours``, at REF and now).
 
 Exit codes: 0 the diff was made (and, with --fail-on breaking, nothing breaks); 1 breaking
 changes were found and --fail-on breaking was given; 2 an input or usage error.
@@ -13,6 +15,7 @@ changes were found and --fail-on breaking was given; 2 an input or usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +23,7 @@ from typing import Any
 
 from .diff_report import (
     GeneratedNames,
+    Neighbours,
     build_report,
     names_from_generated_tree,
     to_json,
@@ -29,6 +33,7 @@ from .spec_io import SpecFormatError, decode_document
 
 EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 VENDORED = "openapi/cekura.yaml"
+PROVENANCE = "openapi/cekura.provenance.json"
 GENERATED = "generated/cekura_openapi"
 _TREE_FILES = ("operation_index.py", "models/__init__.py")
 
@@ -75,6 +80,24 @@ def _generated_at(ref: str) -> tuple[GeneratedNames, GeneratedNames] | None:
     return names_from_generated_tree(*old), names_from_generated_tree(*new)
 
 
+def _neighbours_at(ref: str) -> Neighbours | None:
+    """With --git-base on the vendored spec: the operations upstream added next to the slice,
+    from the provenance records at REF and in the working tree. None when the working tree's
+    spec is not a slice (or its record is unreadable)."""
+    try:
+        new = json.loads(Path(PROVENANCE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(new, dict) or not isinstance(new.get("neighbours"), list):
+        return None
+    try:
+        old = json.loads(_read_git(ref, PROVENANCE))
+    except (InputError, ValueError):
+        old = None
+    previous = old.get("neighbours") if isinstance(old, dict) else None
+    return Neighbours.between(previous, [str(op) for op in new["neighbours"]])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="cekura-spec-diff", description=__doc__.split("\n\n")[0] if __doc__ else None
@@ -110,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cekura-spec-diff: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     from_trees = _generated_at(args.git_base) if args.git_base and not args.no_generated else None
+    on_the_vendored_spec = args.git_base and new_path == VENDORED
     report = build_report(
         old,
         new,
@@ -117,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         new_label=new_path,
         with_generated=not args.no_generated,
         generated_names=from_trees,
+        neighbours=_neighbours_at(args.git_base) if on_the_vendored_spec else None,
     )
     text = to_json(report) if args.format == "json" else to_markdown(report)
     if args.output:

@@ -30,6 +30,8 @@ _GENERATED_TITLES = (
     ("models_added", "Models added"),
 )
 _LIST_LIMIT = 200
+NEIGHBOURS_TITLE = "Upstream added next to the slice (not vendored)"
+NEIGHBOURS_KEY = "upstream_added_next_to_the_slice"
 
 #: Facade-impact entries of their own (not spec changes, so not in diff_rules.RULES): which
 #: candidate operation the facade uses, by the rule in facade_contract.select.
@@ -52,6 +54,27 @@ class GeneratedNames:
     models: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """Operations upstream has next to the slice (same leading path segments as a declared
+    operation, not declared themselves): information only, never vendored, never a change.
+    ``added`` are those the previous provenance did not record; ``baseline`` is False when it
+    recorded none (a first update with a slice), and then every one counts as added."""
+
+    added: list[str]
+    total: int
+    baseline: bool = True
+
+    @classmethod
+    def between(cls, previous: object, current: list[str]) -> Neighbours:
+        """From the previous provenance's ``neighbours`` (anything else: no baseline) and the
+        new one's."""
+        if not isinstance(previous, list):
+            return cls(list(current), len(current), baseline=False)
+        known = set(previous)
+        return cls([op for op in current if op not in known], len(current))
+
+
 @dataclass
 class Report:
     old_label: str
@@ -60,6 +83,7 @@ class Report:
     impacts: list[Impact]
     generated: tuple[GeneratedNames, GeneratedNames] | None
     generated_note: str | None = None
+    neighbours: Neighbours | None = None  # None: not a slice update, no section
 
     @property
     def breaking(self) -> list[Change]:
@@ -245,8 +269,10 @@ def build_report(
     new_label: str,
     with_generated: bool = True,
     generated_names: tuple[GeneratedNames, GeneratedNames] | None = None,
+    neighbours: Neighbours | None = None,
 ) -> Report:
-    """``generated_names`` (old, new), when given, are used instead of parsing both specs."""
+    """``generated_names`` (old, new), when given, are used instead of parsing both specs;
+    ``neighbours`` adds the informational section on what upstream added beside the slice."""
     diff = diff_specs(old, new)
     generated: tuple[GeneratedNames, GeneratedNames] | None
     note: str | None
@@ -256,7 +282,8 @@ def build_report(
         generated, note = generated_changes(old, new)
     else:
         generated, note = None, "not requested"
-    return Report(old_label, new_label, diff, facade_impact(old, new, diff), generated, note)
+    impacts = facade_impact(old, new, diff)
+    return Report(old_label, new_label, diff, impacts, generated, note, neighbours)
 
 
 def _generated_dict(report: Report) -> dict[str, Any]:
@@ -318,6 +345,13 @@ def to_json(report: Report) -> str:
         ],
         "generated_client": _generated_dict(report),
     }
+    if report.neighbours is not None:
+        data[NEIGHBOURS_KEY] = {
+            "informational": True,  # not vendored; never counted as a change
+            "added": report.neighbours.added,
+            "total": report.neighbours.total,
+            "baseline": report.neighbours.baseline,
+        }
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -340,6 +374,36 @@ def _names_block(title: str, names: list[str]) -> list[str]:
     shown = ", ".join(f"`{n}`" for n in names[:_LIST_LIMIT])
     more = f" … and {len(names) - _LIST_LIMIT} more" if len(names) > _LIST_LIMIT else ""
     return [f"- **{title}** ({len(names)}): {shown}{more}"]
+
+
+def _neighbours_section(neighbours: Neighbours) -> list[str]:
+    lines = [
+        f"### {NEIGHBOURS_TITLE}",
+        "_Information only: operations sharing a path prefix with one in `openapi/operations.txt`"
+        ", not declared there, so not vendored and not counted above. To vendor one, add its "
+        "line to `openapi/operations.txt`._",
+        "",
+    ]
+    if not neighbours.added:
+        lines.append(
+            f"None since the last update ({neighbours.total} next to the slice in all)."
+            if neighbours.baseline
+            else "None."
+        )
+        return lines
+    if not neighbours.baseline:
+        lines.append(
+            f"The previous provenance records no neighbours: all {neighbours.total} are listed."
+        )
+    else:
+        lines.append(
+            f"{len(neighbours.added)} new since the last update "
+            f"({neighbours.total} next to the slice in all):"
+        )
+    lines += [f"- `{op}`" for op in neighbours.added[:_LIST_LIMIT]]
+    if len(neighbours.added) > _LIST_LIMIT:
+        lines.append(f"- … and {len(neighbours.added) - _LIST_LIMIT} more (see `report.json`)")
+    return lines
 
 
 def to_markdown(report: Report) -> str:
@@ -374,6 +438,8 @@ def to_markdown(report: Report) -> str:
         for key, title in _GENERATED_TITLES:
             block += _names_block(title, generated[key])
         lines += block or ["No public function or model added or removed."]
+    if report.neighbours is not None:
+        lines += ["", *_neighbours_section(report.neighbours)]
     lines += [
         "",
         "<details><summary>Non-breaking changes (" + str(len(non_breaking)) + ")</summary>",

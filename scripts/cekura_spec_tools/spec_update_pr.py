@@ -8,7 +8,8 @@
 * otherwise commits the change onto the branch (``spec-update``, rebuilt from the base each time
   and force-pushed), and opens the pull request or updates its title and body. The body is the
   spec-diff report (build/spec-update/report.md) with its facade-impact section first; the label
-  ``breaking`` is set when the report counts breaking changes and removed when it no longer does.
+  ``breaking`` is set when the report counts breaking changes and removed when it no longer does
+  (the informational section on operations upstream added next to the slice never counts).
 
 Reads GITHUB_TOKEN (and GITHUB_API_URL, default https://api.github.com); the token is never
 printed. Exit codes: 0 done (including "nothing to do"), 1 a git or GitHub error, 2 usage.

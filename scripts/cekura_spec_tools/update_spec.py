@@ -1,13 +1,16 @@
 """Update the vendored spec from upstream in one step: ``make update-spec [SRC=url-or-file]``.
 
 1. vendor SRC (default: :data:`DEFAULT_SOURCE`, Cekura's published spec) into a staging
-   directory, with cekura_spec_tools.vendor's checks;
+   directory, with cekura_spec_tools.vendor's checks, cutting the same slice as before: the
+   operations ``openapi/operations.txt`` declares and what they reach;
 2. stop if the vendored spec is byte-for-byte the one in openapi/ ("no change"), or if it lacks
    every candidate of an operation the facade uses;
 3. generate the client from it (strict, as `make generate`) into the staging directory;
 4. run the facade's tests (:data:`FACADE_TESTS`) against that generated client;
 5. only then install it: openapi/ and generated/cekura_openapi are replaced, and the spec-diff
-   report (old vendored spec -> new) is written as Markdown and JSON under build/spec-update/.
+   report (old vendored spec -> new) is written as Markdown and JSON under build/spec-update/,
+   with, as information only, the operations upstream added next to the slice (the new
+   provenance's ``neighbours`` that the previous one did not record).
 
 Any refusal leaves the tree exactly as it was. Exit codes: 0 updated or nothing to update,
 1 refused (the message says why, in a line or a few).
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -26,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import generate, vendor
+from . import generate, spec_slice, vendor
 from .diff_report import (
+    Neighbours,
     build_report,
     names_from_generated_tree,
     to_json,
@@ -50,6 +55,7 @@ FACADE_TESTS = (
 REPORT_DIR = Path("build") / "spec-update"
 SPEC = Path("openapi") / vendor.SPEC_NAME
 PROVENANCE = Path("openapi") / vendor.PROVENANCE_NAME
+OPERATIONS = Path("openapi") / vendor.OPERATIONS_NAME
 GENERATED = Path("generated") / PACKAGE
 _TREE_FILES = ("operation_index.py", "models/__init__.py")
 
@@ -63,6 +69,7 @@ class Outcome:
     changed: bool
     message: str
     breaking: int = 0
+    notes: tuple[str, ...] = ()
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -75,17 +82,44 @@ def _load(path: Path) -> dict[str, Any]:
     return document
 
 
-def check_facade_operations(new: dict[str, Any]) -> None:
-    """Refuse a spec lacking every candidate of an operation the facade uses."""
-    missing = []
+def check_facade_operations(
+    new: dict[str, Any], declared: tuple[tuple[str, str], ...] | None = None
+) -> None:
+    """Refuse a spec lacking every candidate of an operation the facade uses; when the slice's
+    declaration (``declared``) names none of them, say so: the fix is in operations.txt."""
+    missing, undeclared = [], []
     for operation in facade_operations():
         if select(new, operation.candidates) is None:
             tried = ", ".join(f"{m} {p}" for m, p in operation.candidates)
-            missing.append(f"{operation.name} ({tried})")
+            if declared is not None and not set(operation.candidates) & set(declared):
+                undeclared.append(f"{operation.name} ({tried})")
+            else:
+                missing.append(f"{operation.name} ({tried})")
+    if undeclared:
+        raise UpdateRefused(
+            f"{OPERATIONS} declares no candidate of an operation the facade uses: "
+            + "; ".join(undeclared)
+        )
     if missing:
         raise UpdateRefused(
             "the new spec drops an operation the facade uses: " + "; ".join(missing)
         )
+
+
+def _declared_operations(root: Path) -> tuple[tuple[str, str], ...]:
+    try:
+        return spec_slice.read_operations(root / OPERATIONS)
+    except spec_slice.SliceError as exc:
+        raise UpdateRefused(str(exc)) from None
+
+
+def _previous_neighbours(root: Path) -> object:
+    """The installed provenance's ``neighbours`` (None when it has none or is unreadable)."""
+    try:
+        record = json.loads((root / PROVENANCE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record.get("neighbours") if isinstance(record, dict) else None
 
 
 def _locate(tests: tuple[str, ...]) -> list[str]:
@@ -175,21 +209,27 @@ def update(
     facade_tests: tuple[str, ...] = FACADE_TESTS,
 ) -> Outcome:
     old = _load(root / SPEC)
+    declared = _declared_operations(root)
     with tempfile.TemporaryDirectory(prefix="cekura-spec-update-") as tmp:
         staging = Path(tmp)
         try:
-            provenance = vendor.vendor(source, staging / "openapi", today)
+            provenance = vendor.vendor(source, staging / "openapi", today, declared)
         except vendor.VendorError as exc:
             raise UpdateRefused(f"cannot vendor {source}: {exc}") from None
+        notes = tuple(
+            f"note: the spec at {source} has no {missing} (declared in {OPERATIONS})"
+            for missing in provenance.get("operations_missing", [])
+        )
         new_spec = staging / "openapi" / vendor.SPEC_NAME
         if new_spec.read_bytes() == (root / SPEC).read_bytes():
             return Outcome(
                 False,
                 f"no change: {SPEC} already is the spec at {source} "
                 f"(sha256 {provenance['spec_sha256'][:12]}); nothing was changed",
+                notes=notes,
             )
         new = _load(new_spec)
-        check_facade_operations(new)
+        check_facade_operations(new, declared)
         test_files = _locate(facade_tests)
         try:
             package = generate.run_generator(
@@ -211,6 +251,9 @@ def update(
             new_label=source,
             generated_names=(old_names, new_names) if old_names else None,
             with_generated=False,
+            neighbours=Neighbours.between(
+                _previous_neighbours(root), list(provenance.get("neighbours", []))
+            ),
         )
         _install(root, staging / "openapi", package)
     report_dir = root / REPORT_DIR
@@ -222,6 +265,7 @@ def update(
         f"updated {SPEC} and {GENERATED} from {source}: {provenance['operations']} operations, "
         f"{len(report.breaking)} breaking change(s); report: {REPORT_DIR / 'report.md'}",
         breaking=len(report.breaking),
+        notes=notes,
     )
 
 
@@ -247,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     print(f"update-spec: {outcome.message}")
+    for note in outcome.notes:
+        print(f"update-spec: {note}", file=sys.stderr)
     return 0
 
 

@@ -3,16 +3,19 @@ reproducible and stale trees are named, and the facade agrees with the generated
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import shutil
 import sys
 import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cekura_client import ResultStatus
-from cekura_spec_tools import generate
+from cekura_spec_tools import generate, spec_io
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,10 +37,10 @@ def test_generated_operation_builds_the_request_the_facade_sends() -> None:
     from cekura_client._operations import GET_RESULT, resolve
 
     resolved = resolve(GET_RESULT)
-    assert resolved.key == "GET /test_framework/v1/results/{id}/" and not resolved.deprecated
+    assert resolved.key == "GET /test_framework/v2/results/{id}/" and not resolved.deprecated
     assert resolved.build_request(id=5) == {
         "method": "get",
-        "url": "/test_framework/v1/results/5/",
+        "url": "/test_framework/v2/results/5/",
     }
 
 
@@ -47,19 +50,53 @@ def test_facade_and_generated_client_agree_on_every_operation() -> None:
     from cekura_client._operations import resolve
     from cekura_client.spec_contract import OPERATIONS
 
+    class Body:  # stands for a generated request model
+        def to_dict(self) -> dict[str, Any]:
+            return {}
+
     for operation in OPERATIONS:
         resolved = resolve(operation)
         method, path = resolved.key.split(" ", 1)
-        request = resolved.build_request(id=7)
-        assert (request["method"].upper(), request["url"]) == (method, path.replace("{id}", "7"))
+        names = re.findall(r"\{(\w+)\}", path)
+        arguments: dict[str, Any] = dict.fromkeys(names, 7)
+        if "body" in inspect.signature(resolved.build_request).parameters:
+            arguments["body"] = Body()
+        request = resolved.build_request(**arguments)
+        expected = re.sub(r"\{\w+\}", "7", path)
+        assert (request["method"].upper(), request["url"]) == (method, expected), operation.name
+
+
+def test_every_facade_candidate_is_declared_in_the_slice() -> None:
+    """A facade operation names only method+paths openapi/operations.txt declares: one that is
+    not declared would vanish from the next `make vendor`."""
+    from cekura_client.spec_contract import OPERATIONS
+    from cekura_spec_tools import spec_slice
+
+    declared = set(spec_slice.read_operations(ROOT / "openapi" / "operations.txt"))
+    for operation in OPERATIONS:
+        assert set(operation.candidates) <= declared, operation.name
+
+
+def _declared() -> list[str]:
+    """The operations openapi/operations.txt declares and the vendored spec has."""
+    from cekura_spec_tools import spec_slice
+
+    provenance = json.loads((ROOT / "openapi" / "cekura.provenance.json").read_text())
+    declared = spec_slice.read_operations(ROOT / "openapi" / "operations.txt")
+    return [f"{m} {p}" for m, p in declared if f"{m} {p}" not in provenance["operations_missing"]]
 
 
 def test_operation_index_lists_every_generated_endpoint() -> None:
+    """The generated client is the slice: one endpoint module per declared operation, no other."""
+    import importlib
+
     from cekura_openapi.operation_index import OPERATIONS
 
-    assert OPERATIONS == {
-        "GET /test_framework/v1/results/{id}/": "cekura_openapi.api.test_framework.results_retrieve"
-    }
+    assert sorted(OPERATIONS) == sorted(_declared())
+    modules = sorted((generate.TARGET / "api").rglob("*.py"))
+    assert len([m for m in modules if m.name != "__init__.py"]) == len(OPERATIONS)
+    for operation, module in OPERATIONS.items():
+        assert callable(importlib.import_module(module).sync_detailed), operation
 
 
 def test_missing_operation_is_a_clear_error() -> None:
@@ -69,8 +106,9 @@ def test_missing_operation_is_a_clear_error() -> None:
     with pytest.raises(MissingOperationError) as info:
         resolve(nowhere)
     assert str(info.value) == (
-        "the generated client has none of 'DELETE /nope/{id}/' (client.nope.delete); regenerate "
-        "it from a spec that has one (make vendor SRC=... && make generate)"
+        "client.nope.delete needs 'DELETE /nope/{id}/', which the generated client does not "
+        "have: declare it in openapi/operations.txt, then regenerate from a spec that has it "
+        "(make vendor SRC=<spec> && make generate)"
     )
 
 
@@ -80,7 +118,12 @@ def test_provenance_matches_the_vendored_spec() -> None:
     provenance = json.loads((ROOT / "openapi" / "cekura.provenance.json").read_text())
     spec = (ROOT / "openapi" / "cekura.yaml").read_bytes()
     assert provenance["spec_sha256"] == hashlib.sha256(spec).hexdigest()
-    assert (provenance["operations"], provenance["schemas"]) == (1, 1)
+    document, _ = spec_io.decode_document(spec)
+    assert {key: provenance[key] for key in ("paths", "operations", "schemas")} == spec_io.counts(
+        document
+    )
+    assert provenance["operations"] == len(_declared())
+    assert provenance["source_operations"] > provenance["operations"]
 
 
 @needs_generator

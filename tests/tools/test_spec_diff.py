@@ -16,7 +16,14 @@ import pytest
 import yaml
 
 from cekura_spec_tools import diff_cli
-from cekura_spec_tools.diff_report import build_report, facade_impact, to_json, to_markdown
+from cekura_spec_tools.diff_report import (
+    NEIGHBOURS_KEY,
+    NEIGHBOURS_TITLE,
+    build_report,
+    facade_impact,
+    to_json,
+    to_markdown,
+)
 from cekura_spec_tools.diff_rules import RULES, Category, rule_table_markdown
 from cekura_spec_tools.spec_diff import diff_specs
 from cekura_spec_tools.spec_io import decode_document, operations
@@ -416,7 +423,7 @@ def test_facade_impact_names_the_result_attribute() -> None:
 
 def test_facade_impact_of_the_operation() -> None:
     old, new = vendored(), vendored()
-    new["paths"]["/test_framework/v1/results/{id}/"]["get"]["parameters"].append(
+    new["paths"]["/test_framework/v2/results/{id}/"]["get"]["parameters"].append(
         {"in": "query", "name": "fields", "required": True, "schema": {"type": "string"}}
     )
     impacts = facade_impact(old, new, diff_specs(old, new))
@@ -528,6 +535,37 @@ def test_cli_git_base(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "cannot read openapi/cekura.yaml at no-such-ref" in bad.stderr
 
 
+def test_git_base_lists_the_operations_added_next_to_the_slice(tmp_path: Path) -> None:
+    """With --git-base on a vendored slice, the informational section comes from the provenance
+    records at REF and in the working tree; a spec that is not a slice gets no section."""
+    repo = tmp_path / "repo"
+    (repo / "openapi").mkdir(parents=True)
+    provenance = repo / "openapi" / "cekura.provenance.json"
+    (repo / "openapi" / "cekura.yaml").write_text(yaml.safe_dump(base()))
+    provenance.write_text(json.dumps({"neighbours": ["GET /a/b/c/"]}))
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+
+    def diff(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cekura_spec_tools.diff_cli", "--git-base", "HEAD",
+             "--no-generated", *extra],
+            cwd=repo, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    provenance.write_text(json.dumps({"neighbours": ["GET /a/b/c/", "PUT /a/b/c/"]}))
+    data = json.loads(diff("--format", "json").stdout)
+    assert data[NEIGHBOURS_KEY] == {
+        "informational": True, "added": ["PUT /a/b/c/"], "total": 2, "baseline": True,
+    }  # fmt: skip
+    assert data["summary"]["breaking"] == 0
+    assert f"### {NEIGHBOURS_TITLE}" in diff().stdout
+    provenance.write_text(json.dumps({"operations_selected": "all"}))  # the whole document
+    assert NEIGHBOURS_KEY not in json.loads(diff("--format", "json").stdout)
+
+
 def test_git_base_reads_generated_names_from_the_committed_trees(tmp_path: Path) -> None:
     """With --git-base the generated section comes from generated/ at both refs (fast), and
     matches what parsing would say."""
@@ -583,7 +621,7 @@ def test_generated_tree_names_equal_parsed_names() -> None:
 def test_generated_client_section_on_the_vendored_spec() -> None:
     old = vendored()
     new = copy.deepcopy(old)
-    new["paths"]["/test_framework/v1/results/{id}/"]["get"]["operationId"] = "results-v1-retrieve"
+    new["paths"]["/test_framework/v2/results/{id}/"]["get"]["operationId"] = "results-v2-retrieve"
     new["paths"]["/test_framework/v1/ping/"] = {
         "get": {
             "operationId": "ping",
@@ -596,9 +634,9 @@ def test_generated_client_section_on_the_vendored_spec() -> None:
         "functions_added": ["api.test_framework.ping"],
         "functions_removed": [],
         "functions_renamed": [
-            "api.test_framework.results_retrieve -> api.test_framework.results_v1_retrieve"
+            "api.test_framework.results_retrieve -> api.test_framework.results_v2_retrieve"
         ],
-        "models_added": ["ResultsV1RetrieveResponse404"],
+        "models_added": ["ResultsV2RetrieveResponse404"],
         "models_removed": ["ResultsRetrieveResponse404"],
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -79,10 +80,10 @@ def test_media_type_keys_keeps_valid_media_types() -> None:
             }
         }
     )
-    fixed, report = spec_fixes.apply_fixes(doc)
-    kept = fixed["paths"]["/a/"]["post"]["requestBody"]["content"]
+    # this rule alone: json-request-bodies would then keep only application/json
+    assert spec_fixes.fix_media_type_keys(doc) == ["POST /a/ requestBody: schema"]
+    kept = doc["paths"]["/a/"]["post"]["requestBody"]["content"]
     assert list(kept) == list(content)[:3]
-    assert report["media-type-keys"] == ["POST /a/ requestBody: schema"]
 
 
 def test_media_type_keys_without_properties_gives_a_free_form_object() -> None:
@@ -128,12 +129,90 @@ def test_duplicate_type_entries() -> None:
     ]
 
 
-def test_a_clean_spec_is_unchanged() -> None:
+FORM_BODY = {
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Run"}},
+        "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Run"}},
+        "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Run"}},
+    },
+    "required": True,
+}
+
+
+def test_json_request_bodies_keeps_only_json() -> None:
+    doc = spec({
+        "/run/": {"post": {"requestBody": copy.deepcopy(FORM_BODY), "responses": {}}},
+        "/upload/": {"put": {"requestBody": {"content": {
+            "multipart/form-data": {"schema": {"type": "object"}},
+            "application/octet-stream": {"schema": {}},
+        }}, "responses": {}}},
+        "/json/": {"patch": {"requestBody": {"content": {
+            "application/json": {"schema": {"type": "object"}},
+        }}, "responses": {"200": {"description": "", "content": {
+            "application/json": {}, "text/csv": {},  # responses are left alone
+        }}}}},
+        "/ref/": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Run"},
+                           "responses": {}}},
+    }, schemas={"Run": {"type": "object"}})  # fmt: skip
+    doc["components"]["requestBodies"] = {"Run": copy.deepcopy(FORM_BODY)}
+    fixed, report = spec_fixes.apply_fixes(doc)
+    assert fixed["paths"]["/run/"]["post"]["requestBody"] == {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}},
+        "required": True,
+    }
+    assert (
+        fixed["components"]["requestBodies"]["Run"]
+        == fixed["paths"]["/run/"]["post"]["requestBody"]
+    )
+    # no JSON offered: nothing to prefer, the body stays as it is
+    assert fixed["paths"]["/upload/"] == doc["paths"]["/upload/"]
+    assert fixed["paths"]["/json/"] == doc["paths"]["/json/"]
+    assert report["json-request-bodies"] == [
+        "POST /run/: application/x-www-form-urlencoded, multipart/form-data",
+        "components/requestBodies/Run: application/x-www-form-urlencoded, multipart/form-data",
+    ]
+    assert doc["paths"]["/run/"]["post"]["requestBody"] == FORM_BODY  # input untouched
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("openapi_python_client") is None,
+    reason="openapi-python-client is not installed (it needs Python 3.11+)",
+)
+def test_json_request_bodies_makes_the_generated_client_send_json(tmp_path: Path) -> None:
+    """Why the rule exists: without it the generator sends such a body as a multipart form."""
+    from cekura_spec_tools import generate
+
+    doc = spec(
+        {"/run/": {"post": {"operationId": "run", "requestBody": copy.deepcopy(FORM_BODY),
+                            "responses": {"201": {"description": ""}}}}},
+        schemas={"Run": {"type": "object", "properties": {"name": {"type": "string"}}}},
+    )  # fmt: skip
+    source = tmp_path / "spec.json"
+    source.write_text(json.dumps(doc))
+    package = generate.run_generator(source, generate.CONFIG, tmp_path / "gen")
+    (module,) = (package / "api" / "default").glob("run.py")
+    text = module.read_text()
+    assert '_kwargs["json"] = body.to_dict()' in text
+    assert "multipart" not in text and '_kwargs["files"]' not in text
+
+
+def test_the_vendored_spec_needs_only_the_json_body_rule() -> None:
     import yaml
 
     doc = yaml.safe_load((ROOT / "openapi" / "cekura.yaml").read_text())
     fixed, report = spec_fixes.apply_fixes(doc)
-    assert fixed == doc
+    assert {name: places for name, places in report.items() if places} == {
+        "json-request-bodies": [
+            f"POST {path}: application/x-www-form-urlencoded, multipart/form-data"
+            for path in (
+                "/test_framework/v2/scenarios/run_scenarios/",
+                "/test_framework/v2/scenarios/run_scenarios_text/",
+            )
+        ]
+    }
+    # and once fixed, it is clean: applying the rules again changes nothing
+    again, report = spec_fixes.apply_fixes(fixed)
+    assert again == fixed
     assert all(places == [] for places in report.values())
 
 

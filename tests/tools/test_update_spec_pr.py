@@ -19,9 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from cekura_spec_tools import spec_update_pr
-from cekura_spec_tools.diff_report import MARKER
-from cekura_spec_tools.spec_io import decode_document
+from cekura_spec_tools import spec_slice, spec_update_pr
+from cekura_spec_tools.diff_report import MARKER, NEIGHBOURS_KEY, NEIGHBOURS_TITLE
+from cekura_spec_tools.spec_io import decode_document, dump_yaml
 from cekura_spec_tools.spec_update_pr import PullRequestError, pull_request_body
 from tests.support.loopback import Behaviour, Recorded, json_response, loopback, respond
 
@@ -139,15 +139,19 @@ def fresh_main(work: Path) -> None:
     git(work, "clean", "--quiet", "-fdx")
 
 
-def simulate_update(work: Path, spec: str, date: str, breaking: int) -> None:
+def simulate_update(
+    work: Path, spec: str, date: str, breaking: int, neighbours: tuple[str, ...] = ()
+) -> None:
     """What `make update-spec` leaves behind: a changed spec and client, and the report."""
     (work / "openapi/cekura.yaml").write_text(f"openapi: 3.1.0 # {spec}\n")
-    (work / "openapi/cekura.provenance.json").write_text(f'{{"vendored_on": "{date}"}}\n')
+    provenance = {"vendored_on": date, "neighbours": list(neighbours)}
+    (work / "openapi/cekura.provenance.json").write_text(json.dumps(provenance) + "\n")
     (work / "generated/cekura_openapi/__init__.py").write_text(f"# client of {spec}\n")
     report = work / "build" / "spec-update"
     report.mkdir(parents=True, exist_ok=True)
     (report / "report.md").write_text(REPORT.format(breaking=breaking))
-    (report / "report.json").write_text(json.dumps({"summary": {"breaking": breaking}}))
+    summary = {"summary": {"breaking": breaking}, NEIGHBOURS_KEY: {"added": list(neighbours)}}
+    (report / "report.json").write_text(json.dumps(summary))
 
 
 def run_pr(work: Path, github: str) -> str:
@@ -169,6 +173,19 @@ def test_body_puts_the_facade_impact_first() -> None:
     ]
     assert body.count(MARKER) == 1 and body.index("## OpenAPI spec diff") > body.index("moves")
     assert "### Breaking changes\nNone." in body
+
+
+def test_the_neighbours_section_stays_in_the_body_and_never_labels() -> None:
+    """What upstream added next to the slice is information: it stays in the body, after the
+    facade impact, and a report with nothing breaking gets no label."""
+    section = (
+        f"### {NEIGHBOURS_TITLE}\n_Information only: ..._\n\n1 new since the last update "
+        "(3 next to the slice in all):\n- `GET /test_framework/v2/results/{id}/summary/`\n"
+    )
+    report = REPORT.format(breaking=0) + "\n" + section
+    body = pull_request_body(report)
+    assert body.index("### Facade impact") < body.index(f"### {NEIGHBOURS_TITLE}")
+    assert body.endswith(section)
 
 
 def test_open_update_then_leave_alone(repo: Path, github: str) -> None:
@@ -205,6 +222,15 @@ def test_open_update_then_leave_alone(repo: Path, github: str) -> None:
     assert [m for m, _ in FakeGitHub.calls[calls:]] == ["GET"]
     assert git(repo, "ls-remote", "origin", "spec-update").split()[0] == pushed
     assert FakeGitHub.auth == {f"Bearer {TOKEN}"}
+
+
+def test_new_neighbours_alone_neither_label_nor_title_the_pull_request(
+    repo: Path, github: str
+) -> None:
+    simulate_update(repo, "A", "2026-11-02", breaking=0, neighbours=("GET /a/b/c/",))
+    assert run_pr(repo, github) == "opened pull request #41 from branch spec-update"
+    (pull,) = FakeGitHub.pulls
+    assert pull["title"] == "Update the vendored Cekura OpenAPI spec" and pull["labels"] == []
 
 
 def test_a_closed_pull_request_is_reopened_as_a_new_one(repo: Path, github: str) -> None:
@@ -295,6 +321,22 @@ def make_update_spec(work: Path, source: str) -> subprocess.CompletedProcess[str
     )  # fmt: skip
 
 
+def _two_versions_to_propose(
+    declared: tuple[tuple[str, str], ...], vendored: Path
+) -> tuple[Path, Path]:
+    """The newest two real consecutive versions whose slices differ from each other and from the
+    project's (upstream often changes nothing inside the slice from one version to the next)."""
+    slices = [
+        dump_yaml(spec_slice.cut(json.loads(spec.read_bytes()), declared).document).encode()
+        for spec in SPECS
+    ]
+    current = vendored.read_bytes()
+    for index in range(len(SPECS) - 1, 0, -1):
+        if len({slices[index - 1], slices[index], current}) == 3:
+            return SPECS[index - 1], SPECS[index]
+    pytest.fail("no two consecutive upstream versions differ inside the slice")
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(len(SPECS) < 2, reason=f"{UPSTREAM} is absent: no upstream specs to test with")
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -302,9 +344,22 @@ def test_scheduled_flow_end_to_end(tmp_path: Path, github: str, upstream: str) -
     origin, work = tmp_path / "origin.git", tmp_path / "work"
     git(tmp_path, "clone", "--quiet", "--bare", str(ROOT), str(origin))
     git(tmp_path, "clone", "--quiet", str(origin), str(work))
-    git(work, "checkout", "--quiet", "-B", "main")  # this checkout's HEAD as the project's main
+    git(work, "checkout", "--quiet", "-B", "main")
+    # This checkout as the project's main: HEAD plus its uncommitted and new files (the tools
+    # and the facade come from this working tree anyway, through the editable install).
+    listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in filter(None, listed.split("\0")):
+        target = work / name
+        if (ROOT / name).is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target)
+        elif target.is_file():  # deleted here, not yet committed
+            target.unlink()
+    git(work, "add", "--all")
+    git(work, "commit", "--quiet", "--allow-empty", "-m", "this checkout")
     git(work, "push", "--quiet", "--force", "origin", "main")
-    first, second = SPECS[-2], SPECS[-1]  # two real consecutive versions
+    declared = spec_slice.read_operations(work / "openapi" / "operations.txt")
+    first, second = _two_versions_to_propose(declared, work / "openapi" / "cekura.yaml")
 
     def scheduled_run(spec: Path) -> tuple[subprocess.CompletedProcess[str], str]:
         fresh_main(work)
@@ -334,7 +389,8 @@ def test_scheduled_flow_end_to_end(tmp_path: Path, github: str, upstream: str) -
     assert git(work, "rev-parse", "origin/spec-update") != first_push
     second_push = git(work, "rev-parse", "origin/spec-update")
     spec_on_branch = git(work, "show", "origin/spec-update:openapi/cekura.yaml")
-    assert decode_document(spec_on_branch.encode())[0] == json.loads(second.read_bytes())
+    expected = spec_slice.cut(json.loads(second.read_bytes()), declared).document
+    assert decode_document(spec_on_branch.encode())[0] == expected
     assert len(FakeGitHub.pulls) == 1
 
     calls = len(FakeGitHub.calls)

@@ -1,5 +1,6 @@
-"""make vendor refuses in one line: what is wrong, where (a JSON pointer), and that openapi/ was
-left unchanged - never the whole document in the message."""
+"""make vendor refuses in one line: what is wrong, where (a JSON pointer, or file:line in the
+operations declaration), and that openapi/ was left unchanged - never the whole document in the
+message."""
 
 from __future__ import annotations
 
@@ -33,21 +34,28 @@ MINIMAL: dict[str, Any] = {
 }
 
 
-def vendor_cli(tmp_path: Path, document: Any) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """Run cekura_spec_tools.vendor as `make vendor` does, into a prepared openapi/ dir."""
+def vendor_cli(
+    tmp_path: Path, document: Any, declaration: str | None = None
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run cekura_spec_tools.vendor as `make vendor` does, into a prepared openapi/ dir, and
+    check that it left that dir byte for byte as it was. The whole document, unless a
+    ``declaration`` (the text of openapi/operations.txt) is given."""
     out = tmp_path / "openapi"
     out.mkdir(exist_ok=True)
     (out / "cekura.yaml").write_bytes(b"the vendored spec\n")
     (out / "cekura.provenance.json").write_bytes(b"{}\n")
+    if declaration is not None:
+        (out / "operations.txt").write_text(declaration)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     source = tmp_path / "upstream.json"
     source.write_text(json.dumps(document))
+    selection = [] if declaration is not None else ["--operations", "all"]
     proc = subprocess.run(
-        [sys.executable, "-m", "cekura_spec_tools.vendor", str(source), "--out-dir", str(out)],
+        [sys.executable, "-m", "cekura_spec_tools.vendor", str(source), "--out-dir", str(out),
+         *selection],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert sorted(p.name for p in out.iterdir()) == ["cekura.provenance.json", "cekura.yaml"]
-    assert (out / "cekura.yaml").read_bytes() == b"the vendored spec\n"
-    assert (out / "cekura.provenance.json").read_bytes() == b"{}\n"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     return proc, out
 
 
@@ -118,3 +126,55 @@ def test_a_full_upstream_spec_with_one_dangling_ref(tmp_path: Path) -> None:
         "/components/schemas/ResultDetailV2/properties/status/$ref: "
         f"'#/components/schemas/NoSuchEnum' points nowhere; {out} left unchanged\n"
     )
+
+
+# --- the slice's refusals --------------------------------------------------------------------
+
+
+def test_a_source_with_none_of_the_declared_operations_is_refused(tmp_path: Path) -> None:
+    declaration = "GET /test_framework/v2/results/\nPOST /test_framework/v2/results/{id}/rerun/\n"
+    proc, out = vendor_cli(tmp_path, MINIMAL, declaration)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr == (
+        f"vendor: refused {tmp_path / 'upstream.json'}: the source has none of the declared "
+        "operations (GET /test_framework/v2/results/, POST /test_framework/v2/results/{id}/rerun/)"
+        f"; {out} left unchanged\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("declaration", "line", "problem"),
+    [
+        ("# ops\nGET /test_framework/v1/results/{id}/\nGET\n", 3, "expected 'METHOD /path' "
+         "(e.g. 'GET /test_framework/v2/results/'), got 'GET'"),
+        ("GET /test_framework/v1/results/{id}/\n\nGET /test_framework/v1/results/{id}/ # again\n",
+         3, "GET /test_framework/v1/results/{id}/ is declared twice"),
+        ("# nothing declared\n", None, "declares no operation"),
+    ],
+    ids=["malformed-line", "twice", "empty"],
+)  # fmt: skip
+def test_a_malformed_declaration_is_refused_naming_file_and_line(
+    tmp_path: Path, declaration: str, line: int | None, problem: str
+) -> None:
+    proc, out = vendor_cli(tmp_path, MINIMAL, declaration)
+    where = f"{out / 'operations.txt'}" + (f":{line}" if line else "")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr == (
+        f"vendor: refused {tmp_path / 'upstream.json'}: {where}: {problem}; {out} left unchanged\n"
+    )
+
+
+def test_a_missing_declaration_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "openapi"
+    source = tmp_path / "upstream.json"
+    source.write_text(json.dumps(MINIMAL))
+    proc = subprocess.run(
+        [sys.executable, "-m", "cekura_spec_tools.vendor", str(source), "--out-dir", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"vendor: refused {source}: cannot read {out / 'operations.txt'}: No such file or "
+        f"directory; {out} left unchanged\n"
+    )
+    assert not out.exists()
