@@ -1,7 +1,7 @@
-"""CI gate: wait for a Cekura result, write JUnit XML and a Markdown summary, compare it with a
-baseline, and fail the job when it failed or regressed.
+"""CI gate: start the agent's suite, wait for it, compare it with the agent's last completed
+result, write JUnit XML and a Markdown summary, and fail the job when it failed or regressed.
 
-Usage: CEKURA_API_KEY=... python ci_gate.py RESULT_ID BASELINE_ID
+Usage: CEKURA_API_KEY=... python ci_gate.py AGENT_ID SCENARIO_ID...
 """
 
 import os
@@ -11,10 +11,12 @@ from cekura_client import Cekura
 from cekura_client.gate import evaluate_gate
 from cekura_client.reports import compare, to_junit_xml, to_markdown
 
-result_id, baseline_id = int(sys.argv[1]), int(sys.argv[2])
+agent_id, scenarios = int(sys.argv[1]), [int(arg) for arg in sys.argv[2:]]
 with Cekura() as client:
-    result = client.results.wait(result_id, timeout=1800)
-    baseline = client.results.get(baseline_id)
+    started = client.scenarios.run(agent_id, scenarios=scenarios, max_calls=50)
+    print(f"started result {started.id}", file=sys.stderr)
+    result = client.results.wait(started.id, timeout=1800)
+    baseline = client.results.latest(agent_id, exclude=[result.id])  # None on the first run
 
 with open("cekura-junit.xml", "w", encoding="utf-8") as junit:
     junit.write(to_junit_xml(result, baseline=baseline))
@@ -24,5 +26,5 @@ if os.environ.get("GITHUB_STEP_SUMMARY"):
         step_summary.write(summary)
 print(summary)
 
-passed = evaluate_gate(result).passed and not compare(baseline, result).regressed
-sys.exit(0 if passed else 1)
+regressed = baseline is not None and compare(baseline, result).regressed
+sys.exit(0 if evaluate_gate(result).passed and not regressed else 1)

@@ -1,7 +1,7 @@
-"""Export the runs of many results (e.g. the last 50 nightlies) to one CSV, one row per run
-with a column per metric, fetching 10 results at a time.
+"""Dashboard export: the agent's last 50 results, one CSV row per run with a column per metric,
+fetching 10 results at a time.
 
-Usage: CEKURA_API_KEY=... python export_results.py RESULT_ID... > runs.csv
+Usage: CEKURA_API_KEY=... python export_results.py AGENT_ID > runs.csv
 """
 
 import csv
@@ -11,7 +11,8 @@ from cekura_client import Cekura
 from cekura_client.reports import rows
 
 with Cekura() as client:
-    fetched = client.results.get_many([int(arg) for arg in sys.argv[1:]], concurrency=10)
+    listed = client.results.list(agent_id=int(sys.argv[1]), limit=50)
+    fetched = client.results.get_many([result.id for result in listed], concurrency=10)
 for result_id, error in fetched.errors.items():
     print(f"result {result_id} skipped: {error}", file=sys.stderr)
 

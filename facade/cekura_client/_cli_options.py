@@ -242,7 +242,8 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
                 if value is not None
             ]
             if given:
-                parser.error(f"{', '.join(given)} need --wait (the result must finish first)")
+                verb = "needs" if len(given) == 1 else "need"
+                parser.error(f"{', '.join(given)} {verb} --wait (the result must finish first)")
     if args.command == "report":
         _infer_format(parser, args, _REPORT_FORMATS)
     elif args.command == "export":

@@ -46,28 +46,49 @@ class _Cancelled(Exception):
     """SIGINT or SIGTERM arrived while waiting."""
 
     def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
+        self.signame = signal.Signals(signum).name
+        super().__init__(self.signame)
         self.signum = signum
 
 
-@contextlib.contextmanager
-def _cancel_on_signals() -> Iterator[None]:
-    """Turn SIGINT and SIGTERM into _Cancelled in this block (main thread only; elsewhere
-    Python delivers no signals, and the block runs unguarded)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class _SignalGuard:
+    """SIGINT and SIGTERM from the moment a suite is being started until its wait ends.
 
-    def cancel(signum: int, frame: FrameType | None) -> None:
-        # Later signals are ignored until the calls are ended: a second Ctrl-C or the
-        # runner's repeated SIGTERM must not cut end_calls short.
+    While the start request is in flight a signal is only recorded: the request completes, so
+    the new result's ID is known and its calls can be ended (an interrupted POST would leave
+    them running, unknown). Once armed, a signal raises _Cancelled. After the first signal
+    both are ignored until the guard is left, so a second Ctrl-C or the runner's repeated
+    SIGTERM cannot cut ``end_calls`` short."""
+
+    def __init__(self) -> None:
+        self.pending: int | None = None
+        self.armed = False
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise _Cancelled(signum)
+        if self.armed:
+            raise _Cancelled(signum)
+        self.pending = signum
 
-    previous = {sig: signal.signal(sig, cancel) for sig in (signal.SIGINT, signal.SIGTERM)}
+    def arm(self) -> None:
+        """From now on a signal cancels; one that came before cancels now."""
+        self.armed = True
+        if self.pending is not None:
+            raise _Cancelled(self.pending)
+
+
+@contextlib.contextmanager
+def _guard_signals() -> Iterator[_SignalGuard]:
+    """Install a _SignalGuard (main thread only: elsewhere Python delivers no signals, and the
+    block runs unguarded), and put the previous handlers back when the block is left."""
+    guard = _SignalGuard()
+    if threading.current_thread() is not threading.main_thread():
+        yield guard
+        return
+    previous = {sig: signal.signal(sig, guard.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield guard
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -126,6 +147,9 @@ def run_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
             f"{limit}; pass --max-runs {request.calls} to start them"
         )
         return EXIT_ERROR
+    if args.dry_run:
+        out.line(json.dumps({"dry_run": True, "calls": request.calls, "body": request.body}))
+        return EXIT_OK
     if request.calls is None and args.max_runs is None:
         err.error(
             f"{PROG}: error: with --tags or --folder, Cekura chooses the scenarios, so the "
@@ -133,44 +157,31 @@ def run_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
             "N are ended at once)"
         )
         return EXIT_ERROR
-    if args.dry_run:
-        out.line(json.dumps({"dry_run": True, "calls": request.calls, "body": request.body}))
-        return EXIT_OK
     try:
         with report_cli.client_from_args(args) as client:
-            start = client.scenarios.run_text if args.text else client.scenarios.run
-            started = start(
-                args.agent,
-                scenarios=args.scenarios,
-                tags=args.tags,
-                folder=args.folder,
-                project_id=args.project,
-                frequency=args.frequency,
-                personality_ids=args.personalities,
-                test_profile_ids=args.test_profiles,
-                concurrency_limit=args.concurrency_limit,
-                name=args.name,
-                max_calls=limit,
-            )
-            _write_github_output(started.id, err)
-            if not args.json:
-                out.line(
-                    f"started result {started.id}: {len(started.runs)} runs, {started.status.value}"
-                )
-            if request.calls is None and len(started.runs) > limit:
-                client.results.end_calls(started.id, timeout=END_CALLS_TIMEOUT)
-                err.error(
-                    f"{PROG}: error: result {started.id} started {len(started.runs)} calls, more "
-                    f"than --max-runs {limit}; its calls were ended"
-                )
-                return EXIT_ERROR
-            if not args.wait:
-                if args.json:
-                    out.line(json.dumps(started.to_dict(), indent=2, ensure_ascii=False))
-                return EXIT_OK
-            watch = _Watch(err, started)
-            try:
-                with _cancel_on_signals():
+            with _guard_signals() as guard:
+                started = _start(client, args, limit)
+                _write_github_output(started.id, err)
+                if not args.json:
+                    out.line(
+                        f"started result {started.id}: {_runs(len(started.runs))}, "
+                        f"{started.status.value}"
+                    )
+                watch = _Watch(err, started)
+                try:
+                    guard.arm()
+                    if request.calls is None and len(started.runs) > limit:
+                        client.results.end_calls(started.id, timeout=END_CALLS_TIMEOUT)
+                        err.error(
+                            f"{PROG}: error: result {started.id} started "
+                            f"{_runs(len(started.runs), 'call')}, more than --max-runs {limit}; "
+                            "its calls were ended"
+                        )
+                        return EXIT_ERROR
+                    if not args.wait:
+                        if args.json:
+                            out.line(json.dumps(started.to_dict(), indent=2, ensure_ascii=False))
+                        return EXIT_OK
                     result = client.results.wait(
                         started.id,
                         timeout=args.timeout,
@@ -178,14 +189,37 @@ def run_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
                         on_update=watch,
                         heartbeat=HEARTBEAT_SECONDS,
                     )
-            except _Cancelled as cancelled:
-                return _interrupted(client, args, watch.last, cancelled, out, err)
+                except _Cancelled as cancelled:
+                    # Still inside the guard: later signals are ignored while the calls end.
+                    return _interrupted(client, args, watch.last, cancelled, out, err)
             return conclude(client, args, result, out, err)
     except WaitTimeoutError as exc:
         return timed_out(args, exc, out, err)
     except CekuraError as exc:
         err.error(error_line(exc))
         return EXIT_ERROR
+
+
+def _runs(count: int, noun: str = "run") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _start(client: Any, args: argparse.Namespace, limit: int) -> Result:
+    start = client.scenarios.run_text if args.text else client.scenarios.run
+    started: Result = start(
+        args.agent,
+        scenarios=args.scenarios,
+        tags=args.tags,
+        folder=args.folder,
+        project_id=args.project,
+        frequency=args.frequency,
+        personality_ids=args.personalities,
+        test_profile_ids=args.test_profiles,
+        concurrency_limit=args.concurrency_limit,
+        name=args.name,
+        max_calls=limit,
+    )
+    return started
 
 
 def _interrupted(
@@ -203,7 +237,9 @@ def _interrupted(
     except CekuraError as exc:
         ended = f"could not end the calls of result {last.id} ({type(exc).__name__}: {exc})"
     why = f"{cancelled} received while waiting: {ended}"
-    report_cli.finish_gate(args, last, None, False, out, err, incomplete=why)
+    report_cli.finish_gate(
+        args, last, None, False, out, err, incomplete=why, incomplete_as=cancelled.signame
+    )
     err.error(f"{PROG}: interrupted: {why}; reports written from the last state seen")
     return EXIT_INTERRUPTED
 

@@ -184,12 +184,16 @@ class SuiteRequest:
                 ) from None
             body.update(extra_body)
         frequency_text = f"frequency {body['frequency']}"
-        factors = [f"{count} scenarios" if count is not None else "the scenarios Cekura selects"]
+        factors = [
+            "the scenarios Cekura selects"
+            if count is None
+            else f"{count} scenario{'' if count == 1 else 's'}"
+        ]
         factors.append(frequency_text)
         if personalities:
-            factors.append(f"{personalities} personalities")
+            factors.append(f"{personalities} personalit{'y' if personalities == 1 else 'ies'}")
         if test_profiles:
-            factors.append(f"{test_profiles} test profiles")
+            factors.append(f"{test_profiles} test profile{'' if test_profiles == 1 else 's'}")
         calls = (
             None
             if count is None

@@ -817,3 +817,30 @@ def test_rerun_and_end_calls_refuse_a_bad_id(make: Make, method: str, bad: Any) 
         client.call(method, bad)
     assert str(info.value) == f"result_id must be a positive integer, got {bad!r}"
     assert api.requests == []
+
+
+def test_latest_before_skips_results_created_at_or_after_it(make: Make) -> None:
+    """``before`` (the result being compared): a later result is never its baseline."""
+    import datetime as dt
+
+    items = newest_first({97: "completed", 90: "completed", 60: "completed"})
+    api, client = make(items=items, details=with_details(97, 90, 60))
+    cutoff = dt.datetime(2025, 3, 1, 1, 30, tzinfo=dt.timezone.utc)  # minute 90
+    assert client.call("latest", AGENT, before=cutoff).id == 60
+    assert api.requests[-1].url.path == result_path(60)
+
+
+@pytest.mark.parametrize(
+    ("before", "shown"),
+    [("2025-03-01", "'2025-03-01'"), ("naive", "datetime.datetime(2025, 3, 1, 0, 0)")],
+)
+def test_latest_before_must_be_an_aware_datetime(make: Make, before: Any, shown: str) -> None:
+    import datetime as dt
+
+    if before == "naive":
+        before = dt.datetime(2025, 3, 1)
+    api, client = make(items=[])
+    with pytest.raises(InvalidRequestError) as info:
+        client.call("latest", AGENT, before=before)
+    assert str(info.value) == f"before must be a timezone-aware datetime, got {shown}"
+    assert api.requests == []

@@ -24,10 +24,8 @@ EXAMPLES = ROOT / "docs" / "examples"
 
 @pytest.fixture
 def server() -> Iterator[MockCekuraServer]:
-    results = payloads.all_results()
-    # 50 nightly results for the export.
-    results.update({2000 + i: payloads.baseline_result(2000 + i) for i in range(1, 51)})
-    with MockCekuraServer(results, api_key="example-key") as mock:
+    # Every example result (agent 512); a suite started on it completes at its first poll.
+    with MockCekuraServer(api_key="example-key", polls_to_complete=1) as mock:
         yield mock
 
 
@@ -37,7 +35,7 @@ def run(
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CEKURA_", "GITHUB_"))}
     return subprocess.run(
         [sys.executable, str(script), *args],
-        env={**base, "CEKURA_API_KEY": "example-key", "CEKURA_API_URL": server.url, **env},
+        env={**base, "CEKURA_API_KEY": server.api_key, "CEKURA_API_URL": server.url, **env},
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -46,49 +44,104 @@ def run(
     )
 
 
-def test_ci_gate_fails_a_regression_and_writes_junit_and_summary(
-    server: MockCekuraServer, tmp_path: Path
-) -> None:
-    summary = tmp_path / "summary.md"
-    proc = run(
-        EXAMPLES / "ci_gate.py", server, "1006", "1005", cwd=tmp_path,
-        GITHUB_STEP_SUMMARY=str(summary),
-    )  # fmt: skip
-    assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith("## ❌ Cekura result 1006")
-    assert summary.read_text(encoding="utf-8") == proc.stdout[:-1]  # print adds a newline
-    doc = JUnitXml.fromfile(str(tmp_path / "cekura-junit.xml"))
-    assert (doc.tests, doc.failures) == (9, 4)
+SCENARIOS = ("7001", "7002", "7003")
+
+
+def _started(proc: subprocess.CompletedProcess[str]) -> int:
+    """The ID ci_gate.py printed for the result it started."""
+    line = proc.stderr.splitlines()[0]
+    assert line.startswith("started result "), proc.stderr
+    return int(line.removeprefix("started result "))
 
 
 def test_ci_gate_passes(server: MockCekuraServer, tmp_path: Path) -> None:
-    proc = run(EXAMPLES / "ci_gate.py", server, "1101", "1103", cwd=tmp_path)
+    proc = run(EXAMPLES / "ci_gate.py", server, "512", *SCENARIOS, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("## ✅ Cekura result 1101")
+    new_id = _started(proc)
+    assert proc.stderr == f"started result {new_id}\n"
+    assert server.started == [{"agent_id": 512, "scenarios": [7001, 7002, 7003], "frequency": 1}]
+    assert proc.stdout.startswith(f"## ✅ Cekura result {new_id}")
+    # The latest completed result of agent 512 among the examples is 1002 (two runs failed).
+    assert "Compared with baseline 1002: no regression" in proc.stdout
+    doc = JUnitXml.fromfile(str(tmp_path / "cekura-junit.xml"))
+    assert (doc.tests, doc.failures) == (4, 0)  # 3 runs + the comparison
 
 
-def test_export_of_50_results(server: MockCekuraServer, tmp_path: Path) -> None:
-    ids = [str(2000 + i) for i in range(1, 51)]
-    proc = run(EXAMPLES / "export_results.py", server, *ids, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    table = list(csv.DictReader(io.StringIO(proc.stdout)))
-    assert len(table) == 50 * 8
-    assert [row["result_id"] for row in table[::8]] == ids
-    assert table[2]["metric.Appointment booked.passed"] == "False"
-    assert proc.stderr == "400 runs of 50 results\n"
-    assert len(server.requests) == 50
-
-
-def test_export_reports_a_missing_result_and_keeps_the_rest(
+def test_ci_gate_fails_a_failing_run_and_writes_junit_and_summary(
     server: MockCekuraServer, tmp_path: Path
 ) -> None:
-    proc = run(EXAMPLES / "export_results.py", server, "1001", "9999", cwd=tmp_path)
+    good = run(EXAMPLES / "ci_gate.py", server, "512", *SCENARIOS, cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    server.failing_scenarios = {7002}
+    summary = tmp_path / "summary.md"
+    proc = run(
+        EXAMPLES / "ci_gate.py", server, "512", *SCENARIOS, cwd=tmp_path,
+        GITHUB_STEP_SUMMARY=str(summary),
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    new_id = _started(proc)
+    assert proc.stdout.startswith(f"## ❌ Cekura result {new_id}")
+    assert f"Compared with baseline {_started(good)}: 🔻 regressed" in proc.stdout
+    assert summary.read_text(encoding="utf-8") == proc.stdout[:-1]  # print adds a newline
+    doc = JUnitXml.fromfile(str(tmp_path / "cekura-junit.xml"))
+    assert (doc.tests, doc.failures) == (4, 2)  # the run of 7002, and the regression
+    assert len(server.started) == 2
+
+
+def test_ci_gate_fails_on_the_first_run_without_a_baseline(tmp_path: Path) -> None:
+    with MockCekuraServer({}, polls_to_complete=1, failing_scenarios={7003}) as server:
+        proc = run(EXAMPLES / "ci_gate.py", server, "512", *SCENARIOS, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "Compared with baseline" not in proc.stdout
+    doc = JUnitXml.fromfile(str(tmp_path / "cekura-junit.xml"))
+    assert (doc.tests, doc.failures) == (3, 1)  # no comparison
+
+
+@pytest.fixture
+def nights() -> Iterator[MockCekuraServer]:
+    """60 nights of agent 512 (1048-1107, one a day up to 2026-11-18, 6 runs each)."""
+    with MockCekuraServer(payloads.nightly_results(60), api_key="example-key") as mock:
+        yield mock
+
+
+def test_export_of_the_last_50_results(nights: MockCekuraServer, tmp_path: Path) -> None:
+    proc = run(EXAMPLES / "export_results.py", nights, "512", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    table = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert len(table) == 50 * 6
+    newest_first = [str(i) for i in range(1107, 1057, -1)]
+    assert [row["result_id"] for row in table[::6]] == newest_first
+    assert {row["result_id"] for row in table} == set(newest_first)
+    # 1107 failed one run (its last), 1106 three.
+    verified = [row["metric.Verified caller identity.passed"] for row in table[:12]]
+    assert verified == ["True"] * 5 + ["False"] + ["True"] * 3 + ["False"] * 3
+    assert proc.stderr == "300 runs of 50 results\n"
+    details = [r.path for r in nights.requests if "?" not in r.path]  # the rest list pages
+    assert sorted(details) == sorted(result_path(int(i)) for i in newest_first)
+
+
+def test_export_of_an_agent_without_results_is_empty(
+    nights: MockCekuraServer, tmp_path: Path
+) -> None:
+    proc = run(EXAMPLES / "export_results.py", nights, "999", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert list(csv.DictReader(io.StringIO(proc.stdout))) == []
+    assert proc.stderr == "0 runs of 0 results\n"
+
+
+def test_export_reports_a_result_it_cannot_fetch_and_keeps_the_rest(
+    nights: MockCekuraServer, tmp_path: Path
+) -> None:
+    nights.drop_responses_to = {f"GET {result_path(1107)}"}
+    proc = run(EXAMPLES / "export_results.py", nights, "512", cwd=tmp_path)
     assert proc.returncode == 1
-    assert len(list(csv.DictReader(io.StringIO(proc.stdout)))) == 3
+    table = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert len(table) == 49 * 6 and table[0]["result_id"] == "1106"
     assert proc.stderr.splitlines() == [
-        "result 9999 skipped: 404 Not Found: Not found. (no result 9999 at GET "
-        f"{server.url}{result_path(9999)}; check the ID and the base URL)",
-        "3 runs of 1 results",
+        "result 1107 skipped: The server sent a response that is not valid HTTP "
+        "(RemoteProtocolError: Server disconnected without sending a response.) for GET "
+        f"{nights.url}{result_path(1107)}.",
+        "294 runs of 49 results",
     ]
 
 

@@ -88,14 +88,14 @@ def _write(path: str, text: str, out: Writer) -> None:
 
 def resolve_baseline(client: Cekura, ref: int | str | None, current: Result) -> Result | None:
     """The baseline ``ref`` names: a result ID, or ``latest`` (the newest completed result of
-    ``current``'s agent, other than ``current``); None when there is none."""
+    ``current``'s agent created before ``current``); None when there is none."""
     if ref is None:
         return None
     if ref != LATEST:
         return client.results.get(int(ref))
     if current.agent is None:
         return None
-    return client.results.latest(current.agent, exclude=[current.id])
+    return client.results.latest(current.agent, exclude=[current.id], before=current.created_at)
 
 
 def fetch_baseline(
@@ -107,7 +107,7 @@ def fetch_baseline(
     baseline = resolve_baseline(client, ref, result)
     if ref == LATEST and baseline is None:
         err.write(
-            f"{PROG}: note: --baseline latest: agent {result.agent} has no other completed "
+            f"{PROG}: note: --baseline latest: agent {result.agent} has no earlier completed "
             "result; nothing to compare with\n"
         )
     return baseline
@@ -140,6 +140,7 @@ def finish_gate(
     err: Writer,
     *,
     incomplete: str | None = None,
+    incomplete_as: str = "WaitTimeoutError",
 ) -> int:
     """Write ``gate``'s report files and step summary; the exit code (regression included).
     ``incomplete`` says why ``result`` is only the last state seen (a wait that timed out):
@@ -157,7 +158,9 @@ def finish_gate(
         if args.junit:
             junit = to_junit_xml(result, baseline=baseline)
             _write(
-                args.junit, junit if incomplete is None else _junit_error(junit, incomplete), out
+                args.junit,
+                junit if incomplete is None else _junit_error(junit, incomplete, incomplete_as),
+                out,
             )
         if args.markdown:
             _write(args.markdown, markdown(), out)
@@ -192,13 +195,13 @@ def _html_note(html: str, why: str) -> str:
     return head + found + note + rest if found else note + html
 
 
-def _junit_error(document: str, why: str) -> str:
+def _junit_error(document: str, why: str, error_type: str) -> str:
     """The JUnit document with one more test case, in error: the wait itself."""
     root = ET.fromstring(document)
     suite = root.find("testsuite")
     holder = suite if suite is not None else root
     case = ET.SubElement(holder, "testcase", {"classname": "cekura", "name": "wait for the result"})
-    ET.SubElement(case, "error", {"message": xml_safe(why), "type": "WaitTimeoutError"})
+    ET.SubElement(case, "error", {"message": xml_safe(why), "type": error_type})
     for node in {root, holder}:
         for key in ("tests", "errors"):
             node.set(key, str(int(node.get(key, "0")) + 1))
@@ -262,7 +265,7 @@ def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer)
         found = resolve_baseline(client, LATEST, current)
         if found is None:
             err.write(
-                f"{PROG}: error: agent {current.agent} has no completed result other than "
+                f"{PROG}: error: agent {current.agent} has no completed result earlier than "
                 f"{current.id} to compare with\n"
             )
             return EXIT_ERROR

@@ -99,11 +99,14 @@ class Newest:
     agent_id: int
     status: str | None
     exclude: frozenset[int]
+    before: dt.datetime | None = None
     page_size: int = _WALK_PAGE_SIZE
     best: Result | None = None
 
     @classmethod
-    def build(cls, agent_id: Any, status: Any, exclude: Iterable[int]) -> Newest:
+    def build(
+        cls, agent_id: Any, status: Any, exclude: Iterable[int], before: Any = None
+    ) -> Newest:
         if status is not None and not isinstance(status, str):
             raise InvalidRequestError(
                 f"status must be a status string such as 'completed', or None, got "
@@ -113,7 +116,12 @@ class Newest:
             raise InvalidRequestError(
                 f"exclude must be a collection of result IDs, got {safe_repr(exclude)}"
             )
+        if before is not None and (not isinstance(before, dt.datetime) or before.tzinfo is None):
+            raise InvalidRequestError(
+                f"before must be a timezone-aware datetime, got {safe_repr(before)}"
+            )
         return cls(
+            before=before,
             agent_id=check_id(agent_id, "agent_id"),
             status=None if status is None else ResultStatus(status.strip().lower()).value,
             exclude=frozenset(check_id(item, "each of exclude") for item in exclude),
@@ -129,6 +137,8 @@ class Newest:
             if item.id in self.exclude or item.agent not in (None, self.agent_id):
                 continue
             if self.status is not None and item.status != self.status:
+                continue
+            if self.before is not None and _age(item)[0] >= self.before:
                 continue
             if self.best is None or _age(item) > _age(self.best):
                 self.best = item

@@ -9,6 +9,7 @@ types and raises on status values it does not know.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
@@ -105,12 +106,14 @@ class Results:
         *,
         status: str | None = "completed",
         exclude: Iterable[int] = (),
+        before: datetime | None = None,
     ) -> Result | None:
         """The newest result of the agent with this ``status`` (None: any), fetched whole
-        (``get``), skipping the IDs in ``exclude``; None when there is none. The list has no
-        status filter: it is walked newest first and stops at the first page that cannot hold
+        (``get``), skipping the IDs in ``exclude`` and, with ``before`` (an aware datetime),
+        results created at or after it; None when there is none. The list has no status
+        filter: it is walked newest first and stops at the first page that cannot hold
         anything newer than what was found."""
-        newest = Newest.build(agent_id, status, exclude)
+        newest = Newest.build(agent_id, status, exclude, before)
         for page in self.list(agent_id=newest.agent_id, page_size=newest.page_size).pages():
             if newest.consider(page):
                 break
@@ -274,9 +277,10 @@ class AsyncResults:
         *,
         status: str | None = "completed",
         exclude: Iterable[int] = (),
+        before: datetime | None = None,
     ) -> Result | None:
         """The newest result of the agent with this status; see :meth:`Results.latest`."""
-        newest = Newest.build(agent_id, status, exclude)
+        newest = Newest.build(agent_id, status, exclude, before)
         async for page in self.list(agent_id=newest.agent_id, page_size=newest.page_size).pages():
             if newest.consider(page):
                 break
