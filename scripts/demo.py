@@ -1,7 +1,8 @@
 """The main job: fetch results through the facade and print readable summaries.
 
 Without arguments it starts the embedded mock server on loopback and shows its results:
-passing, failing, still running, and one full of the API's quirks; then it writes an HTML
+passing, failing, still running, and one full of the API's quirks; then the CI loop (start a
+suite, wait for it, compare it with the agent's latest completed result); then it writes an HTML
 report of other mock results (a week of nightly results, and a regressed result compared with
 its baseline), says which results it covers and prints its path ($CEKURA_DEMO_REPORT, else
 cekura-report.html in a temporary folder). Given result IDs, it fetches those from the real API
@@ -19,7 +20,8 @@ import tempfile
 from pathlib import Path
 
 from cekura_client import Cekura, CekuraError, Result
-from cekura_client.reports import to_html
+from cekura_client.gate import evaluate_gate
+from cekura_client.reports import compare, to_html
 from cekura_client.summary import format_result
 from cekura_client.testing import MockCekuraServer, payloads
 
@@ -49,6 +51,28 @@ SHOWN_IDS = [
     payloads.QUIRKY_RESULT_ID,
 ]
 REPORT_IDS = [*payloads.NIGHTLY_RESULT_IDS, payloads.REGRESSED_RESULT_ID]
+
+
+def ci_loop(client: Cekura) -> None:
+    """Start a suite on the mock, wait for it, gate on it and compare it with the agent's
+    previous completed result: what a CI job does (``cekura-results run --wait``)."""
+    agent = payloads.MOCK_AGENT_ID
+    print(f"The CI loop: start 3 scenarios on agent {agent}, wait, gate, compare.")
+    started = client.scenarios.run(agent, scenarios=[7001, 7002, 7003], max_calls=10)
+    print(f"Started result {started.id} ({len(started.runs)} calls); waiting for it...")
+    result = client.results.wait(started.id, poll_interval=0.05)
+    baseline = client.results.latest(agent, exclude=[result.id], before=result.created_at)
+    verdict = evaluate_gate(result)
+    gate = "PASSED" if verdict.passed else "FAILED"
+    print(f"Result {result.id}: {result.status.value}, gate {gate}")
+    if baseline is not None:
+        comparison = compare(baseline, result)
+        print(
+            f"Compared with result {baseline.id}, the agent's latest completed before it: "
+            f"{'REGRESSED' if comparison.regressed else 'no regression'}"
+        )
+    listed = [r.id for r in client.results.list(agent_id=agent, limit=5)]
+    print(f"The agent's 5 newest results: {', '.join(map(str, listed))}\n")
 
 
 def coverage(results: list[Result], baseline: Result | None = None) -> str:
@@ -109,6 +133,7 @@ def main(argv: list[str]) -> int:
             "IDs to use the real API)\n"
         )
         status = show(client, SHOWN_IDS)
+        ci_loop(client)
         many = client.results.get_many(REPORT_IDS)
         write_report(
             many.raise_for_errors(),

@@ -48,6 +48,15 @@ def test_demo_without_a_key_uses_the_embedded_mock() -> None:
     ):
         assert line in out
     assert "unknown status" not in out
+    # The CI loop: a suite started on the mock, waited for, gated and compared.
+    loop = out[out.index("The CI loop:") :].splitlines()[:5]
+    assert loop == [
+        "The CI loop: start 3 scenarios on agent 512, wait, gate, compare.",
+        "Started result 1108 (3 calls); waiting for it...",
+        "Result 1108: completed, gate PASSED",
+        "Compared with result 1002, the agent's latest completed before it: no regression",
+        "The agent's 5 newest results: 1108, 1004, 1003, 1002, 1001",
+    ]
     # The four results above are not what the HTML report shows: it says which ones it covers.
     assert out.splitlines()[-3:-1] == [
         "The HTML report covers results 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1006 "
