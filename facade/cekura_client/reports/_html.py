@@ -7,8 +7,13 @@ the page could make, so the report cannot leak anything when opened.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 from urllib.parse import urlsplit
+
+import attrs
 
 from .._exceptions import InvalidRequestError
 from .._version import __version__
@@ -18,11 +23,19 @@ from ..types.run import Run
 from . import _svg
 from ._compare import Comparison, compare, group_state
 from ._table import metric_name
-from ._text import format_duration, html_text, scenario_label, seconds
+from ._text import format_duration, html_text, run_key, scenario_label, seconds
 
 __all__ = ["to_html"]
 
-h = html_text
+# Explicit bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI) in
+# server text are shown as visible escapes, so a name cannot reorder the text around it.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def h(text: object) -> str:
+    """Escaped for HTML text and attributes; control characters and bidi controls visible."""
+    return html_text(_BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text)))
+
 
 _CSS = """
 :root { color-scheme: light; --pass: #2da44e; --fail: #cf222e; --pending: #bf8700;
@@ -62,6 +75,44 @@ ul.reasons { margin: 6px 0; padding-left: 20px; } ul.reasons li { margin: 2px 0;
 .muted { color: var(--muted); } .regressed { color: var(--fail); font-weight: 600; }
 .ok { color: var(--pass); font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
+.vh { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }
+.hgrid-wrap { position: relative; display: flex; flex-direction: row-reverse; overflow: auto;
+  max-height: 80vh; border: 1px solid var(--line); border-radius: 6px; margin: 8px 0 4px; }
+.hgrid-wrap:focus-visible { outline: 2px solid #0969da; outline-offset: 2px; }
+table.hgrid { width: auto; flex: none; margin: 0 auto 0 0; border-collapse: separate;
+  border-spacing: 0; font-size: 13px; }
+table.hgrid caption { text-align: left; font-weight: 600; padding: 6px 8px; }
+table.hgrid caption span { position: sticky; left: 8px; }
+table.hgrid th, table.hgrid td { padding: 3px 6px; white-space: nowrap; text-align: center;
+  vertical-align: middle; border-bottom: 1px solid var(--line); }
+table.hgrid thead th { position: sticky; top: 0; z-index: 2; background: #f6f8fa;
+  font-size: 12px; line-height: 1.25; }
+table.hgrid thead th.current { box-shadow: inset 0 -3px 0 #0969da; }
+table.hgrid .rid, table.hgrid .rdate { display: block; }
+table.hgrid .rdate { font-weight: 400; color: var(--muted); }
+table.hgrid .scn { position: sticky; left: 0; z-index: 1; background: #fff; text-align: left;
+  width: 17rem; min-width: 17rem; max-width: 17rem; white-space: normal;
+  overflow-wrap: anywhere; font-weight: 500; }
+table.hgrid .lbl { position: sticky; left: 17rem; z-index: 1; background: #fff;
+  width: 7.5rem; min-width: 7.5rem; text-align: left; border-right: 2px solid var(--line); }
+table.hgrid thead .scn, table.hgrid thead .lbl { z-index: 3; background: #f6f8fa; }
+table.hgrid td[data-state] { min-width: 3rem; font-variant-numeric: tabular-nums;
+  box-shadow: inset -1px 0 #fff; }
+.c-passed { background: #dafbe1; color: #116329; }
+.c-failed { background: #ffebe9; color: #a40e26; font-weight: 700; }
+.c-mixed { background: #fff8c5; color: #7d4e00; font-weight: 700; }
+.c-pending, .c-absent { color: var(--muted); }
+.hl { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px;
+  font-weight: 600; border: 1px solid var(--line); color: var(--muted); background: #fff; }
+.hl-new-failure { background: var(--fail); border-color: var(--fail); color: #fff; }
+.hl-flaky { background: #fff8c5; border-color: #d4a72c; color: #7d4e00; }
+.hl-still-failing { background: #ffebe9; border-color: #ff8182; color: #a40e26; }
+.hl-fixed { background: #dafbe1; border-color: #4ac26b; color: #116329; }
+.hl-new-scenario { background: #ddf4ff; border-color: #54aeff; color: #0550ae; }
+.hl-other { color: #24292f; }
+@media (max-width: 720px) { table.hgrid .lbl { position: static; }
+  table.hgrid .scn { width: 10rem; min-width: 10rem; max-width: 10rem; } }
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -239,6 +290,211 @@ def _rate_of(result: Result) -> float | None:
     return result.success_rate
 
 
+# --- the scenario x result grid ---------------------------------------------------------------
+
+#: The simple labels, most urgent first (the order rows are sorted in). ``not run`` and the
+#: statistical rule's labels (cekura_client.history) share these words.
+_LABEL_ORDER = {
+    "new failure": 0,
+    "flaky": 1,
+    "still failing": 2,
+    "fixed": 3,
+    "new scenario": 4,
+    "not run": 5,
+    "stable pass": 7,
+}
+_OTHER_LABEL = 6  # a label given by the caller that is none of the above
+
+CellState = Literal["passed", "failed", "mixed", "pending", "absent"]
+
+
+def _isolated(text: object) -> str:
+    """Server text in its own bidi isolate (a right-to-left name stays inside its box)."""
+    return f"<bdi>{h(text)}</bdi>"
+
+
+@attrs.frozen
+class _Cell:
+    passed: int  # runs that succeeded
+    failed: int  # runs that did not
+    runs: int  # all runs, those not evaluated (success None) included
+
+    @property
+    def state(self) -> CellState:
+        if not self.runs:
+            return "absent"
+        if not self.passed + self.failed:
+            return "pending"
+        if not self.failed:
+            return "passed"
+        return "failed" if not self.passed else "mixed"
+
+
+@attrs.frozen
+class _Row:
+    scenario_id: int | None
+    name: str
+    personality: str | None
+    cells: list[_Cell]
+    label: str
+
+
+def _cell_of(runs: Sequence[Run]) -> _Cell:
+    return _Cell(
+        passed=sum(1 for r in runs if r.success is True),
+        failed=sum(1 for r in runs if r.success is False),
+        runs=len(runs),
+    )
+
+
+def _simple_label(cells: Sequence[_Cell]) -> str:
+    """The grid's own rule over the decided cells, oldest to newest (see ``to_html``)."""
+    *earlier, newest = [c.state for c in cells]
+    before = [s for s in earlier if s in ("passed", "failed", "mixed")]
+    if newest not in ("passed", "failed", "mixed"):
+        return "not run"
+    if not before:
+        return "new scenario"
+    if all(s == "passed" for s in before):
+        return "stable pass" if newest == "passed" else "new failure"
+    if newest == "passed" and all(s == "failed" for s in before):
+        return "fixed"
+    if newest == "failed" and all(s == "failed" for s in before):
+        return "still failing"
+    return "flaky"  # passed and failed across the history
+
+
+def _given_label(
+    labels: Mapping[tuple[Any, Any], Any], scenario_id: int | None, name: str, who: str | None
+) -> str | None:
+    keys: list[tuple[Any, Any]] = [(name, who)]
+    if scenario_id is not None:
+        keys[:0] = [(scenario_id, who), (str(scenario_id), who)]
+    for key in keys:
+        value = labels.get(key)
+        if value is not None:
+            return str(value.value if isinstance(value, enum.Enum) else value)
+    return None
+
+
+def _grid_rows(
+    ordered: Sequence[Result], labels: Mapping[tuple[Any, Any], Any] | None
+) -> list[_Row]:
+    groups: dict[tuple[str, str | None], list[list[Run]]] = {}
+    for column, result in enumerate(ordered):
+        for run in result.runs:
+            runs = groups.setdefault(run_key(run), [[] for _ in ordered])
+            runs[column].append(run)
+    rows = []
+    for columns in groups.values():
+        latest = next(runs[0] for runs in reversed(columns) if runs)  # named as most recently
+        scenario_id = next(
+            (r.scenario_id for runs in columns for r in runs if r.scenario_id is not None), None
+        )
+        cells = [_cell_of(runs) for runs in columns]
+        name, who = scenario_label(latest), latest.personality_name
+        given = _given_label(labels, scenario_id, name, who) if labels is not None else None
+        rows.append(_Row(scenario_id, name, who, cells, given or _simple_label(cells)))
+    rows.sort(
+        key=lambda r: (
+            _LABEL_ORDER.get(r.label, _OTHER_LABEL), _natural(r.name), r.name,
+            _natural(r.personality or ""), r.personality or "",
+        )
+    )  # fmt: skip
+    return rows
+
+
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """Sorts "scenario 9" before "scenario 10", ignoring case."""
+    parts = re.split(r"(\d+)", text)
+    return tuple((int(p), "") if i % 2 else (-1, p.casefold()) for i, p in enumerate(parts))
+
+
+_CELL_TEXT: dict[CellState, tuple[str, str]] = {
+    "passed": ("✓", "passed"),
+    "failed": ("✗", "failed"),
+    "pending": ("…", "not evaluated"),
+    "absent": ("–", "not run"),
+}
+
+
+def _grid_cell(cell: _Cell) -> str:
+    state = cell.state
+    decided = cell.passed + cell.failed
+    if state == "mixed":
+        shown, spoken = f"{cell.passed}/{decided}", f"{cell.passed} of {decided} runs passed"
+    else:
+        shown, spoken = _CELL_TEXT[state]
+    title = ""
+    if cell.runs > 1 or (decided and decided < cell.runs):
+        detail = f"{cell.passed} passed, {cell.failed} failed"
+        if decided < cell.runs:
+            detail += f", {cell.runs - decided} not evaluated"
+        title = f' title="{cell.runs} runs: {detail}"'
+    return (
+        f'<td class="c-{state}" data-state="{state}"{title}><span aria-hidden="true">{shown}'
+        f'</span><span class="vh">{spoken}</span></td>'
+    )
+
+
+def _date_format(ordered: Sequence[Result]) -> str:
+    years = {r.created_at.year for r in ordered if r.created_at}
+    return "%m-%d" if len(years) <= 1 else "%Y-%m-%d"
+
+
+def _grid_section(
+    ordered: Sequence[Result], current: Result, labels: Mapping[tuple[Any, Any], Any] | None
+) -> str:
+    rows = _grid_rows(ordered, labels)
+    fmt = _date_format(ordered)
+    heads = []
+    for result in ordered:
+        when = result.created_at.strftime(fmt) if result.created_at else "no date"
+        full = result.created_at.strftime("%Y-%m-%d %H:%M") if result.created_at else "no date"
+        detail = " (reported below)" if result is current else ""
+        css = ' class="current"' if result is current else ""
+        heads.append(
+            f'<th scope="col"{css} title="Result {result.id}: '
+            f'{h(result.name or "(unnamed)")}, {full}{detail}">'
+            f'<span class="rid">{result.id}</span><span class="rdate">{h(when)}</span></th>'
+        )
+    body = []
+    for row in rows:
+        who = f" / {_isolated(row.personality)}" if row.personality else ""
+        hits = [c.state for c in row.cells]
+        ran = sum(1 for s in hits if s in ("passed", "failed", "mixed"))
+        clean = sum(1 for s in hits if s == "passed")
+        css = row.label.replace(" ", "-") if row.label in _LABEL_ORDER else "other"
+        body.append(
+            f'<tr data-label="{h(row.label)}"><th scope="row" class="scn">'
+            f"{_isolated(row.name)}{who}</th>"
+            f'<td class="lbl" title="passed in {clean} of the {ran} results that ran it">'
+            f'<span class="hl hl-{css}">{_isolated(row.label)}</span></td>'
+            + "".join(_grid_cell(c) for c in row.cells)
+            + "</tr>"
+        )
+    source = (
+        "given by the caller (e.g. the statistical rule of <code>cekura_client.history</code>)"
+        if labels is not None
+        else "<b>new failure</b> failed only in the newest result after passing in all earlier"
+        " ones; <b>flaky</b> both passed and failed; <b>fixed</b> passes now after failing in"
+        " all earlier; <b>still failing</b> never passed; <b>new scenario</b> not run before;"
+        " <b>not run</b> not run in the newest"
+    )
+    return (
+        f'<section id="history-grid" data-labels="{"given" if labels is not None else "simple"}">'
+        f"<h2>Scenarios across {len(ordered)} results</h2>"
+        "<p class='muted'>✓ passed · ✗ failed · 2/3 runs passed · – not run · … not evaluated."
+        f" Oldest on the left, newest on the right. Labels: {source}.</p>"
+        '<div class="hgrid-wrap" tabindex="0" role="region" aria-labelledby="history-grid-cap">'
+        '<table class="hgrid"><caption id="history-grid-cap"><span>Outcome of each scenario'
+        f" in each of {len(ordered)} results, oldest to newest</span></caption>"
+        '<thead><tr><th scope="col" class="scn">Scenario / personality</th>'
+        f'<th scope="col" class="lbl">Label</th>{"".join(heads)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div></section>"
+    )
+
+
 def _comparison_section(comparison: Comparison, baseline: Result, current: Result) -> str:
     c = comparison
     head = (
@@ -350,18 +606,35 @@ def _runs_section(result: Result) -> str:
     )
 
 
-def to_html(results: Result | Sequence[Result], *, baseline: Result | None = None) -> str:
+def to_html(
+    results: Result | Sequence[Result],
+    *,
+    baseline: Result | None = None,
+    labels: Mapping[tuple[Any, Any], str] | None = None,
+) -> str:
     """A self-contained HTML report of the last result in ``results`` (a Result or a sequence).
 
     It shows the verdict; pass/fail per scenario; the distribution of run durations; each
     binary metric's pass rate and each numeric metric's score distribution; the failing runs
-    with expandable transcripts; with several results, the success rate over time (ordered by
-    creation); with ``baseline``, the comparison (see :func:`compare`). Charts are inline SVG;
-    the page has no script and fetches nothing.
+    with expandable transcripts; with several results, the success rate over time and a grid of
+    each scenario's outcome in each result (both ordered by creation); with ``baseline``, the
+    comparison (see :func:`compare`). Charts are inline SVG; the page has no script and fetches
+    nothing.
+
+    The grid labels each scenario (with its personality) by its outcomes, oldest to newest:
+    ``new failure`` (failed only in the newest result, after passing in every earlier one that
+    ran it), ``flaky`` (both passed and failed), ``fixed`` (passes in the newest after failing
+    in every earlier one), ``still failing`` (never passed), ``new scenario`` (only the newest
+    ran it), ``stable pass`` and ``not run`` (not in the newest). ``labels``, keyed by
+    (scenario ID or name, personality name or None), replaces these labels (for instance with
+    those of :func:`cekura_client.history.classify`); a scenario it does not name keeps its
+    own. Rows are sorted new failures first, then flaky ones.
     """
     items = [results] if isinstance(results, Result) else list(results)
     if not items:
         raise InvalidRequestError("to_html needs at least one result")
+    if labels is not None and not isinstance(labels, Mapping):
+        raise InvalidRequestError(f"labels must be a mapping or None, not {type(labels).__name__}")
     current = items[-1]
     title = f"Cekura result {current.id}: {current.name or '(unnamed)'}"
     body = [_header(current)]
@@ -369,6 +642,9 @@ def to_html(results: Result | Sequence[Result], *, baseline: Result | None = Non
         body.append(_comparison_section(compare(baseline, current), baseline, current))
     if len(items) > 1:
         body.append(_history_section(items))
+    ordered = sorted({r.id: r for r in items}.values(), key=_when)  # a repeated ID once
+    if len(ordered) > 1:
+        body.append(_grid_section(ordered, current, labels))
     body += [
         _scenarios_section(current),
         _metrics_section(current, baseline),
