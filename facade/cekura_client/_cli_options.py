@@ -6,6 +6,7 @@ reports themselves (``reports/_cli.py``) are imported when a command runs, not f
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,6 +79,22 @@ def _text_list(text: str) -> list[str]:
     return items
 
 
+#: ``--history`` without N: this many previous completed results.
+DEFAULT_HISTORY = 20
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.5 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"a confidence is a number between 0.5 and 1 (e.g. 0.95), got {text!r}"
+        )
+    return value
+
+
 def _concurrency(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100:
         raise argparse.ArgumentTypeError(f"concurrency is an integer from 1 to 100: {text!r}")
@@ -101,15 +118,38 @@ def add_gate_options(gate: argparse.ArgumentParser) -> None:
         help="also fail (exit 1) when the result regressed against --baseline",
     )
     gate.add_argument(
+        "--history",
+        type=_positive,
+        nargs="?",
+        const=DEFAULT_HISTORY,
+        metavar="N",
+        help="label each scenario against the agent's N previous completed results (default "
+        f"{DEFAULT_HISTORY}): 'new failure' when its history makes the failure unlikely, "
+        "'flaky' when it often fails (docs/history-statistics.md)",
+    )
+    gate.add_argument(
+        "--fail-on",
+        choices=["new-failures", "any-failure"],
+        help="what fails the gate: new failures only (the default with --history) or any "
+        "failed run (the default without)",
+    )
+    gate.add_argument(
+        "--confidence",
+        type=_confidence,
+        default=0.95,
+        help="how sure a 'new failure' must be, from 0.5 to 1 exclusive (default 0.95)",
+    )
+    gate.add_argument(
         "--no-summary",
         action="store_true",
         help="do not append the Markdown report to $GITHUB_STEP_SUMMARY",
     )
 
 
-#: Output formats by file extension, for ``-o FILE`` without ``--format``.
+#: Output formats by file extension, for ``-o FILE`` without ``--format``. The longest
+#: matching ending wins: ``x.ctrf.json`` is CTRF, any other ``.json`` the JSON of the results.
 _REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-                   ".xml": "junit", ".json": "json"}  # fmt: skip
+                   ".xml": "junit", ".json": "json", ".ctrf.json": "ctrf"}  # fmt: skip
 _EXPORT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -126,8 +166,8 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
     )
     report.add_argument(
         "--format",
-        choices=["html", "markdown", "junit", "json"],
-        help="default: from the -o file's extension (.html, .md, .xml, .json)",
+        choices=["html", "markdown", "junit", "ctrf", "json"],
+        help="default: from the -o file's extension (.html, .md, .xml, .ctrf.json, .json)",
     )
     report.add_argument("--json", action="store_true", help="the same as --format json")
     report.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
@@ -214,16 +254,21 @@ def _infer_format(
             parser.error(f"--json and --format {args.format} disagree")
         args.format = "json"
     if args.format is None:
-        suffix = Path(args.output).suffix.lower() if args.output != "-" else ""
-        if suffix not in formats:
-            known = ", ".join(sorted(set(formats)))
+        name = Path(args.output).name.lower() if args.output != "-" else ""
+        endings = [e for e in formats if name.endswith(e) and len(name) > len(e)]
+        if not endings:
+            known = ", ".join(sorted({Path("x" + e).suffix for e in formats}))
             parser.error(f"--format is needed (or an -o FILE ending in {known})")
-        args.format = formats[suffix]
+        args.format = formats[max(endings, key=len)]
 
 
 def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Checks argparse cannot express: option pairs, and formats inferred from -o."""
     parser = getattr(args, "command_parser", parser)
+    if args.command in ("gate", "run") and args.fail_on == "new-failures" and not args.history:
+        args.history = DEFAULT_HISTORY  # new failures are told from flaky ones by the history
+    if args.command in ("gate", "run") and args.fail_on is None:
+        args.fail_on = "new-failures" if args.history else "any-failure"
     if args.command in ("gate", "run") and args.fail_on_regression and args.baseline is None:
         parser.error("--fail-on-regression needs --baseline ID (or --baseline latest)")
     if args.command == "run":
@@ -238,6 +283,7 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
                     ("--html", args.html),
                     ("--baseline", args.baseline),
                     ("--min-success-rate", args.min_success_rate),
+                    ("--history", args.history),
                 )
                 if value is not None
             ]

@@ -8,7 +8,7 @@
     cekura-results gate RESULT_ID [--wait] [--timeout S] [--min-success-rate PCT]
                    [--junit FILE] [--markdown FILE] [--html FILE] [--baseline ID|latest]
                    [--fail-on-regression] [--no-summary]
-    cekura-results report ID... --format html|markdown|junit|json [--baseline ID] [-o FILE]
+    cekura-results report ID... --format html|markdown|junit|ctrf|json [--baseline ID|latest] [-o FILE]
     cekura-results compare BASE_ID NEW_ID [--format text|markdown|json]
     cekura-results export ID... --format csv|jsonl [-o FILE] [--concurrency N]
 
@@ -42,7 +42,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import _cli_options as options
 from ._client import Cekura
@@ -59,6 +59,10 @@ from ._version import __version__
 from .gate import GateVerdict, check_min_success_rate, evaluate_gate
 from .summary import format_duration, format_result
 from .types.result import Result
+
+if TYPE_CHECKING:
+    from .history import HistoryReport
+    from .reports._cli import History
 
 __all__ = ["main"]
 
@@ -314,7 +318,13 @@ def error_line(exc: CekuraError) -> str:
     return f"{PROG}: error: {type(exc).__name__}: {text}"
 
 
-def _gate_json(result: Result, verdict: GateVerdict, baseline: Result | None) -> str:
+def _gate_json(
+    result: Result,
+    verdict: GateVerdict,
+    baseline: Result | None,
+    history: History | None = None,
+    passed: bool | None = None,
+) -> str:
     from .reports import compare  # noqa: PLC0415  (only gate --json with --baseline needs it)
 
     document = {
@@ -326,6 +336,8 @@ def _gate_json(result: Result, verdict: GateVerdict, baseline: Result | None) ->
             "failing_run_ids": [run.id for run in verdict.failing_runs],
         },
         "comparison": None if baseline is None else compare(baseline, result).to_dict(),
+        "history": None if history is None else history.report.to_dict(),
+        "passed": verdict.passed if passed is None else passed,
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -333,17 +345,48 @@ def _gate_json(result: Result, verdict: GateVerdict, baseline: Result | None) ->
 def conclude(
     client: Cekura, args: argparse.Namespace, result: Result, out: Printer, err: Printer
 ) -> int:
-    """Gate on a finished result: the verdict, the comparison with ``--baseline``, the report
-    files; the exit code (``gate`` and ``run --wait``)."""
+    """Gate on a finished result: the verdict (against the history with ``--history``), the
+    comparison with ``--baseline``, the report files; the exit code (``gate`` and
+    ``run --wait``)."""
     from .reports import _cli as report_cli  # noqa: PLC0415  (not imported for --help)
 
+    history = report_cli.fetch_history(client, args, result, err)
     baseline = report_cli.fetch_baseline(client, args, result, err)
     verdict = evaluate_gate(result, min_success_rate=args.min_success_rate)
+    passed = verdict.passed
+    if history is not None:
+        passed = history.report.passed(args.fail_on)
+        if args.fail_on == "new-failures" and args.min_success_rate is not None:
+            passed = passed and verdict.passed
     if args.json:
-        out.line(_gate_json(result, verdict, baseline))
-    else:
+        out.line(_gate_json(result, verdict, baseline, history, passed))
+    elif history is None:
         out.line(format_result(result) + "\n\n" + _format_verdict(verdict))
-    return report_cli.finish_gate(args, result, baseline, verdict.passed, out, err)
+    else:
+        out.line(format_result(result) + "\n\n" + _format_history(history.report, args, passed))
+    return report_cli.finish_gate(args, result, baseline, passed, out, err, history=history)
+
+
+def _format_history(report: HistoryReport, args: argparse.Namespace, passed: bool) -> str:
+    """The verdict under ``--history``: each failing scenario with its label and record."""
+    reasons = report.reasons(args.fail_on)
+    head = "GATE PASSED" if passed else "GATE FAILED: " + escape_controls("; ".join(reasons))
+    if passed and report.flaky:
+        head += f" (failing scenarios are flaky: {len(report.flaky)})"
+    lines = [
+        head,
+        f"Against the last {len(report.history_ids)} completed results of the agent "
+        f"(fail on {args.fail_on}, confidence {args.confidence:g}):",
+    ]
+    failing = [r for r in report.records if r.fails_now]
+    for record in failing:
+        lines.append(
+            f"  {record.label.value:<12} {escape_controls(record.name)}: failed "
+            f"{record.now_runs - record.now_passed} of {record.now_runs} now, {record.record}"
+        )
+    if not failing:
+        lines.append("  no scenario failed")
+    return "\n".join(lines)
 
 
 def timed_out(args: argparse.Namespace, exc: WaitTimeoutError, out: Printer, err: Printer) -> int:

@@ -1,9 +1,10 @@
-"""Reports built on the typed :class:`~cekura_client.Result`: JUnit XML for CI test views,
-Markdown for step summaries and PR comments, a self-contained HTML report with charts, a
-comparison of two results, and flat rows for spreadsheets and dataframes.
+"""Reports built on the typed :class:`~cekura_client.Result`: JUnit XML and CTRF JSON for CI
+test views, Markdown for step summaries and PR comments, a self-contained HTML report with
+charts, a comparison of two results, and flat rows for spreadsheets and dataframes.
 
->>> from cekura_client.reports import compare, to_html, to_junit_xml, to_markdown
->>> xml = to_junit_xml(result, baseline=previous)
+>>> from cekura_client.reports import compare, to_ctrf, to_html, to_junit_xml, to_markdown
+>>> xml = to_junit_xml(result, baseline=previous, labels={(7003, "Elderly caller"): "flaky"})
+>>> ctrf = to_ctrf(result, baseline=previous)
 >>> comparison = compare(previous, result); comparison.regressed, comparison.newly_failing
 """
 
@@ -15,6 +16,7 @@ from ._compare import (
     compare,
     format_comparison,
 )
+from ._ctrf import to_ctrf
 from ._html import to_html
 from ._junit import to_junit_xml
 from ._markdown import GITHUB_STEP_SUMMARY_LIMIT, comparison_markdown, to_markdown
@@ -32,6 +34,7 @@ __all__ = [
     "format_comparison",
     "rows",
     "runs_table",
+    "to_ctrf",
     "to_dataframe",
     "to_html",
     "to_junit_xml",

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+import attrs
+
 # The command line's definitions live apart, so that `--help` does not import the reports.
 from .._cli_options import (
     EXIT_ERROR,
@@ -34,11 +36,18 @@ from .._cli_options import (
 )
 from .._client import Cekura
 from .._exceptions import CekuraError
+from ..history import HistoryReport, classify
 from ..types.result import Result
 from ._compare import compare, format_comparison
+from ._ctrf import to_ctrf
 from ._html import to_html
 from ._junit import to_junit_xml
-from ._markdown import GITHUB_STEP_SUMMARY_LIMIT, comparison_markdown, to_markdown
+from ._markdown import (
+    GITHUB_STEP_SUMMARY_LIMIT,
+    comparison_markdown,
+    history_markdown,
+    to_markdown,
+)
 from ._table import json_rows as table_rows
 from ._text import html_text, markdown_cell, xml_safe
 
@@ -98,6 +107,42 @@ def resolve_baseline(client: Cekura, ref: int | str | None, current: Result) -> 
     return client.results.latest(current.agent, exclude=[current.id], before=current.created_at)
 
 
+@attrs.frozen
+class History:
+    """The earlier results a gate judged against (oldest first), and the labels they gave."""
+
+    results: list[Result]
+    report: HistoryReport
+
+
+def fetch_history(
+    client: Cekura, args: argparse.Namespace, result: Result, err: Writer
+) -> History | None:
+    """With ``--history N``: the agent's N newest completed results created before ``result``,
+    fetched whole, and each scenario labelled against them; None without ``--history``."""
+    wanted = getattr(args, "history", None)
+    if not wanted or result.agent is None:
+        return None
+    ids: list[int] = []
+    for item in client.results.list(agent_id=result.agent, page_size=min(100, wanted + 5)):
+        if item.id == result.id or item.status != "completed":
+            continue
+        if result.created_at and item.created_at and item.created_at >= result.created_at:
+            continue
+        ids.append(item.id)
+        if len(ids) == wanted:
+            break
+    many = client.results.get_many(ids, on_progress=_FetchProgress(err))
+    for result_id, error in many.errors.items():
+        err.write(f"{PROG}: warning: history result {result_id} left out: {error}\n")
+    err.write(
+        f"{PROG}: history: {len(many.results)} earlier completed result(s) of agent "
+        f"{result.agent}\n"
+    )
+    earlier = sorted(many.results, key=lambda r: (r.created_at is not None, r.created_at, r.id))
+    return History(earlier, classify(result, earlier, confidence=args.confidence))
+
+
 def fetch_baseline(
     client: Cekura, args: argparse.Namespace, result: Result, err: Writer
 ) -> Result | None:
@@ -141,6 +186,7 @@ def finish_gate(
     *,
     incomplete: str | None = None,
     incomplete_as: str = "WaitTimeoutError",
+    history: History | None = None,
 ) -> int:
     """Write ``gate``'s report files and step summary; the exit code (regression included).
     ``incomplete`` says why ``result`` is only the last state seen (a wait that timed out):
@@ -150,13 +196,19 @@ def finish_gate(
         out.write("\n" + format_comparison(comparison) + "\n")
 
     note = "" if incomplete is None else _markdown_note(incomplete)
+    labels = None
+    shown: list[Result] = [result]
+    if history is not None:
+        labels = {record.key: record.label.value for record in history.report.records}
+        note += history_markdown(history.report)
+        shown = [*history.results, result]
 
     def markdown(room: int = GITHUB_STEP_SUMMARY_LIMIT) -> str:
         return note + to_markdown(result, baseline=baseline, max_bytes=room - len(note.encode()))
 
     try:
         if args.junit:
-            junit = to_junit_xml(result, baseline=baseline)
+            junit = to_junit_xml(result, baseline=baseline, labels=labels)
             _write(
                 args.junit,
                 junit if incomplete is None else _junit_error(junit, incomplete, incomplete_as),
@@ -165,7 +217,7 @@ def finish_gate(
         if args.markdown:
             _write(args.markdown, markdown(), out)
         if args.html:
-            html = to_html(result, baseline=baseline)
+            html = to_html(shown, baseline=baseline, labels=labels)
             _write(args.html, html if incomplete is None else _html_note(html, incomplete), out)
     except ReportFileError as exc:
         err.write(f"{PROG}: error: {exc}\n")
@@ -217,11 +269,19 @@ def _fetch_all(client: Cekura, ids: Sequence[int], concurrency: int, err: Writer
 
 
 def _report(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
+    if args.format == "ctrf" and len(set(args.result_ids)) > 1:
+        err.write(
+            f"{PROG}: error: --format ctrf reports one result (a CTRF document is one test "
+            f"run); got {len(set(args.result_ids))}\n"
+        )
+        return EXIT_ERROR
     results = _fetch_all(client, args.result_ids, 10, err)
     if not results:
         return EXIT_ERROR
     baseline = fetch_baseline(client, args, results[-1], err)
-    if args.format == "html":
+    if args.format == "ctrf":
+        text = to_ctrf(results[-1], baseline=baseline)
+    elif args.format == "html":
         text = to_html(results, baseline=baseline)
     elif args.format == "junit":
         text = to_junit_xml(results[-1], baseline=baseline)
@@ -250,7 +310,7 @@ def _merge_junit(documents: list[str]) -> str:
     merged = ET.Element("testsuites", {"name": "Cekura results"})
     for root in roots:
         merged.extend(list(root))
-    for key in ("tests", "failures", "errors", "skipped"):
+    for key in ("tests", "failures", "errors"):  # as to_junit_xml's root: no `skipped`
         merged.set(key, str(sum(int(r.get(key, "0")) for r in roots)))
     merged.set("time", f"{sum(float(r.get('time', '0')) for r in roots):.3f}")
     ET.indent(merged)

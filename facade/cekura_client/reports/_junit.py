@@ -1,27 +1,58 @@
 """JUnit XML: the format CI test-report views (Jenkins, GitLab, GitHub actions) read.
 
 One ``testsuite`` per result, one ``testcase`` per run: ``classname`` is the scenario, ``name``
-the scenario plus the run ID, ``time`` the run's duration in seconds. A failed run has a
-``failure`` whose ``message`` names the error and failed metrics and whose text has each failed
-metric's explanation; a run not evaluated yet is ``skipped``; the transcript is in
-``system-out`` (truncated). A result whose status is not ``completed`` gets an extra ``error``
-case, so a CI view never shows an unfinished result as green. With a baseline, a second suite
-holds one case, ``regression``, that fails when the comparison regressed.
+the scenario and personality (``#2``, ``#3``... on repetitions, in run-ID order, so that every
+name is unique and stays the same from one result to the next), ``time`` the run's duration in
+seconds. Each case has ``properties`` (``cekura.run_id``, each metric's outcome...). A failed
+run has a ``failure`` whose ``message`` names the error and failed metrics and whose text has
+each failed metric's explanation and the recording URL; a run not evaluated yet is
+``skipped``; the transcript is in ``system-out`` (truncated). A result whose status is not
+``completed`` gets an extra ``error`` case, so a CI view never shows an unfinished result as
+green. With a baseline, a second suite holds one case, ``regression``, that fails when the
+comparison regressed.
+
+Only the elements and attributes GitLab and Jenkins document are written (the tests hold the
+lists).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from ..types.metric import MetricScore
 from ..types.result import Result
 from ..types.run import Run
 from ._compare import compare, format_comparison
 from ._text import scenario_label, seconds, transcript_lines, truncate, xml_safe
 
-__all__ = ["MAX_SYSTEM_OUT", "to_junit_xml"]
+__all__ = [
+    "MAX_PROPERTY_NAME",
+    "MAX_SYSTEM_OUT",
+    "PROPERTY_PREFIX",
+    "STATUS_CASE",
+    "case_names",
+    "failure_message",
+    "failure_text",
+    "metric_key",
+    "run_label",
+    "run_properties",
+    "to_junit_xml",
+]
 
 #: Characters of transcript kept in a test case's ``system-out``.
 MAX_SYSTEM_OUT = 20_000
+#: Characters of a metric's name kept in its property name.
+MAX_PROPERTY_NAME = 200
+#: What every test-case property name starts with.
+PROPERTY_PREFIX = "cekura."
+#: The name of the extra case of a result that is not ``completed``.
+STATUS_CASE = "status"
+
+#: A run property's value: IDs are ints, a numeric metric's score a float, the rest text.
+PropertyValue = str | int | float
+Labels = Mapping[tuple[Any, Any], str]
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -31,15 +62,122 @@ def _element(parent: ET.Element, tag: str, text: str | None = None, **attrs: str
     return element
 
 
-def _failure_message(run: Run) -> str:
+def _one_line(text: str) -> str:
+    """``text`` as one line of visible characters: control characters escaped, runs of
+    whitespace (line breaks, tabs) as one space."""
+    return " ".join(xml_safe(text).split())
+
+
+def case_names(runs: Iterable[Run], *, reserved: Iterable[str] = ()) -> dict[int, str]:
+    """The test name of each run, by run ID: ``"<scenario> / <personality>"`` (or the scenario
+    alone), with ``#2``, ``#3``... on the second and later runs of the same name in run-ID
+    order. Every name is unique and none is in ``reserved`` (GitLab keeps only the first of
+    tests with the same name)."""
+    used = set(reserved)
+    seen: dict[str, int] = {}
+    names: dict[int, str] = {}
+    for run in sorted(runs, key=lambda r: r.id):
+        base = scenario_label(run)
+        if run.personality_name:
+            base = f"{base} / {run.personality_name}"
+        count = seen.get(base, 0)
+        name = base
+        while True:
+            count += 1
+            name = base if count == 1 else f"{base} #{count}"
+            if name not in used:
+                break
+        seen[base] = count
+        used.add(name)
+        names[run.id] = name
+    return names
+
+
+def run_label(run: Run, labels: Labels | None) -> str | None:
+    """The caller's label of the run's scenario and personality: ``labels`` is keyed by
+    ``(scenario, personality)``, the scenario as its ID (an int, or its text as in
+    :func:`~cekura_client.reports.compare`'s keys) or its name, the personality as its name
+    (None for runs without one)."""
+    if not labels:
+        return None
+    personality = run.personality_name
+    scenarios: list[Any] = []
+    if run.scenario_id is not None:
+        scenarios += [run.scenario_id, str(run.scenario_id)]
+    if run.scenario_name:
+        scenarios.append(run.scenario_name)
+    scenarios.append(scenario_label(run))
+    for scenario in scenarios:
+        label = labels.get((scenario, personality))
+        if label:
+            return label
+    return None
+
+
+def metric_key(metric: MetricScore) -> str:
+    """The property name of a metric: ``cekura.metric.<name>`` (or ``metric <id>``), on one
+    line, control characters escaped, at most :data:`MAX_PROPERTY_NAME` characters of name."""
+    name = _one_line(metric.name or "") or f"metric {metric.id if metric.id is not None else '?'}"
+    return f"{PROPERTY_PREFIX}metric.{truncate(name, MAX_PROPERTY_NAME)}"
+
+
+def _metric_value(metric: MetricScore) -> PropertyValue | None:
+    if metric.passed is not None:
+        return "passed" if metric.passed else "failed"
+    if metric.score is not None:
+        return metric.score
+    if metric.enum_value is not None:
+        return metric.enum_value
+    return None
+
+
+def run_properties(result: Result, run: Run, label: str | None = None) -> dict[str, PropertyValue]:
+    """What a run's test case carries besides its outcome: ``cekura.result_id``,
+    ``cekura.run_id``, ``cekura.scenario_id`` and ``cekura.personality`` (when known), one
+    ``cekura.metric.<name>`` per metric (``passed`` / ``failed`` for a binary metric, else the
+    score, else an enum metric's value) and ``cekura.label`` when given."""
+    props: dict[str, PropertyValue] = {
+        f"{PROPERTY_PREFIX}result_id": result.id,
+        f"{PROPERTY_PREFIX}run_id": run.id,
+    }
+    if run.scenario_id is not None:
+        props[f"{PROPERTY_PREFIX}scenario_id"] = run.scenario_id
+    if run.personality_name:
+        props[f"{PROPERTY_PREFIX}personality"] = run.personality_name
+    for metric in run.metrics:
+        value = _metric_value(metric)
+        if value is None:
+            continue
+        key = base = metric_key(metric)
+        count = 1
+        while key in props:  # two metrics of the same name
+            count += 1
+            key = f"{base} #{count}"
+        props[key] = value
+    if label:
+        props[f"{PROPERTY_PREFIX}label"] = label
+    return props
+
+
+def _property_text(value: PropertyValue) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 910, not 910.0 (nor 1.23457e+06 for a large one)
+    return str(value)
+
+
+def failure_message(run: Run, label: str | None = None) -> str:
+    """One line on why the run failed: the error and the failed metrics, after ``[label]``."""
     parts = [run.error_message] if run.error_message else []
     failed = [m.name or f"metric {m.id}" for m in run.failed_metrics]
     if failed:
         parts.append("failed metrics: " + ", ".join(failed))
-    return "; ".join(parts) or "the run did not succeed"
+    message = "; ".join(parts) or "the run did not succeed"
+    return f"[{label}] {message}" if label else message
 
 
-def _failure_text(run: Run) -> str:
+def failure_text(run: Run) -> str:
+    """The failure's details: the error, each failed metric's explanations, the expected
+    outcome's score and the recording URL, one item a line."""
     lines = [f"error: {run.error_message}"] if run.error_message else []
     for metric in run.failed_metrics:
         lines.append(f"{metric.name or f'metric {metric.id}'}: failed")
@@ -52,20 +190,22 @@ def _failure_text(run: Run) -> str:
     return "\n".join(lines)
 
 
-def _testcase(suite: ET.Element, run: Run) -> tuple[str, float]:
+def _testcase(
+    suite: ET.Element, result: Result, run: Run, name: str, label: str | None
+) -> tuple[str, float]:
     scenario = scenario_label(run)
-    name = f"{scenario} (run {run.id})"
-    if run.personality_name:
-        name = f"{scenario} / {run.personality_name} (run {run.id})"
     duration = seconds(run.duration) or 0.0
     case = _element(suite, "testcase", classname=scenario, name=name, time=f"{duration:.3f}")
+    props = _element(case, "properties")
+    for key, value in run_properties(result, run, label).items():
+        _element(props, "property", name=_one_line(key), value=_property_text(value))
     if run.success is False:
         outcome = "failure"
         _element(
             case,
             "failure",
-            _failure_text(run),
-            message=_failure_message(run),
+            failure_text(run),
+            message=failure_message(run, label),
             type="CallError" if run.error_message and not run.metrics else "RunFailed",
         )
     elif run.success is None or not run.evaluated:
@@ -83,7 +223,7 @@ def _testcase(suite: ET.Element, run: Run) -> tuple[str, float]:
     return outcome, duration
 
 
-def _suite(root: ET.Element, result: Result) -> None:
+def _suite(root: ET.Element, result: Result, labels: Labels | None) -> None:
     suite = _element(
         root,
         "testsuite",
@@ -101,18 +241,20 @@ def _suite(root: ET.Element, result: Result) -> None:
     ):
         if value is not None:
             _element(props, "property", name=key, value=str(value))
+    completed = result.status == "completed"
+    names = case_names(result.runs, reserved=() if completed else (STATUS_CASE,))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total = 0.0
-    for run in result.runs:
-        outcome, duration = _testcase(suite, run)
+    for run in sorted(result.runs, key=lambda r: r.id):
+        outcome, duration = _testcase(suite, result, run, names[run.id], run_label(run, labels))
         total += duration
         counts["tests"] += 1
         if outcome == "failure":
             counts["failures"] += 1
         elif outcome == "skipped":
             counts["skipped"] += 1
-    if result.status != "completed":
-        case = _element(suite, "testcase", classname="result", name="status", time="0")
+    if not completed:
+        case = _element(suite, "testcase", classname="result", name=STATUS_CASE, time="0")
         _element(
             case,
             "error",
@@ -127,8 +269,18 @@ def _suite(root: ET.Element, result: Result) -> None:
     suite.set("time", f"{total:.3f}")
 
 
-def to_junit_xml(result: Result, *, baseline: Result | None = None) -> str:
+def to_junit_xml(
+    result: Result,
+    *,
+    baseline: Result | None = None,
+    labels: Mapping[tuple[Any, Any], str] | None = None,
+) -> str:
     """The result as a JUnit XML document (a ``testsuites`` root), as text.
+
+    Each run's case has properties (:func:`run_properties`). ``labels`` maps ``(scenario ID
+    or name, personality name)`` to a label such as ``"new failure"`` or ``"flaky"``: it becomes
+    the ``cekura.label`` property of that scenario's cases, and a ``[label]`` prefix of their
+    failure messages.
 
     With ``baseline``, a second suite ``comparison with baseline N`` has one case,
     ``regression``, failing with the comparison's reasons when :func:`compare` says regressed.
@@ -136,7 +288,7 @@ def to_junit_xml(result: Result, *, baseline: Result | None = None) -> str:
     visible ``\\xNN`` escapes, so any XML parser reads the file.
     """
     root = ET.Element("testsuites", {"name": f"Cekura result {result.id}"})
-    _suite(root, result)
+    _suite(root, result, labels)
     if baseline is not None:
         comparison = compare(baseline, result)
         suite = _element(
@@ -157,7 +309,8 @@ def to_junit_xml(result: Result, *, baseline: Result | None = None) -> str:
             )
         else:
             _element(case, "system-out", text)
-    for key in ("tests", "failures", "errors", "skipped"):
+    # The root carries what Jenkins' JUnit schema allows there (no `skipped`).
+    for key in ("tests", "failures", "errors"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in root)))
     root.set("time", f"{sum(float(s.get('time', '0')) for s in root):.3f}")
     ET.indent(root)

@@ -7,6 +7,7 @@ line boundary and ends with a note saying what was left out.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from .._exceptions import InvalidRequestError
@@ -16,7 +17,15 @@ from ..types.run import Run
 from ._compare import Comparison, compare, group_state
 from ._text import format_duration, markdown_cell, scenario_label
 
-__all__ = ["GITHUB_STEP_SUMMARY_LIMIT", "comparison_markdown", "to_markdown"]
+if TYPE_CHECKING:
+    from ..history import HistoryReport
+
+__all__ = [
+    "GITHUB_STEP_SUMMARY_LIMIT",
+    "comparison_markdown",
+    "history_markdown",
+    "to_markdown",
+]
 
 #: GitHub's limit on one step's summary, in bytes.
 GITHUB_STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -210,3 +219,41 @@ def _fit(blocks: list[list[str]], max_bytes: int, total_runs: int) -> str:
             out.append(line)
             used += size
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def history_markdown(report: HistoryReport) -> str:
+    """A section for the top of a gate's Markdown report: each scenario that failed now, with
+    its label and record (new failures first; flaky ones folded), so people see why the gate
+    decided."""
+    failing = [r for r in report.records if r.fails_now]
+    lines = [
+        f"### Against the last {len(report.history_ids)} completed results",
+        "",
+    ]
+    if not failing:
+        lines += ["No scenario failed.", ""]
+        return "\n".join(lines) + "\n"
+    new = [r for r in failing if r.label.value == "new failure"]
+    other = [r for r in failing if r.label.value != "new failure"]
+    if new:
+        lines += ["| label | scenario | now | history |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| **{r.label.value}** | {markdown_cell(r.name)} | "
+            f"{r.now_passed}/{r.now_runs} passed | {r.record} |"
+            for r in new
+        ]
+        lines.append("")
+    if other:
+        lines += [
+            f"<details><summary>{len(other)} failing scenario(s) that often fail (flaky)</summary>",
+            "",
+            "| label | scenario | now | history |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {r.label.value} | {markdown_cell(r.name)} | {r.now_passed}/{r.now_runs} "
+            f"passed | {r.record} |"
+            for r in other
+        ]
+        lines += ["", "</details>", ""]
+    return "\n".join(lines) + "\n"
