@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -109,17 +108,6 @@ def _suite_request(args: argparse.Namespace) -> SuiteRequest:
     )
 
 
-def _write_github_output(result_id: int, err: Printer) -> None:
-    path = os.environ.get("GITHUB_OUTPUT")
-    if not path:
-        return
-    try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(f"result_id={result_id}\n")
-    except OSError as exc:
-        err.error(f"{PROG}: warning: cannot write $GITHUB_OUTPUT: {exc}")
-
-
 class _Watch(Progress):
     """Progress lines, and the last state seen (the reports of an interrupted wait)."""
 
@@ -161,7 +149,7 @@ def run_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
         with report_cli.client_from_args(args) as client:
             with _guard_signals() as guard:
                 started = _start(client, args, limit)
-                _write_github_output(started.id, err)
+                report_cli.write_github_output({"result_id": str(started.id)}, err)
                 if not args.json:
                     out.line(
                         f"started result {started.id}: {_runs(len(started.runs))}, "

@@ -3,12 +3,14 @@
     cekura-results run --agent ID (--scenarios 1,2 | --tags T | --folder P --project ID)
                    [--text] [--frequency N] [--max-runs N] [--dry-run] [--wait] [gate options]
     cekura-results list [--agent ID] [--limit N] [--json]
+    cekura-results comment --body-file FILE [--pr N] [--repo OWNER/NAME] [--key KEY]
     cekura-results show RESULT_ID [--json]
     cekura-results wait RESULT_ID [--timeout S] [--poll-interval S] [--json]
     cekura-results gate RESULT_ID [--wait] [--timeout S] [--min-success-rate PCT]
                    [--junit FILE] [--markdown FILE] [--html FILE] [--baseline ID|latest]
                    [--fail-on-regression] [--no-summary]
-    cekura-results report ID... --format html|markdown|junit|ctrf|json [--baseline ID|latest] [-o FILE]
+    cekura-results report ID... --format html|markdown|junit|ctrf|json [-o FILE]
+                   [--baseline ID|latest]
     cekura-results compare BASE_ID NEW_ID [--format text|markdown|json]
     cekura-results export ID... --format csv|jsonl [-o FILE] [--concurrency N]
 
@@ -232,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         options.add_gate_options(sub)
     options.add_list_command(command)
+    from ._cli_comment import add_comment_command  # noqa: PLC0415  (argparse only)
+
+    add_comment_command(command)
     for sub in (wait, gate, run):
         sub.add_argument(
             "--timeout",
@@ -411,6 +416,10 @@ def _run(args: argparse.Namespace, out: Printer, err: Printer) -> int:
 
         command = _cli_run.run_command if args.command == "run" else _cli_run.list_command
         return command(args, out, err)
+    if args.command == "comment":
+        from ._cli_comment import comment_command  # noqa: PLC0415
+
+        return comment_command(args, out, err)
     try:
         with report_cli.client_from_args(args) as client:
             result = _fetch(client, args, err)

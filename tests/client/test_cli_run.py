@@ -138,7 +138,13 @@ def _ci_loop(
     assert "Traceback" not in proc.stderr
     new_id = _started_id(proc.stdout)
     assert proc.stderr.splitlines()[0] == COST_3
-    assert output.read_text(encoding="utf-8") == f"result_id={new_id}\n"
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"result_id={new_id}"
+    passed = "false" if proc.returncode else "true"
+    assert lines[1:] == [f"passed={passed}", lines[2]] and lines[2] in (
+        "regressed=true",
+        "regressed=false",
+    )
     assert f"Cekura result {new_id}" in summary.read_text(encoding="utf-8")
     assert server.started[starts_before:] == [BODY_3]  # exactly one start, this body
     assert len(_starts(server)) == starts_before + 1
@@ -257,7 +263,7 @@ def _check_incomplete_reports(tmp_path: Path, signum: signal.Signals, new_id: in
     html = (tmp_path / "h.html").read_text(encoding="utf-8")
     assert INCOMPLETE in html and why in html
     output = (tmp_path / "github_output").read_text(encoding="utf-8")
-    assert output == f"result_id={new_id}\n"
+    assert output == f"result_id={new_id}\npassed=false\nregressed=false\n"
 
 
 @pytest.mark.parametrize(

@@ -224,11 +224,25 @@ def finish_gate(
         return EXIT_ERROR
     if not args.no_summary:
         _append_step_summary(markdown, err)
+    regressed = comparison is not None and comparison.regressed
+    write_github_output({"passed": str(passed).lower(), "regressed": str(regressed).lower()}, err)
     if not passed:
         return EXIT_FAILED
-    if args.fail_on_regression and comparison is not None and comparison.regressed:
+    if args.fail_on_regression and regressed:
         return EXIT_FAILED
     return EXIT_OK
+
+
+def write_github_output(values: dict[str, str], err: Writer) -> None:
+    """Append ``name=value`` lines to ``$GITHUB_OUTPUT`` when it is set (a step's outputs)."""
+    path = os.environ.get("GITHUB_OUTPUT")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.writelines(f"{name}={value}\n" for name, value in values.items())
+    except OSError as exc:
+        err.write(f"{PROG}: warning: cannot write $GITHUB_OUTPUT: {exc}\n")
 
 
 _INCOMPLETE = "Incomplete report: the result had not finished"
