@@ -93,19 +93,23 @@ def _guard_signals() -> Iterator[_SignalGuard]:
             signal.signal(sig, handler)
 
 
+def _suite_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """``run``'s options as the keyword arguments of ``scenarios.run``."""
+    return {
+        "scenarios": args.scenarios,
+        "tags": args.tags,
+        "folder": args.folder,
+        "project_id": args.project,
+        "frequency": args.frequency,
+        "personality_ids": args.personalities,
+        "test_profile_ids": args.test_profiles,
+        "concurrency_limit": args.concurrency_limit,
+        "name": args.name,
+    }
+
+
 def _suite_request(args: argparse.Namespace) -> SuiteRequest:
-    return SuiteRequest.build(
-        args.agent,
-        scenarios=args.scenarios,
-        tags=args.tags,
-        folder=args.folder,
-        project_id=args.project,
-        frequency=args.frequency,
-        personality_ids=args.personalities,
-        test_profile_ids=args.test_profiles,
-        concurrency_limit=args.concurrency_limit,
-        name=args.name,
-    )
+    return SuiteRequest.build(args.agent, **_suite_arguments(args))
 
 
 class _Watch(Progress):
@@ -194,19 +198,7 @@ def _runs(count: int, noun: str = "run") -> str:
 
 def _start(client: Any, args: argparse.Namespace, limit: int) -> Result:
     start = client.scenarios.run_text if args.text else client.scenarios.run
-    started: Result = start(
-        args.agent,
-        scenarios=args.scenarios,
-        tags=args.tags,
-        folder=args.folder,
-        project_id=args.project,
-        frequency=args.frequency,
-        personality_ids=args.personalities,
-        test_profile_ids=args.test_profiles,
-        concurrency_limit=args.concurrency_limit,
-        name=args.name,
-        max_calls=limit,
-    )
+    started: Result = start(args.agent, max_calls=limit, **_suite_arguments(args))
     return started
 
 

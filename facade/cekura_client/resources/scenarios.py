@@ -39,14 +39,17 @@ _RUN_DOC = """Start the scenarios against agent ``agent_id``, as {mode}; returns
         """
 
 
-def _request(
-    agent_id: Any,
-    *,
-    max_calls: int | None,
-    **arguments: Any,
-) -> SuiteRequest:
-    request = SuiteRequest.build(agent_id, **arguments)
-    request.check_budget(max_calls)
+_NOT_IN_BODY = ("self", "agent_id", "max_calls", "timeout", "extra_headers")
+
+
+def _request(arguments: dict[str, Any]) -> SuiteRequest:
+    """The checked body from a run method's arguments (its ``locals()``: the signatures stay
+    explicit for users and type checkers, and are forwarded here in one place)."""
+    request = SuiteRequest.build(
+        arguments["agent_id"],
+        **{name: value for name, value in arguments.items() if name not in _NOT_IN_BODY},
+    )
+    request.check_budget(arguments["max_calls"])
     return request
 
 
@@ -90,20 +93,7 @@ class Scenarios:
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
-        request = _request(
-            agent_id,
-            max_calls=max_calls,
-            scenarios=scenarios,
-            tags=tags,
-            folder=folder,
-            project_id=project_id,
-            frequency=frequency,
-            personality_ids=personality_ids,
-            test_profile_ids=test_profile_ids,
-            concurrency_limit=concurrency_limit,
-            name=name,
-            extra_body=extra_body,
-        )
+        request = _request(locals())
         return self._start(RUN_SCENARIOS, request, timeout, extra_headers)
 
     def run_text(
@@ -124,20 +114,7 @@ class Scenarios:
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
-        request = _request(
-            agent_id,
-            max_calls=max_calls,
-            scenarios=scenarios,
-            tags=tags,
-            folder=folder,
-            project_id=project_id,
-            frequency=frequency,
-            personality_ids=personality_ids,
-            test_profile_ids=test_profile_ids,
-            concurrency_limit=concurrency_limit,
-            name=name,
-            extra_body=extra_body,
-        )
+        request = _request(locals())
         return self._start(RUN_SCENARIOS_TEXT, request, timeout, extra_headers)
 
     run.__doc__ = _RUN_DOC.format(mode="voice calls")
@@ -184,20 +161,7 @@ class AsyncScenarios:
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
-        request = _request(
-            agent_id,
-            max_calls=max_calls,
-            scenarios=scenarios,
-            tags=tags,
-            folder=folder,
-            project_id=project_id,
-            frequency=frequency,
-            personality_ids=personality_ids,
-            test_profile_ids=test_profile_ids,
-            concurrency_limit=concurrency_limit,
-            name=name,
-            extra_body=extra_body,
-        )
+        request = _request(locals())
         return await self._start(RUN_SCENARIOS, request, timeout, extra_headers)
 
     async def run_text(
@@ -218,20 +182,7 @@ class AsyncScenarios:
         timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
-        request = _request(
-            agent_id,
-            max_calls=max_calls,
-            scenarios=scenarios,
-            tags=tags,
-            folder=folder,
-            project_id=project_id,
-            frequency=frequency,
-            personality_ids=personality_ids,
-            test_profile_ids=test_profile_ids,
-            concurrency_limit=concurrency_limit,
-            name=name,
-            extra_body=extra_body,
-        )
+        request = _request(locals())
         return await self._start(RUN_SCENARIOS_TEXT, request, timeout, extra_headers)
 
     run.__doc__ = _RUN_DOC.format(mode="voice calls")
