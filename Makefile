@@ -102,22 +102,28 @@ check-generated: $(STAMP)
 ##         the operations openapi/operations.txt declares and what they reach (OPERATIONS=all:
 ##         the whole document); then run `make generate`. Without SRC: the seed page in ../shared.
 SRC ?= ../shared/seeds/000_d225609f2bca721d.txt
+# Values reach the programs as the exact bytes given: each is exported unexpanded ($(value ...):
+# make would eat a `$`) and quoted in the recipe, never pasted into it (tests/tools/test_quoting.py).
 vendor: $(STAMP)
-	$(BIN)/cekura-vendor "$$VENDOR_SRC" $(if $(OPERATIONS),--operations "$$VENDOR_OPERATIONS")
-vendor: export VENDOR_SRC = $(SRC)
-vendor: export VENDOR_OPERATIONS = $(OPERATIONS)
+	$(BIN)/cekura-vendor "$$VENDOR_SRC" $(if $(value OPERATIONS),--operations "$$VENDOR_OPERATIONS")
+vendor: export VENDOR_SRC = $(value SRC)
+vendor: export VENDOR_OPERATIONS = $(value OPERATIONS)
 
 ## update-spec: vendor the newest upstream spec, regenerate, run the facade's tests against it and
 ##              write the spec-diff report to build/spec-update/ (SRC = a file or URL; default:
 ##              Cekura's published spec, DEFAULT_SOURCE in cekura_spec_tools/update_spec.py). A refusal
 ##              or "no change" leaves the tree as it was. See docs/updating-the-spec.md.
 update-spec: $(STAMP)
-	$(BIN)/cekura-update-spec $(if $(filter command line environment,$(origin SRC)),--source '$(SRC)')
+	$(BIN)/cekura-update-spec $(if $(filter command line environment,$(origin SRC)),--source "$$UPDATE_SPEC_SRC")
+update-spec: export UPDATE_SPEC_SRC = $(value SRC)
 
 ## spec-diff: the vendored spec at git ref BASE against the working tree (Markdown)
 BASE ?= origin/main
+## (SPEC_DIFF_ARGS: more arguments, split at blanks; no quotes, globs or $ are interpreted)
 spec-diff: $(STAMP)
-	$(BIN)/cekura-spec-diff --git-base $(BASE) $(SPEC_DIFF_ARGS)
+	set -f; $(BIN)/cekura-spec-diff --git-base "$$SPEC_DIFF_BASE" $$SPEC_DIFF_EXTRA
+spec-diff: export SPEC_DIFF_BASE = $(value BASE)
+spec-diff: export SPEC_DIFF_EXTRA = $(value SPEC_DIFF_ARGS)
 
 ## bench: the client benchmarks, each as a ratio to a baseline measured in the same run
 bench: $(STAMP)

@@ -106,3 +106,14 @@ def test_the_readme_links_the_examples_and_its_snippets_import_what_they_use() -
     assert webhook.index("from cekura_client.gate import evaluate_gate") < webhook.index(
         "evaluate_gate(event.result)"
     )
+
+
+def test_checkouts_keep_no_credentials_unless_the_job_pushes() -> None:
+    """zizmor's artipacked: a checkout leaves the token in .git/config unless told not to. Only
+    spec-update pushes (its branch, with the checkout's credentials)."""
+    for name in ("ci.yml", "latest.yml", "spec-diff.yml", "spec-update.yml"):
+        for job in _workflow(name)["jobs"].values():
+            for step in job["steps"]:
+                if str(step.get("uses", "")).startswith("actions/checkout@"):
+                    persist = step.get("with", {}).get("persist-credentials", True)
+                    assert persist is (name == "spec-update.yml"), (name, step)
