@@ -167,6 +167,10 @@ def _decode(body: object) -> Any:
         raise WebhookPayloadError(f"the body must be bytes or str, got {type(body).__name__}")
     if len(body) > MAX_WEBHOOK_BODY:
         raise WebhookPayloadError(f"the body is larger than {MAX_WEBHOOK_BODY} bytes")
+    if isinstance(body, str) and body.startswith("\ufeff"):
+        # One leading BOM, as json.loads skips in bytes (UTF-8, -16, -32): a str decoded from
+        # such bytes with plain "utf-8" keeps it.
+        body = body[1:]
     try:
         return json.loads(body)
     except json.JSONDecodeError as exc:

@@ -18,6 +18,7 @@ reported, but do not make a regression by themselves.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -194,7 +195,9 @@ class Comparison:
         return [m for m in self.metrics if m.significant]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values (with each scenario's ``change``, ``label`` and run IDs)."""
+        """Plain JSON values (with each scenario's ``change``, ``label`` and run IDs). A number
+        that is not finite (a relative change that overflows) is ``None``, so
+        ``json.dumps(..., allow_nan=False)`` always works."""
         data = attrs.asdict(self, recurse=True)
         for item, scenario in zip(data["scenarios"], self.scenarios, strict=True):
             item["label"] = scenario.label
@@ -205,11 +208,29 @@ class Comparison:
             item["pass_rate_delta"] = metric.pass_rate_delta
             item["mean_score_change"] = metric.mean_score_change
         data["duration"]["mean_change"] = self.duration.mean_change
-        return data
+        finite = _finite(data)
+        assert isinstance(finite, dict)
+        return finite
+
+
+def _finite(value: object) -> object:
+    """``value`` with every non-finite float (inf, -inf, NaN) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _mean(values: list[float]) -> float | None:
-    return statistics.fmean(values) if values else None
+    if not values:
+        return None
+    try:
+        return statistics.fmean(values)
+    except OverflowError:  # the sum of huge scores overflows; their mean does not
+        return math.fsum(v / len(values) for v in values)
 
 
 def _success_rate(result: Result) -> float | None:
@@ -268,8 +289,11 @@ def compare(
         ("score_threshold", score_threshold),
         ("duration_threshold", duration_threshold),
     ):
-        if not (isinstance(value, (int, float)) and value >= 0):  # NaN fails too
+        # NaN fails ``>= 0``; inf is refused too: no change exceeds it, so it turns rules off.
+        if not (isinstance(value, (int, float)) and value >= 0):
             raise InvalidRequestError(f"{name} must be a number >= 0, got {safe_repr(value)}")
+        if not math.isfinite(value):
+            raise InvalidRequestError(f"{name} must be a finite number, got {safe_repr(value)}")
     before, after = _groups(baseline), _groups(current)
     scenarios: list[ScenarioChange] = []
     for key in [*before, *(k for k in after if k not in before)]:

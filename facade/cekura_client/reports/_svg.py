@@ -91,9 +91,12 @@ def histogram(
     if not values:
         body.append(_text(width / 2, height / 2, "no data", "middle", BASE))
         return _svg(name, title, width, height, body)
-    low, high = min(values), max(values)
+    low, high = min(values) + 0.0, max(values) + 0.0  # + 0.0: -0.0 is labelled 0
     if math.isclose(low, high):
+        # One bin a unit wide around the value; non-negative data (durations) stays >= 0.
         low, high = low - 0.5, high + 0.5
+        if low < 0 <= min(values):
+            low, high = 0.0, max(high, 1.0)
         bins = 1
     step = (high - low) / bins
     counts = [0] * bins

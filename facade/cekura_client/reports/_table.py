@@ -39,8 +39,10 @@ class RunRow(TypedDict):
     (bool), ``metric.<name>.score`` (float) and ``metric.<name>.value`` (str, enum metrics), in
     the order metrics first appear. A metric column is there only when some run of the table
     has a value in it (no ``.passed`` for a numeric metric, no ``.score`` for a binary one that
-    sends none). A type checker knows the columns below; a metric column's value
-    (:data:`MetricValue`) is read with ``row.get(key)``."""
+    sends none). When a run of the table has two metrics of one name, every metric of that name
+    gets its own columns, named ``<name>#<metric ID>`` (and `` (2)``, `` (3)``... for a second
+    one of the same name and ID in a run). A type checker knows the columns below; a metric
+    column's value (:data:`MetricValue`) is read with ``row.get(key)``."""
 
     result_id: int
     run_id: int
@@ -66,12 +68,18 @@ def runs_table(result: Result) -> list[RunRow]:
     """One flat row per run (ordered by run ID). Every row has the same keys: a metric a run
     was not scored on is ``None``, as are unknown durations and the values of unevaluated runs.
     ``executed_at`` is an aware ``datetime``; the other values are JSON scalars."""
-    metric_columns = _metric_columns([result])
+    return _runs_table(result, _shared_names([result]))
+
+
+def _runs_table(result: Result, shared: set[str]) -> list[RunRow]:
+    metric_columns = _metric_columns([result], shared)
     wanted = set(metric_columns)
-    return [_row(result, run, metric_columns, wanted) for run in result.runs]
+    return [_row(result, run, metric_columns, wanted, shared) for run in result.runs]
 
 
-def _row(result: Result, run: Run, metric_columns: list[str], wanted: set[str]) -> RunRow:
+def _row(
+    result: Result, run: Run, metric_columns: list[str], wanted: set[str], shared: set[str]
+) -> RunRow:
     row = RunRow(
         result_id=result.id,
         run_id=run.id,
@@ -89,8 +97,7 @@ def _row(result: Result, run: Run, metric_columns: list[str], wanted: set[str]) 
     # The metric columns are keys a TypedDict cannot name: the row is a plain dict underneath.
     cells = cast(dict[str, MetricValue], row)
     cells.update(dict.fromkeys(metric_columns))
-    for metric in run.metrics:
-        name = metric_name(metric.name, metric.id)
+    for name, metric in _labelled(run, shared):
         for suffix, value in zip(_SUFFIXES, _metric_values(metric), strict=True):
             key = f"metric.{name}.{suffix}"
             if key in wanted:
@@ -106,14 +113,44 @@ def metric_name(name: str | None, metric_id: int | None) -> str:
     return name or f"#{metric_id}"
 
 
-def _metric_columns(results: Iterable[Result]) -> list[str]:
+def _shared_names(results: Iterable[Result]) -> set[str]:
+    """The metric names some run of these results has more than one metric of."""
+    shared: set[str] = set()
+    for result in results:
+        for run in result.runs:
+            seen: set[str] = set()
+            for metric in run.metrics:
+                name = metric_name(metric.name, metric.id)
+                if name in seen:
+                    shared.add(name)
+                seen.add(name)
+    return shared
+
+
+def _labelled(run: Run, shared: set[str]) -> list[tuple[str, MetricScore]]:
+    """Each metric of ``run`` with the name of its columns: its name, or for a name in
+    ``shared`` ``<name>#<ID>`` (then `` (2)``, `` (3)``... when a run repeats that label)."""
+    labelled: list[tuple[str, MetricScore]] = []
+    counts: dict[str, int] = {}
+    for metric in run.metrics:
+        name = metric_name(metric.name, metric.id)
+        if name in shared:
+            name = f"{name}#{metric.id}"
+            counts[name] = counts.get(name, 0) + 1
+            if counts[name] > 1:
+                name = f"{name} ({counts[name]})"
+        labelled.append((name, metric))
+    return labelled
+
+
+def _metric_columns(results: Iterable[Result], shared: set[str]) -> list[str]:
     """The metric columns some run has a value in: by metric in the order metrics first
     appear, then ``passed``, ``score``, ``value``."""
     found: dict[str, set[str]] = {}
     for result in results:
         for run in result.runs:
-            for metric in run.metrics:
-                filled = found.setdefault(metric_name(metric.name, metric.id), set())
+            for name, metric in _labelled(run, shared):
+                filled = found.setdefault(name, set())
                 for suffix, value in zip(_SUFFIXES, _metric_values(metric), strict=True):
                     if value is not None:
                         filled.add(suffix)
@@ -128,17 +165,19 @@ def _metric_columns(results: Iterable[Result]) -> list[str]:
 def columns(results: Iterable[Result]) -> list[str]:
     """The columns of :func:`rows` over several results (base columns, then every metric
     column some run of them has a value in)."""
-    return [*BASE_COLUMNS, *_metric_columns(results)]
+    results = list(results)
+    return [*BASE_COLUMNS, *_metric_columns(results, _shared_names(results))]
 
 
 def rows(results: Iterable[Result]) -> list[RunRow]:
     """The rows of several results, each with every column of :func:`columns`."""
     results = list(results)
     keys = columns(results)
+    shared = _shared_names(results)
     return [
         cast(RunRow, {key: cast(dict[str, object], row).get(key) for key in keys})
         for result in results
-        for row in runs_table(result)
+        for row in _runs_table(result, shared)
     ]
 
 

@@ -2,28 +2,53 @@
 
 The sync client runs ``get`` in a thread pool over its one shared ``httpx.Client`` (whose
 connection pool is thread-safe); the async client runs ``get`` in an anyio task group limited by
-a semaphore, so it works under asyncio and trio alike. Each ID is fetched once, even when it
-is listed twice. ``on_progress(done, total)`` is called after each fetch, success or error, in the
-caller's thread (sync) or task's event loop (async), never concurrently; ``total`` counts the
-distinct IDs.
+a semaphore, so it works under asyncio and trio alike. At most ``min(concurrency, POOL_SIZE)``
+fetches run at once: more would only queue for one of the connection pool's connections, and
+httpcore's pool hands connections out in time quadratic in its waiters, so a huge
+``concurrency`` made fetches time out against a healthy server.
+
+IDs are normalised as ``get`` does (``check_id``: an int, an int subclass, a digit string) and
+each distinct normalised ID is fetched once, however often and however spelled it is listed
+(``1001``, ``"1001"``). An invalid ID - ``0``, ``True``, ``"abc"``, ``[1]``, ``{}`` - is never
+sent: its entry fails alone with InvalidRequestError. The result has one entry per ID given, in
+the order given; ``Fetched.result_id`` is the normalised ``int`` for a valid ID, the value given
+for an invalid plain ``int`` or ``str``, and ``repr(value)`` (a ``str``) for any other invalid
+value (a bool, a list, a dict: values that are unhashable or equal to a valid ID), which is also
+its key in ``ManyResults.errors``.
+
+``on_progress(done, total)`` is called after each fetch, success or error, in the caller's thread
+(sync) or task's event loop (async), never concurrently; ``total`` counts the distinct entries
+(normalised IDs and invalid values).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import overload
+from typing import Any, overload
 
 import anyio
 import attrs
 
 from .._arguments import check_id
 from .._exceptions import CekuraError, InvalidRequestError
+from .._text import safe_repr
 from ..types.result import Result
 
-__all__ = ["DEFAULT_CONCURRENCY", "Fetched", "GetManyError", "ManyResults", "OnProgress"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "POOL_SIZE",
+    "Fetched",
+    "GetManyError",
+    "ManyResults",
+    "OnProgress",
+]
 
 DEFAULT_CONCURRENCY = 10
+#: The most connections a client's pool opens: the clients build their httpx transports without
+#: ``limits`` (``_config.py``), so httpx's documented default ``max_connections=100`` applies.
+#: The pool of a caller-supplied ``http_client`` is not reachable publicly; the same cap is used.
+POOL_SIZE = 100
 
 #: ``on_progress(done, total)``: results fetched or failed so far, of the distinct IDs.
 OnProgress = Callable[[int, int], None]
@@ -34,7 +59,7 @@ class Fetched:
     """One ID of a ``get_many`` call (as given): its ``result``, or the ``error`` that
     prevented it."""
 
-    result_id: int
+    result_id: int | str
     result: Result | None
     error: CekuraError | None
 
@@ -47,7 +72,7 @@ class GetManyError(CekuraError):
     """Raised by :meth:`ManyResults.raise_for_errors`; ``errors`` maps each ID that failed to
     its error and ``results`` holds the results that were fetched."""
 
-    def __init__(self, errors: dict[int, CekuraError], results: list[Result]) -> None:
+    def __init__(self, errors: dict[int | str, CekuraError], results: list[Result]) -> None:
         self.errors = errors
         self.results = results
         detail = "; ".join(f"{i}: {type(e).__name__}: {e}" for i, e in errors.items())
@@ -83,8 +108,9 @@ class ManyResults(Sequence[Fetched]):
         return [item.result for item in self._items if item.result is not None]
 
     @property
-    def errors(self) -> dict[int, CekuraError]:
-        """The IDs that failed, each with its error (the typed error ``get`` would raise)."""
+    def errors(self) -> dict[int | str, CekuraError]:
+        """The IDs that failed (keyed by ``Fetched.result_id``), each with its error (the typed
+        error ``get`` would raise)."""
         return {item.result_id: item.error for item in self._items if item.error is not None}
 
     @property
@@ -99,40 +125,64 @@ class ManyResults(Sequence[Fetched]):
 
 
 def _check_concurrency(concurrency: int) -> int:
+    """The concurrency asked for, capped at the pool's size."""
     if type(concurrency) is not int or concurrency < 1:
         raise InvalidRequestError(f"concurrency must be a positive integer, got {concurrency!r}")
-    return concurrency
+    return min(concurrency, POOL_SIZE)
 
 
-def _assemble(ids: list[int], done: dict[int, Result | CekuraError]) -> ManyResults:
-    items = []
-    for result_id in ids:
-        outcome = done[result_id]
-        if isinstance(outcome, Result):
-            items.append(Fetched(result_id, outcome, None))
-        else:
-            items.append(Fetched(result_id, None, outcome))
-    return ManyResults(items)
+Key = int | str
+
+
+class _Plan:
+    """The entries of a call: each given ID's key, the distinct keys in first-seen order, and
+    the error of each invalid one."""
+
+    def __init__(self, ids: Iterable[Any]) -> None:
+        self.keys: list[Key] = []
+        self.invalid: dict[Key, InvalidRequestError] = {}
+        for given in ids:
+            try:
+                key: Key = check_id(given, "result_id")
+            except InvalidRequestError as exc:
+                # A bool equals 0 or 1, a list cannot be hashed: such values go by their repr.
+                key = given if type(given) in (int, str) else safe_repr(given)
+                self.invalid.setdefault(key, exc)
+            self.keys.append(key)
+        self.unique: list[Key] = list(dict.fromkeys(self.keys))
+
+    def assemble(self, done: dict[Key, Result | CekuraError]) -> ManyResults:
+        items = []
+        for key in self.keys:
+            outcome = done[key]
+            if isinstance(outcome, Result):
+                items.append(Fetched(key, outcome, None))
+            else:
+                items.append(Fetched(key, None, outcome))
+        return ManyResults(items)
 
 
 def get_many_sync(
     get: Callable[[int], Result],
-    ids: Iterable[int],
+    ids: Iterable[Any],
     concurrency: int,
     on_progress: OnProgress | None = None,
 ) -> ManyResults:
-    _check_concurrency(concurrency)
-    ids = list(ids)
-    unique = list(dict.fromkeys(ids))
-    done: dict[int, Result | CekuraError] = {}
+    concurrency = _check_concurrency(concurrency)
+    plan = _Plan(ids)
+    unique = plan.unique
+    done: dict[Key, Result | CekuraError] = {}
 
-    def one(result_id: int) -> Result | CekuraError:
+    def one(result_id: Key) -> Result | CekuraError:
+        error = plan.invalid.get(result_id)
+        if error is not None:
+            return error
         try:
-            return get(check_id(result_id, "result_id"))
+            return get(int(result_id))
         except CekuraError as exc:
             return exc
 
-    def finished(result_id: int, outcome: Result | CekuraError) -> None:
+    def finished(result_id: Key, outcome: Result | CekuraError) -> None:
         done[result_id] = outcome
         if on_progress is not None:
             on_progress(len(done), len(unique))
@@ -140,11 +190,11 @@ def get_many_sync(
     if len(unique) <= 1:
         for result_id in unique:
             finished(result_id, one(result_id))
-        return _assemble(ids, done)
+        return plan.assemble(done)
     with ThreadPoolExecutor(
         max_workers=min(concurrency, len(unique)), thread_name_prefix="cekura-get-many"
     ) as pool:
-        pending: dict[Future[Result | CekuraError], int] = {
+        pending: dict[Future[Result | CekuraError], Key] = {
             pool.submit(one, result_id): result_id for result_id in unique
         }
         try:
@@ -158,26 +208,30 @@ def get_many_sync(
             for future in pending:
                 future.cancel()
             raise
-    return _assemble(ids, done)
+    return plan.assemble(done)
 
 
 async def get_many_async(
     get: Callable[[int], Awaitable[Result]],
-    ids: Iterable[int],
+    ids: Iterable[Any],
     concurrency: int,
     on_progress: OnProgress | None = None,
 ) -> ManyResults:
-    _check_concurrency(concurrency)
-    ids = list(ids)
-    unique = list(dict.fromkeys(ids))
-    done: dict[int, Result | CekuraError] = {}
+    concurrency = _check_concurrency(concurrency)
+    plan = _Plan(ids)
+    unique = plan.unique
+    done: dict[Key, Result | CekuraError] = {}
     limit = anyio.Semaphore(concurrency)
     callback_error: list[Exception] = []
 
-    async def one(result_id: int) -> None:
+    async def one(result_id: Key) -> None:
         async with limit:
             try:
-                done[result_id] = await get(check_id(result_id, "result_id"))
+                error = plan.invalid.get(result_id)
+                if error is not None:
+                    done[result_id] = error
+                else:
+                    done[result_id] = await get(int(result_id))
             except CekuraError as exc:
                 done[result_id] = exc
             if on_progress is None:
@@ -195,4 +249,4 @@ async def get_many_async(
             group.start_soon(one, result_id)
     if callback_error:
         raise callback_error[0]
-    return _assemble(ids, done)
+    return plan.assemble(done)
