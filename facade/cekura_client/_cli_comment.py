@@ -56,6 +56,8 @@ class _Printer(Protocol):
 
     def error(self, text: str) -> None: ...
 
+    def write(self, text: str, /) -> object: ...
+
 
 class _Refused(Exception):
     """A usage or environment problem found before anything is sent (exit 2)."""
@@ -209,17 +211,6 @@ def _footer(event: dict[str, Any]) -> str:
     return f"\n<sub>cekura-results · {' · '.join(parts)}</sub>\n" if parts else ""
 
 
-def _write_outputs(values: dict[str, str], err: _Printer) -> None:
-    path = os.environ.get("GITHUB_OUTPUT")
-    if not path:
-        return
-    try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.writelines(f"{name}={value}\n" for name, value in values.items())
-    except OSError as exc:
-        err.error(f"{PROG}: warning: cannot write $GITHUB_OUTPUT: {exc}")
-
-
 def comment_command(args: argparse.Namespace, out: _Printer, err: _Printer) -> int:
     """Run ``comment``: 0 when the comment was created, updated or already up to date; 2 (with
     one line on stderr) otherwise."""
@@ -245,5 +236,7 @@ def comment_command(args: argparse.Namespace, out: _Printer, err: _Printer) -> i
     outputs = {"comment_id": str(posted.id)}
     if re.fullmatch(r"https?://\S+", posted.url):
         outputs["comment_url"] = posted.url
-    _write_outputs(outputs, err)
+    from .reports._cli import write_github_output  # noqa: PLC0415  (not for --help)
+
+    write_github_output(outputs, err)
     return EXIT_OK

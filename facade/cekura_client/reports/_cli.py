@@ -8,15 +8,16 @@ API, network or file errors; 3 a wait that timed out.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import contextlib
 import json
 import os
+import re
+import stat
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Protocol
 
 import attrs
@@ -86,13 +87,67 @@ def _emit(out: Writer, text: str) -> None:
 
 
 def _write(path: str, text: str, out: Writer) -> None:
+    """``text`` as UTF-8 at ``path`` (``-``: on ``out``), all or nothing: a write that fails
+    leaves the file that was there as it was, and no temporary file behind."""
     if path == "-":
         _emit(out, text)
         return
     try:
-        Path(path).write_text(text, encoding="utf-8", newline="")
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ReportFileError(f"cannot write {path}: {_unencodable(exc)}") from exc
+    try:
+        _replace_file(path, data)
     except OSError as exc:
         raise ReportFileError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _unencodable(exc: UnicodeEncodeError) -> str:
+    char = ord(exc.object[exc.start])
+    return f"text cannot be encoded as UTF-8 (U+{char:04X} at character {exc.start})"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it; put back at once
+    os.umask(mask)
+    return mask
+
+
+def _replace_file(path: str, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and move it into place. The file
+    keeps the mode the one it replaces had (a new file: the umask's default); a symlink is
+    followed. A device or pipe (``/dev/stdout``) cannot be replaced: it is written to."""
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    else:
+        if not stat.S_ISREG(mode):
+            with open(target, "wb") as handle:  # a directory fails here: "Is a directory"
+                handle.write(data)
+            return
+        mode = stat.S_IMODE(mode)
+    folder, name = os.path.split(target)
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def resolve_baseline(client: Cekura, ref: int | str | None, current: Result) -> Result | None:
@@ -170,10 +225,27 @@ def _append_step_summary(markdown_of: Any, err: Writer) -> None:
             if room >= _MIN_SUMMARY_BYTES
             else "\n> Cekura report left out: the step summary is almost full (1 MiB).\n"
         )
-        with open(path, "a", encoding="utf-8", newline="") as summary:
-            summary.write(text)
+        _append_all(path, text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        err.write(f"{PROG}: warning: cannot append to $GITHUB_STEP_SUMMARY: {_unencodable(exc)}\n")
     except OSError as exc:
         err.write(f"{PROG}: warning: cannot append to $GITHUB_STEP_SUMMARY: {exc}\n")
+
+
+def _append_all(path: str, data: bytes) -> None:
+    """Append ``data`` to ``path``, all or nothing: an append that fails part way (a full
+    disk) is cut off again, leaving the file as it was."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            _write_all(fd, data)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
+    finally:
+        os.close(fd)
 
 
 def finish_gate(
@@ -358,6 +430,19 @@ def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet or CSV reader may take for the end of a line (CRLF first: one break).
+_LINE_BREAK = "\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
+# A formula at the start of a cell, or at the start of a line in it (a CR there is one more
+# line break, itself checked for what follows it).
+_FORMULA_AT_LINE_START = re.compile(
+    "^(?=[{}])|(?:{})(?=[{}])".format(
+        "".join(map(re.escape, _FORMULA_START)),
+        _LINE_BREAK,
+        "".join(re.escape(c) for c in _FORMULA_START if c != "\r"),
+    )
+)
+#: A cell holding one of these is quoted (any line break: not only those csv.writer quotes).
+_NEEDS_QUOTES = re.compile(f'[,"]|{_LINE_BREAK}')
 
 
 def _csv_value(value: Any) -> Any:
@@ -366,10 +451,22 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        value = xml_safe(value)
-        # A cell starting like a formula would run in a spreadsheet: keep it text.
-        return "'" + value if value.startswith(_FORMULA_START) else value
+        # A cell or line in it starting like a formula would run in a spreadsheet: keep it
+        # text with a leading `'`.
+        return _FORMULA_AT_LINE_START.sub(lambda m: m.group() + "'", xml_safe(value))
     return value
+
+
+def _csv_cell(value: Any) -> str:
+    text = str(_csv_value(value))
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(text) else text
+
+
+def _csv_record(values: Sequence[Any]) -> str:
+    """One CSV line (RFC 4180 quoting, LF ended). The stdlib's writer is not used: with an LF
+    line terminator it leaves a field with a bare CR unquoted, which readers (csv, pandas,
+    spreadsheets) take for the end of the row."""
+    return ",".join(_csv_cell(v) for v in values) + "\n"
 
 
 class _FetchProgress:
@@ -400,12 +497,8 @@ def _export(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) 
     if args.format == "jsonl":
         text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
         keys = list(rows[0]) if rows else ["result_id", "run_id"]
-        writer.writerow(keys)
-        writer.writerows([_csv_value(row[k]) for k in keys] for row in rows)
-        text = buffer.getvalue()
+        text = _csv_record(keys) + "".join(_csv_record([row[k] for k in keys]) for row in rows)
     _write(args.output, text, out)
     err.write(
         f"exported {len(rows)} runs of {len(many.results)} results"
