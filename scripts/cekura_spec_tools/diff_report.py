@@ -7,7 +7,9 @@ import contextlib
 import copy
 import dataclasses
 import json
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +32,28 @@ _GENERATED_TITLES = (
     ("models_added", "Models added"),
 )
 _LIST_LIMIT = 200
+#: GitHub refuses a pull-request body or comment of 65,536 characters or more.
+GITHUB_BODY_LIMIT = 65_536
+#: What the rendered report (and any body built from it) is cut to, whole lines at a time.
+BODY_LIMIT = 60_000
+#: Spec text shown per message / name; per rendered line (after escaping).
+_TEXT_LIMIT = 1_000
+_NAME_LIMIT = 200
+LINE_LIMIT = 4_000
+_NAMES_LINE_LIMIT = 2_000
+#: Enum values shown before the rest are only counted.
+_ENUM_SHOWN = 20
+#: Characters of each section's list before its remaining items are only counted.
+_SECTION_BUDGET = {
+    "impact": 12_000,
+    "breaking": 20_000,
+    "non_breaking": 10_000,
+    "neighbours": 8_000,
+}
+FULL_REPORT = (
+    "the full report is the JSON/Markdown the tool wrote (`build/spec-update/report.json` and "
+    "`report.md` for a spec update; `--format json` / `--output` of the spec diff)"
+)
 NEIGHBOURS_TITLE = "Upstream added next to the slice (not vendored)"
 NEIGHBOURS_KEY = "upstream_added_next_to_the_slice"
 
@@ -355,25 +379,160 @@ def to_json(report: Report) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def _bullets(changes: list[Change], diff: SpecDiff) -> list[str]:
-    lines = []
-    for change in changes[:_LIST_LIMIT]:
-        users = len(diff.schema_users.get(change.schema, ())) if change.schema else 0
-        suffix = (
-            f" _(schema used by {users} operation{'s' if users != 1 else ''})_" if users else ""
-        )
-        lines.append(f"- `{change.kind}` {change.message}{suffix}")
-    if len(changes) > _LIST_LIMIT:
-        lines.append(f"- … and {len(changes) - _LIST_LIMIT} more (see `--format json`)")
+# -- untrusted spec text ------------------------------------------------------------------------
+# Everything shown from a spec (names, paths, enum values, formats, operationIds, and the messages
+# built from them) is escaped for where it lands, so that it can neither hide text (an HTML
+# comment), forge sections (a newline), ping people (@mentions, #references), show images or
+# links, nor reorder what the reviewer reads (bidi controls).
+
+_ZWJ = "\u200d"  # inserted to break a construct without changing what is seen
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+_TEXT_SPECIAL = re.compile(r"[\\`*\[\]|~<]|&(?=#|[A-Za-z0-9]+;)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# mentions, HTML, images, links
+_NEUTRALISE_CODE = r"@|<(?!U\+[0-9A-F]{4,6}>)|!(?=\\?\[)|\](?=\()"
+_NEUTRALISE = re.compile(
+    # in text also bare URLs (autolinked) and issue references
+    rf"(?i){_NEUTRALISE_CODE}|:(?=//)|(?<![A-Za-z0-9])www(?=\.)|#(?=[0-9])"
+)
+_NEUTRALISE_IN_CODE = re.compile(_NEUTRALISE_CODE)  # a code span never autolinks
+
+
+def visible(text: str) -> str:
+    """Control, format (bidi, zero-width), separator and unassigned characters named, as
+    ``<U+202E>``, instead of acting on the text around them."""
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) in _INVISIBLE else c for c in text
+    )
+
+
+def _neutralise(text: str, pattern: re.Pattern[str] = _NEUTRALISE) -> str:
+    return pattern.sub(lambda m: m.group(0) + _ZWJ, text)
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} characters more)"
+
+
+def md_text(text: str, limit: int = _TEXT_LIMIT) -> str:
+    """Spec text as literal Markdown text (inline, one line)."""
+    escaped = _TEXT_SPECIAL.sub(
+        lambda m: (
+            "&amp;" if m.group(0) == "&" else "&lt;" if m.group(0) == "<" else "\\" + m.group(0)
+        ),
+        visible(_clip(text, limit)),
+    )
+    return _neutralise(escaped)
+
+
+def md_code(text: str, limit: int = _NAME_LIMIT) -> str:
+    """Spec text as a code span (one line; a backtick inside is fenced by a longer run)."""
+    inner = _neutralise(visible(_clip(text, limit)), _NEUTRALISE_IN_CODE)
+    fence = "`" * (max((len(run) for run in re.findall("`+", inner)), default=0) + 1)
+    pad = " " if inner.startswith("`") or inner.endswith("`") or not inner.strip(" ") else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
+
+
+def _enum_message(change: Change) -> str | None:
+    """``Loc: 5,000 values added, first 20: ...`` for a long enum change, from its message."""
+    verb = {"enum-value-added": "added", "enum-value-removed": "removed"}.get(change.kind)
+    prefix = f"{change.location}: enum value(s) {verb}: "
+    if verb is None or not change.message.startswith(prefix):
+        return None
+    try:
+        values = ast.literal_eval(f"[{change.message[len(prefix) :]}]")
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) <= _ENUM_SHOWN:
+        return None
+    shown = ", ".join(md_text(repr(v), _NAME_LIMIT) for v in values[:_ENUM_SHOWN])
+    return (
+        f"{md_text(change.location)}: {len(values):,} values {verb}, first {_ENUM_SHOWN}: {shown}"
+    )
+
+
+def _message(change: Change) -> str:
+    return _enum_message(change) or md_text(change.message)
+
+
+def _line(text: str) -> str:
+    """A rendered line, never longer than LINE_LIMIT (escaped parts are already clipped)."""
+    if len(text) <= LINE_LIMIT:
+        return text
+    return text[: LINE_LIMIT - 40].rsplit(" ", 1)[0] + " … (line cut; see the full report)"
+
+
+def _fit(items: Iterable[str], total: int, budget: int, note: str) -> list[str]:
+    """Whole list items while they fit in ``budget`` characters; then one line counting the
+    rest (of ``total``)."""
+    lines: list[str] = []
+    used = 0
+    for item in items:
+        line = _line(item)
+        if used + len(line) + 1 > budget:
+            break
+        lines.append(line)
+        used += len(line) + 1
+    if len(lines) < total:
+        lines.append(f"- … and {total - len(lines):,} more {note}")
     return lines
+
+
+def cap_body(text: str, limit: int = BODY_LIMIT, where: str = FULL_REPORT) -> str:
+    """``text`` cut to fewer than ``limit`` characters, at whole lines, with a note saying what
+    was left out and where ``where`` the whole is; an open ``<details>`` or code fence is
+    closed."""
+    if len(text) < limit:
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    size = 0
+    room = limit - 1_000  # for the note and closing tags
+    for line in lines:
+        if size + len(line) + 1 > room:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    left_out = len(lines) - len(kept)
+    closing: list[str] = []
+    if sum(line.count("```") for line in kept) % 2:
+        closing.append("```")
+    opened = sum(line.count("<details>") - line.count("</details>") for line in kept)
+    closing += ["</details>"] * max(opened, 0)
+    note = (
+        f"**Cut to fit GitHub's limit:** the last {left_out:,} of {len(lines):,} lines "
+        f"({len(text) - size:,} characters) are left out here; {where}."
+    )
+    return "\n".join([*kept, *closing, "", note]) + "\n"
+
+
+def _bullets(changes: list[Change], diff: SpecDiff, budget: int) -> list[str]:
+    def items() -> Iterator[str]:
+        for change in changes[:_LIST_LIMIT]:
+            users = len(diff.schema_users.get(change.schema, ())) if change.schema else 0
+            suffix = (
+                f" _(schema used by {users} operation{'s' if users != 1 else ''})_" if users else ""
+            )
+            yield f"- {md_code(change.kind)} {_message(change)}{suffix}"
+
+    return _fit(items(), len(changes), budget, "(see `--format json`)")
 
 
 def _names_block(title: str, names: list[str]) -> list[str]:
     if not names:
         return []
-    shown = ", ".join(f"`{n}`" for n in names[:_LIST_LIMIT])
-    more = f" … and {len(names) - _LIST_LIMIT} more" if len(names) > _LIST_LIMIT else ""
-    return [f"- **{title}** ({len(names)}): {shown}{more}"]
+    head = f"- **{title}** ({len(names):,}): "
+    shown: list[str] = []
+    size = len(head)
+    for name in names[:_LIST_LIMIT]:
+        code = md_code(name)
+        if size + len(code) + 2 > _NAMES_LINE_LIMIT:
+            break
+        shown.append(code)
+        size += len(code) + 2
+    more = f" … and {len(names) - len(shown):,} more" if len(names) > len(shown) else ""
+    return [f"{head}{', '.join(shown)}{more}"]
 
 
 def _neighbours_section(neighbours: Neighbours) -> list[str]:
@@ -400,9 +559,12 @@ def _neighbours_section(neighbours: Neighbours) -> list[str]:
             f"{len(neighbours.added)} new since the last update "
             f"({neighbours.total} next to the slice in all):"
         )
-    lines += [f"- `{op}`" for op in neighbours.added[:_LIST_LIMIT]]
-    if len(neighbours.added) > _LIST_LIMIT:
-        lines.append(f"- … and {len(neighbours.added) - _LIST_LIMIT} more (see `report.json`)")
+    lines += _fit(
+        (f"- {md_code(op)}" for op in neighbours.added[:_LIST_LIMIT]),
+        len(neighbours.added),
+        _SECTION_BUDGET["neighbours"],
+        "(see `report.json`)",
+    )
     return lines
 
 
@@ -411,7 +573,7 @@ def to_markdown(report: Report) -> str:
     non_breaking = diff.of(Category.NON_BREAKING)
     lines = [
         MARKER,
-        f"## OpenAPI spec diff: `{report.old_label}` → `{report.new_label}`",
+        f"## OpenAPI spec diff: {md_code(report.old_label)} → {md_code(report.new_label)}",
         "",
         f"**{len(report.breaking)} breaking**, {len(non_breaking)} non-breaking and "
         f"{diff.documentation_changes} documentation-only changes. Operations: "
@@ -421,18 +583,24 @@ def to_markdown(report: Report) -> str:
         "### Facade impact",
     ]
     if report.impacts:
-        lines += [
-            f"- **{i.attribute}** — {i.change.category.value}: `{i.change.kind}` {i.change.message}"
-            for i in report.impacts
-        ]
+        lines += _fit(
+            (
+                f"- **{md_text(i.attribute)}** — {i.change.category.value}: "
+                f"{md_code(i.change.kind)} {_message(i.change)}"
+                for i in report.impacts
+            ),
+            len(report.impacts),
+            _SECTION_BUDGET["impact"],
+            "(see `--format json`)",
+        )
     else:
         lines.append("No change touches a field or operation the facade reads.")
     lines += ["", "### Breaking changes"]
-    lines += _bullets(report.breaking, diff) or ["None."]
+    lines += _bullets(report.breaking, diff, _SECTION_BUDGET["breaking"]) or ["None."]
     lines += ["", "### Generated client"]
     generated = _generated_dict(report)
     if "skipped" in generated:
-        lines.append(f"Not computed: {generated['skipped']}.")
+        lines.append(f"Not computed: {md_text(str(generated['skipped']))}.")
     else:
         block = []
         for key, title in _GENERATED_TITLES:
@@ -445,6 +613,6 @@ def to_markdown(report: Report) -> str:
         "<details><summary>Non-breaking changes (" + str(len(non_breaking)) + ")</summary>",
         "",
     ]
-    lines += _bullets(non_breaking, diff) or ["None."]
+    lines += _bullets(non_breaking, diff, _SECTION_BUDGET["non_breaking"]) or ["None."]
     lines += ["", "</details>", ""]
-    return "\n".join(lines)
+    return cap_body("\n".join(lines))

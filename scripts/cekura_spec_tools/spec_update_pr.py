@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from .diff_report import MARKER
+from .diff_report import GITHUB_BODY_LIMIT, MARKER, cap_body
 from .github import github_client
 
 BRANCH = "spec-update"
@@ -114,8 +114,20 @@ def upsert_pull_request(
     return action, number
 
 
+#: Where the whole report is, for the note when the body is cut to GitHub's limit.
+FULL_REPORT = (
+    f"the full report is `{REPORT.as_posix()}` (and `{REPORT_JSON.as_posix()}`) "
+    "written by `make update-spec`"
+)
+
+
 def pull_request_body(report_markdown: str) -> str:
-    """The report with its facade-impact section moved to the top (under the marker)."""
+    """The report with its facade-impact section moved to the top (under the marker), cut at
+    whole lines to stay under GitHub's body limit."""
+    return cap_body(_reordered(report_markdown), GITHUB_BODY_LIMIT - 2_000, FULL_REPORT)
+
+
+def _reordered(report_markdown: str) -> str:
     lines = report_markdown.rstrip("\n").split("\n")
     rest = [line for line in lines if line != MARKER]
     try:

@@ -15,10 +15,12 @@ import pytest
 from tests.support.loopback import Behaviour, Recorded, json_response, loopback
 
 TOKEN = "ghs_faketoken123"
+BOT = {"login": "spec-bot", "id": 42}
 
 
 class FakeGitHub:
-    """The three calls pr_comment makes: list comments (two a page), create, update."""
+    """The calls pr_comment makes: who the token is (``GET /user``), list comments (two a page),
+    create, update. Comments carry their author, as GitHub's do."""
 
     def __init__(self) -> None:
         self.comments: list[dict[str, Any]] = [
@@ -30,6 +32,8 @@ class FakeGitHub:
 
     def __call__(self, request: Recorded) -> Behaviour:
         self.calls.append((request.method, request.path, request.headers.get("authorization", "")))
+        if request.path == "/user":
+            return json_response(200, json.dumps(BOT))
         if request.method == "GET":
             page = 2 if "page=2" in request.path else 1
             chunk = self.comments[(page - 1) * 2 : page * 2]  # two per page: exercise pagination
@@ -40,7 +44,7 @@ class FakeGitHub:
                 )
             return json_response(200, json.dumps(chunk), links)
         if request.method == "POST":
-            comment = {"id": 100 + len(self.comments), "body": request.json()["body"]}
+            comment = {"id": 100 + len(self.comments), "body": request.json()["body"], "user": BOT}
             self.comments.append(comment)
             return json_response(201, json.dumps(comment))
         comment_id = int(request.path.rsplit("/", 1)[-1])
@@ -83,14 +87,16 @@ def test_creates_once_then_updates_in_place(
     bodies = [c["body"] for c in fake_github.comments]
     assert bodies[:3] == ["LGTM", "nit", "ok"] and len(bodies) == 4
     assert bodies[3].endswith("second")
-    # the second run paged through the comments to find the marker
-    assert [method for method, _, _ in fake_github.calls] == [
-        "GET",
-        "GET",
-        "POST",
-        "GET",
-        "GET",
-        "PATCH",
+    # each run asks who the token is; the second paged through the comments to find its own
+    assert [(method, path.split("?")[0]) for method, path, _ in fake_github.calls] == [
+        ("GET", "/user"),
+        ("GET", "/repos/o/r/issues/7/comments"),
+        ("GET", "/repos/o/r/issues/7/comments"),
+        ("POST", "/repos/o/r/issues/7/comments"),
+        ("GET", "/user"),
+        ("GET", "/repos/o/r/issues/7/comments"),
+        ("GET", "/repos/o/r/issues/7/comments"),
+        ("PATCH", "/repos/o/r/issues/comments/103"),
     ]
     assert all(auth == f"Bearer {TOKEN}" for _, _, auth in fake_github.calls)
     assert TOKEN not in first.stdout + first.stderr + second.stdout + second.stderr
@@ -111,5 +117,23 @@ def test_workflow_keeps_logic_in_scripts() -> None:
     ).read_text()
     assert 'paths:\n      - "openapi/**"' in workflow
     assert "make check-generated" in workflow
-    assert "make spec-diff BASE=origin/${{ github.base_ref }}" in workflow
+    assert 'make spec-diff BASE="origin/$BASE_REF"' in workflow
     assert "cekura_spec_tools.pr_comment" in workflow
+
+
+def test_another_users_comment_with_the_marker_is_left_alone(
+    github: str, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    stranger = {
+        "id": 4,
+        "body": "<!-- cekura-spec-diff -->\nquoted",
+        "user": {"login": "eve", "id": 9},
+    }
+    fake_github.comments.append(stranger)
+    report = tmp_path / "spec-diff.md"
+    report.write_text("<!-- cekura-spec-diff -->\nours")
+    proc = post(github, report)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "created comment 104 on o/r#7"
+    assert fake_github.comments[3]["body"] == "<!-- cekura-spec-diff -->\nquoted"
+    assert not any(method == "PATCH" for method, _, _ in fake_github.calls)
