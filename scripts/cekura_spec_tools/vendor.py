@@ -1,7 +1,10 @@
 """Vendor a Cekura OpenAPI spec into openapi/: ``make vendor SRC=<path or URL>``.
 
+* reads a file or an http(s) URL, the URL streamed under caps (MAX_DOWNLOAD_BYTES decoded,
+  MAX_REDIRECTS, DOWNLOAD_SECONDS): an endless body or a gzip bomb is refused in one line;
 * reads JSON or YAML deciding by content, not by file name (upstream has published YAML under a
   ``.json`` name), or a Cekura docs page embedding the spec in a ````yaml block (the seed);
+  YAML aliases are refused (alias bombs; see cekura_spec_tools.spec_io);
 * refuses a document with a ``$ref`` that points nowhere (or to another document), naming the
   JSON pointer of the referring place: the spec would not be self-contained, and there is no
   telling what the author meant (see docs/updating-the-spec.md for why it is not repaired);
@@ -28,6 +31,8 @@ import datetime as dt
 import hashlib
 import json
 import sys
+import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -51,21 +56,110 @@ OPERATIONS_NAME = "operations.txt"
 URL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_FINDINGS_RECORDED = 20
 MAX_MESSAGE = 300  # a validator message can embed a whole schema: keep refusals to a line
+# A URL source is streamed under caps, like the client's max_response_bytes: a spec is ~1 MiB,
+# so 64 MiB decoded leaves room to grow while an endless body or a gzip bomb is refused (in one
+# line, with bounded memory) instead of ending in a MemoryError. Decoded bytes are counted as
+# they stream, so a gzip bomb stops after its first few KiB.
+MAX_DOWNLOAD_BYTES = 64 << 20
+MAX_REDIRECTS = 5  # redirects are followed, to any host; only their number is capped
+DOWNLOAD_SECONDS = 300.0  # the whole download; URL_TIMEOUT bounds each wait
+_STEP = 1 << 20  # inflate a compressed body a MiB at a time
 
 
 class VendorError(Exception):
     """The input cannot be vendored; nothing was written."""
 
 
+class _BoundedDecoder:
+    """Decodes a Content-Encoding (gzip, deflate or none) chunk by chunk, never producing more
+    than the room left under the cap: a gzip bomb is stopped after a few KiB of input, before it
+    expands (httpx's own decoders inflate each network chunk whole, up to ~1000x its size)."""
+
+    def __init__(self, encoding: str) -> None:
+        name = encoding.strip().lower()
+        self._inflate: Any = None
+        if name in ("gzip", "x-gzip"):
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif name == "deflate":
+            self._inflate = zlib.decompressobj()
+        elif name not in ("", "identity"):
+            raise _CapError(f"unsupported Content-Encoding {_short(repr(encoding))}")
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        """``data`` decoded; raises _Overflow when that would be more than ``room`` bytes.
+        Inflates in steps of _STEP bytes, so memory stays at the cap plus one step."""
+        if self._inflate is None:
+            if len(data) > room:
+                raise _Overflow
+            return data
+        pieces: list[bytes] = []
+        total = 0
+        while True:
+            try:
+                piece: bytes = self._inflate.decompress(data, _STEP)
+            except zlib.error as exc:
+                raise _CapError(f"corrupt compressed body ({exc})") from None
+            total += len(piece)
+            if total > room:
+                raise _Overflow
+            pieces.append(piece)
+            data = self._inflate.unconsumed_tail
+            if not data and len(piece) < _STEP:  # a full step may leave output pending
+                return b"".join(pieces)
+
+
+class _CapError(Exception):
+    """A download refused while streaming."""
+
+
+class _Overflow(_CapError):
+    """The decoded body would exceed MAX_DOWNLOAD_BYTES."""
+
+
+def _download(url: str) -> bytes:
+    """GET ``url`` streaming, under MAX_DOWNLOAD_BYTES decoded, MAX_REDIRECTS and
+    DOWNLOAD_SECONDS; redirects to another host are followed (published specs live behind
+    redirecting hosts), only their number is capped."""
+    cap = MAX_DOWNLOAD_BYTES
+    deadline = time.monotonic() + DOWNLOAD_SECONDS
+    body = bytearray()
+    raw = 0
+    try:
+        with (
+            httpx.Client(
+                timeout=URL_TIMEOUT, follow_redirects=True, max_redirects=MAX_REDIRECTS
+            ) as client,
+            client.stream("GET", url, headers={"Accept-Encoding": "gzip, deflate"}) as response,
+        ):
+            if response.status_code != 200:
+                raise VendorError(f"cannot fetch {url}: HTTP {response.status_code}")
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > cap:
+                raise _CapError(f"its Content-Length {length} exceeds {cap >> 20} MiB")
+            decoder = _BoundedDecoder(response.headers.get("Content-Encoding", ""))
+            for chunk in response.iter_raw():  # as they arrive: no buffering to a size
+                raw += len(chunk)
+                body += decoder.decode(chunk, cap - len(body))
+                if time.monotonic() > deadline:
+                    raise _CapError(f"the download took more than {DOWNLOAD_SECONDS:g} s")
+    except _Overflow:
+        raise VendorError(
+            f"cannot fetch {url}: the download exceeds {cap >> 20} MiB decoded "
+            f"(stopped after {raw} bytes received)"
+        ) from None
+    except _CapError as exc:
+        raise VendorError(f"cannot fetch {url}: {exc}") from None
+    except httpx.TooManyRedirects:
+        raise VendorError(f"cannot fetch {url}: more than {MAX_REDIRECTS} redirects") from None
+    except httpx.HTTPError as exc:
+        raise VendorError(f"cannot fetch {url}: {type(exc).__name__}: {exc}") from None
+    return bytes(body)
+
+
 def read_source(source: str) -> bytes:
+    """The bytes of ``source``: a file, or an http(s) URL (see _download for the caps)."""
     if source.startswith(("http://", "https://")):
-        try:
-            response = httpx.get(source, timeout=URL_TIMEOUT, follow_redirects=True)
-        except httpx.HTTPError as exc:
-            raise VendorError(f"cannot fetch {source}: {type(exc).__name__}: {exc}") from None
-        if response.status_code != 200:
-            raise VendorError(f"cannot fetch {source}: HTTP {response.status_code}")
-        return response.content
+        return _download(source)
     try:
         return Path(source).read_bytes()
     except OSError as exc:
