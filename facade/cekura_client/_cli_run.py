@@ -33,6 +33,7 @@ from .cli import (
     timed_out,
 )
 from .reports import _cli as report_cli
+from .resources._listing import MAX_PAGE_SIZE
 from .types.result import Result
 
 __all__ = ["list_command", "run_command"]
@@ -231,7 +232,7 @@ def list_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
                 agent_id=args.agent,
                 project_id=args.project,
                 search=args.search,
-                page_size=min(args.limit, 100),
+                page_size=min(args.limit, MAX_PAGE_SIZE),
                 limit=args.limit,
             )
             results = list(pager)

@@ -4,19 +4,17 @@ calls it places (Cekura bills each)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 
-from ._arguments import check_id
+from ._arguments import check_id, check_ids, check_positive
 from ._exceptions import InvalidRequestError
 from ._text import safe_repr
 
-__all__ = ["DEFAULT_MAX_CALLS", "SuiteRequest", "estimate_calls"]
-
-#: The CLI's ``--max-runs`` default: a run placing more calls needs the flag raised.
-DEFAULT_MAX_CALLS: Final = 50
+__all__ = ["SuiteRequest", "estimate_calls"]
 
 #: Body fields the arguments fill; ``extra_body`` may not set them (the estimate reads them).
 _NAMED: Final = frozenset(
@@ -48,23 +46,11 @@ def estimate_calls(
     return scenarios * frequency * max(1, personalities) * max(1, test_profiles)
 
 
-def _positive(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidRequestError(f"{name} must be a positive integer, got {safe_repr(value)}")
-    return int(value)
-
-
 def _id_list(
     value: Any, name: str, *, allow_empty: bool = False, repeat: str = "set frequency"
 ) -> list[int]:
-    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise InvalidRequestError(
-            f"{name} must be a list of positive integer IDs, got {safe_repr(value)}"
-        )
-    ids = [check_id(item, f"each of {name}") for item in value]
-    if not ids and not allow_empty:
-        raise InvalidRequestError(f"{name} must name at least one ID, got an empty list")
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    ids = check_ids(value, name, allow_empty=allow_empty)
+    duplicates = sorted(i for i, seen in Counter(ids).items() if seen > 1)
     if duplicates:
         raise InvalidRequestError(
             f"{name} lists {', '.join(map(str, duplicates))} more than once; {repeat}"
@@ -146,7 +132,7 @@ class SuiteRequest:
                 )
         if project_id is not None:
             body["project_id"] = check_id(project_id, "project_id")
-        body["frequency"] = _positive(frequency, "frequency")
+        body["frequency"] = check_positive(frequency, "frequency")
         personalities = test_profiles = 0
         if personality_ids is not None:
             body["personality_ids"] = _id_list(
@@ -159,7 +145,7 @@ class SuiteRequest:
             )
             test_profiles = len(body["test_profile_ids"])
         if concurrency_limit is not None:
-            body["concurrency_limit"] = _positive(concurrency_limit, "concurrency_limit")
+            body["concurrency_limit"] = check_positive(concurrency_limit, "concurrency_limit")
         if name is not None:
             body["name"] = _text(name, "name")
         if extra_body is not None:
@@ -205,7 +191,7 @@ class SuiteRequest:
         """InvalidRequestError when the run would place more than ``max_calls`` calls."""
         if max_calls is None:
             return
-        limit = _positive(max_calls, "max_calls")
+        limit = check_positive(max_calls, "max_calls")
         if self.calls is not None and self.calls > limit:
             raise InvalidRequestError(
                 f"this run would place {self.calls} calls ({self.reckoning}), more than "

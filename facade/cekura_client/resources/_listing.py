@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import attrs
 
-from .._arguments import check_id
+from .._arguments import check_id, check_ids, check_positive
 from .._exceptions import InvalidRequestError
 from .._text import safe_repr
 from ..types.page import Page
@@ -29,13 +29,7 @@ def _optional_id(value: Any, name: str) -> int | None:
 
 
 def _count(value: Any, name: str, maximum: int | None = None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidRequestError(f"{name} must be a positive integer, got {safe_repr(value)}")
-    if maximum is not None and value > maximum:
-        raise InvalidRequestError(f"{name} must be at most {maximum}, got {value}")
-    return int(value)
+    return None if value is None else check_positive(value, name, maximum)
 
 
 @attrs.frozen
@@ -66,13 +60,7 @@ class ListQuery:
                 raise InvalidRequestError(f"search must be a string, got {safe_repr(search)}")
             filters["search"] = search
         if scenarios is not None:
-            if isinstance(scenarios, (str, bytes, Mapping)) or not isinstance(scenarios, Iterable):
-                raise InvalidRequestError(
-                    f"scenarios must be a list of scenario IDs, got {safe_repr(scenarios)}"
-                )
-            ids = [check_id(item, "each of scenarios") for item in scenarios]
-            if not ids:
-                raise InvalidRequestError("scenarios must name at least one ID, got an empty list")
+            ids = check_ids(scenarios, "scenarios", listed_as="scenario IDs")
             filters["scenarios"] = ",".join(map(str, ids))  # the API takes "24270,24271"
         return cls(filters=filters, limit=_count(limit, "limit"))
 

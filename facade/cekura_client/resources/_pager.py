@@ -47,11 +47,6 @@ class _Walk(Generic[T]):
             out.append(item)
         return out
 
-    @staticmethod
-    def gone(exc: NotFoundError, number: int) -> bool:
-        """A 404 for page 2 or later: the list ended before the page did."""
-        return number > 1
-
 
 def _pages_of(page: Page[T], fresh: list[T]) -> bool:
     """Whether another page may follow this one."""
@@ -77,8 +72,8 @@ class SyncPager(Generic[T]):
         while True:
             try:
                 page = self._fetch(number)
-            except NotFoundError as exc:
-                if _Walk.gone(exc, number):
+            except NotFoundError:
+                if number > 1:  # the list shrank while it was read: it ends here
                     return
                 raise
             fresh = walk.fresh(page)
@@ -127,8 +122,8 @@ class AsyncPager(Generic[T]):
         while True:
             try:
                 page = await self._fetch(number)
-            except NotFoundError as exc:
-                if _Walk.gone(exc, number):
+            except NotFoundError:
+                if number > 1:  # the list shrank while it was read: it ends here
                     return
                 raise
             fresh = walk.fresh(page)
