@@ -38,6 +38,7 @@ from .._cli_options import (
 from .._client import Cekura
 from .._exceptions import CekuraError
 from ..history import HistoryReport, classify
+from ..resources._listing import MAX_PAGE_SIZE, Newest, age
 from ..types.result import Result
 from ._compare import compare, format_comparison
 from ._ctrf import to_ctrf
@@ -178,15 +179,14 @@ def fetch_history(
     wanted = getattr(args, "history", None)
     if not wanted or result.agent is None:
         return None
+    earlier = Newest.build(result.agent, "completed", [result.id], result.created_at)
     ids: list[int] = []
-    for item in client.results.list(agent_id=result.agent, page_size=min(100, wanted + 5)):
-        if item.id == result.id or item.status != "completed":
-            continue
-        if result.created_at and item.created_at and item.created_at >= result.created_at:
-            continue
-        ids.append(item.id)
-        if len(ids) == wanted:
-            break
+    pager = client.results.list(agent_id=result.agent, page_size=min(MAX_PAGE_SIZE, wanted + 5))
+    for item in pager:
+        if earlier.matches(item):
+            ids.append(item.id)
+            if len(ids) == wanted:
+                break
     many = client.results.get_many(ids, on_progress=_FetchProgress(err))
     for result_id, error in many.errors.items():
         err.write(f"{PROG}: warning: history result {result_id} left out: {error}\n")
@@ -194,8 +194,8 @@ def fetch_history(
         f"{PROG}: history: {len(many.results)} earlier completed result(s) of agent "
         f"{result.agent}\n"
     )
-    earlier = sorted(many.results, key=lambda r: (r.created_at is not None, r.created_at, r.id))
-    return History(earlier, classify(result, earlier, confidence=args.confidence))
+    oldest_first = sorted(many.results, key=age)
+    return History(oldest_first, classify(result, oldest_first, confidence=args.confidence))
 
 
 def fetch_baseline(

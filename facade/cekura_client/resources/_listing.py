@@ -16,7 +16,7 @@ from ..types.page import Page
 from ..types.result import Result
 from ..types.status import ResultStatus
 
-__all__ = ["MAX_PAGE_SIZE", "ListQuery", "Newest"]
+__all__ = ["MAX_PAGE_SIZE", "ListQuery", "Newest", "age"]
 
 #: The largest ``page_size`` accepted (Cekura's lists cap it; larger asks are refused here).
 MAX_PAGE_SIZE: Final = 100
@@ -71,7 +71,7 @@ class ListQuery:
 _OLDEST: Final = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
-def _age(result: Result) -> tuple[dt.datetime, int]:
+def age(result: Result) -> tuple[dt.datetime, int]:
     """Newer is larger: the creation time, then the ID (results created in the same second)."""
     created = result.created_at
     return (created if created is not None else _OLDEST, result.id)
@@ -119,15 +119,18 @@ class Newest:
     def found(self) -> int | None:
         return None if self.best is None else self.best.id
 
+    def matches(self, item: Result) -> bool:
+        """Whether ``item`` is one this walk looks for: the agent's (or unknown), not
+        excluded, with the status, created before ``before``."""
+        if item.id in self.exclude or item.agent not in (None, self.agent_id):
+            return False
+        if self.status is not None and item.status != self.status:
+            return False
+        return self.before is None or age(item)[0] < self.before
+
     def consider(self, page: Page[Result]) -> bool:
         """Take the page in; True when no later page can hold anything newer."""
         for item in page.items:
-            if item.id in self.exclude or item.agent not in (None, self.agent_id):
-                continue
-            if self.status is not None and item.status != self.status:
-                continue
-            if self.before is not None and _age(item)[0] >= self.before:
-                continue
-            if self.best is None or _age(item) > _age(self.best):
+            if self.matches(item) and (self.best is None or age(item) > age(self.best)):
                 self.best = item
-        return self.best is not None and bool(page.items) and _age(page.items[-1]) < _age(self.best)
+        return self.best is not None and bool(page.items) and age(page.items[-1]) < age(self.best)
