@@ -32,11 +32,25 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_WAIT_TIMEOUT = 0, 1, 2, 3
 REPORT_COMMANDS = frozenset({"report", "compare", "export"})
 
 
+def _positive_id(text: str, what: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+        raise argparse.ArgumentTypeError(f"not {what} ID (a positive integer): {text!r}")
+    return int(text)
+
+
 def result_id(text: str) -> int:
     """argparse type of a result ID: a positive integer in ASCII digits."""
-    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
-        raise argparse.ArgumentTypeError(f"not a result ID (a positive integer): {text!r}")
-    return int(text)
+    return _positive_id(text, "a result")
+
+
+def agent_id(text: str) -> int:
+    """argparse type of an agent ID."""
+    return _positive_id(text, "an agent")
+
+
+def project_id(text: str) -> int:
+    """argparse type of a project ID."""
+    return _positive_id(text, "a project")
 
 
 #: ``--baseline latest``: the newest completed result of the same agent, other than this one.
@@ -208,12 +222,12 @@ def add_run_command(
     """Add ``run`` (start a suite; with --wait, gate it like ``gate``); returns its parser so
     the caller adds the wait options."""
     run = command("run", "start a suite of scenarios; with --wait, gate on its result")
-    run.add_argument("--agent", type=result_id, required=True, metavar="ID", help="the agent")
+    run.add_argument("--agent", type=agent_id, required=True, metavar="ID", help="the agent")
     what = run.add_mutually_exclusive_group(required=True)
     what.add_argument("--scenarios", type=_id_list, metavar="IDS", help="scenario IDs: 1,2,3")
     what.add_argument("--tags", type=_text_list, metavar="TAGS", help="scenario tags: a,b")
     what.add_argument("--folder", metavar="PATH", help="a folder path (needs --project)")
-    run.add_argument("--project", type=result_id, metavar="ID", help="the project ID")
+    run.add_argument("--project", type=project_id, metavar="ID", help="the project ID")
     run.add_argument("--text", action="store_true", help="run as text chats, not voice calls")
     run.add_argument("--frequency", type=_positive, default=1, help="runs per scenario")
     run.add_argument("--personalities", type=_id_list, metavar="IDS", help="personality IDs")
@@ -237,8 +251,8 @@ def add_run_command(
 
 def add_list_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     listing = command("list", "list results, newest first")
-    listing.add_argument("--agent", type=result_id, metavar="ID", help="only this agent's")
-    listing.add_argument("--project", type=result_id, metavar="ID", help="only this project's")
+    listing.add_argument("--agent", type=agent_id, metavar="ID", help="only this agent's")
+    listing.add_argument("--project", type=project_id, metavar="ID", help="only this project's")
     listing.add_argument("--search", metavar="TEXT", help="only results whose name has TEXT")
     listing.add_argument(
         "--limit", type=_positive, default=20, help="at most this many (default 20)"

@@ -749,3 +749,31 @@ def test_help_names_run_list_max_runs_and_latest(server: MockCekuraServer, tmp_p
     gate_help = _subprocess(server, "gate", "--help", cwd=tmp_path)
     assert "--baseline ID|latest" in gate_help.stdout
     assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("list", "--agent", "abc"),
+            "argument --agent: not an agent ID (a positive integer): 'abc'",
+        ),
+        (
+            ("list", "--project", "0"),
+            "argument --project: not a project ID (a positive integer): '0'",
+        ),
+        (
+            ("run", "--agent", "x", "--scenarios", "1"),
+            "argument --agent: not an agent ID (a positive integer): 'x'",
+        ),
+    ],
+)
+def test_an_id_that_is_not_one_is_named_for_what_it_is(
+    server: MockCekuraServer, args: tuple[str, ...], message: str
+) -> None:
+    result = cli(server, *args)
+    command = args[0]
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"usage: cekura-results {command} ")
+    assert result.last_error == f"cekura-results {command}: error: {message}"
+    assert server.requests == []
