@@ -41,6 +41,7 @@ import contextlib
 import datetime as dt
 import inspect
 import math
+import threading
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -216,12 +217,12 @@ def deferred_value(value: Any, wire: Any) -> Any:
         return value
     if wire is not Any:
         try:
-            return msgspec.json.decode(value, type=wire, strict=False)
+            return decoder_for(wire).decode(value)
         except (ValueError, RecursionError):  # msgspec's errors are ValueErrors
             pass  # does not fit, or msgspec refuses what the stdlib reads (NaN, lone surrogates)
     try:
         tree = decode_any(value)
-        return tree if wire is Any else msgspec.convert(tree, wire, strict=False)
+        return tree if wire is Any else _convert(tree, wire)
     except (ValueError, RecursionError):
         return None
 
@@ -383,7 +384,7 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
             if not data.isascii() and not _is_utf8(data):
                 return _from_tree(cls, data, text)
         try:
-            model = _decoder(cls).decode(data)
+            model: M = decoder_for(cls).decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
             return _from_tree(cls, data, text)  # the slow path: the exact error, or leniency
         _root(model).bytes = data  # `raw` is decoded from these on first use
@@ -431,14 +432,29 @@ def _adopt_child(child: Model, where: tuple[Any, ...]) -> None:
         _adopt(child, where)
 
 
-_DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
+_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
+_DECODERS_LOCK = threading.Lock()
 
 
-def _decoder(cls: type[M]) -> msgspec.json.Decoder[M]:
-    decoder = _DECODERS.get(cls)
+def decoder_for(tp: Any) -> msgspec.json.Decoder[Any]:
+    """The lax decoder of ``tp``, built once. Every type msgspec decodes or converts to is made
+    ready here first: msgspec builds a struct's decoding plan on first use and, in 0.22,
+    publishes it to other threads before it is complete, so two threads meeting a model for the
+    first time (``get_many`` decodes in a pool) could crash the interpreter. Once built under
+    this lock, the plans are only read."""
+    decoder = _DECODERS.get(tp)
     if decoder is None:
-        decoder = _DECODERS[cls] = msgspec.json.Decoder(cls, strict=False)
+        with _DECODERS_LOCK:
+            decoder = _DECODERS.get(tp)
+            if decoder is None:
+                decoder = _DECODERS[tp] = msgspec.json.Decoder(tp, strict=False)
     return decoder
+
+
+def _convert(value: Any, target: Any) -> Any:
+    """``msgspec.convert`` (lax) once ``target``'s plan is ready (see :func:`decoder_for`)."""
+    decoder_for(target)
+    return msgspec.convert(value, target, strict=False)
 
 
 def _from_tree(cls: type[M], data: str | bytes, text: str | bytes) -> M:
@@ -709,7 +725,7 @@ def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool)
             if _is_container(option):
                 continue
             try:
-                return msgspec.convert(value, option, strict=False)
+                return _convert(value, option)
             except (ValueError, RecursionError):  # a ValidationError, or a lone surrogate
                 # that msgspec cannot encode as UTF-8 (UnicodeEncodeError) to read a number
                 continue
@@ -788,7 +804,7 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
     value the tree path refuses would be read silently: ``eval_type=b"binary"`` as "YmluYXJ5".)
     """
     try:
-        converted = msgspec.convert(with_raw_subtrees(value, target), target, strict=False)
+        converted = _convert(with_raw_subtrees(value, target), target)
     except (ValueError, RecursionError):  # ValidationError; UnicodeEncodeError (lone surrogate)
         pass
     else:
@@ -796,7 +812,7 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
             return converted
     fitted = canonical(value, target, path, relaxed)
     try:
-        return msgspec.convert(fitted, target, strict=False)
+        return _convert(fitted, target)
     except (ValueError, RecursionError) as exc:
         raise translate(exc, path, value) from None
 

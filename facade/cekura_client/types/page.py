@@ -10,7 +10,7 @@ import attrs
 import msgspec
 
 from .._exceptions import ResponseValidationError
-from ._model import decode_any, decode_error
+from ._model import decode_any, decode_error, decoder_for
 from ._reader import FieldPath, fail, int_text
 
 __all__ = ["Page", "PageOf"]
@@ -44,9 +44,6 @@ class _Wire(msgspec.Struct):
     results: list[msgspec.Raw] | None = None
 
 
-_WIRE = msgspec.json.Decoder(_Wire)
-
-
 @attrs.frozen
 class PageOf(Generic[T]):
     """Parses page ``number`` of a list whose items are ``item`` models. Each item is decoded
@@ -58,7 +55,7 @@ class PageOf(Generic[T]):
 
     def from_json(self, data: bytes) -> Page[T]:
         try:
-            wire = _WIRE.decode(data)
+            wire = decoder_for(_Wire).decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError):
             try:
                 tree = decode_any(data)
