@@ -16,7 +16,15 @@ from typing import Any, NoReturn, TypeVar
 import httpx
 
 from ._clock import Clock
-from ._config import ClientConfig, TimeoutTypes, check_headers, check_timeout, total_of
+from ._config import (
+    NOT_GIVEN,
+    ClientConfig,
+    NotGiven,
+    RequestTimeout,
+    check_headers,
+    check_timeout,
+    total_of,
+)
 from ._deadline import Deadline
 from ._deadline import active as active_deadline
 from ._deprecation import DeprecationNotices
@@ -36,7 +44,6 @@ __all__ = ["AsyncAPIClient", "BaseClient", "RequestTimeout", "SyncAPIClient"]
 
 M = TypeVar("M")
 
-RequestTimeout = TimeoutTypes | httpx._client.UseClientDefault
 Body = Mapping[str, Any]
 
 
@@ -113,7 +120,7 @@ class BaseClient:
         timeout: RequestTimeout,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Request:
-        if not isinstance(timeout, httpx._client.UseClientDefault):
+        if not isinstance(timeout, NotGiven):
             timeout = check_timeout(timeout)
         extra_headers = check_headers(extra_headers, "extra_headers") or {}
         resolved = resolve(operation)
@@ -137,7 +144,11 @@ class BaseClient:
             ).encode("utf-8")
             headers["Content-Type"] = "application/json"
         try:
-            return http.build_request(**request_args, headers=headers or None, timeout=timeout)
+            return http.build_request(
+                **request_args,
+                headers=headers or None,
+                timeout=httpx.USE_CLIENT_DEFAULT if isinstance(timeout, NotGiven) else timeout,
+            )
         except (ValueError, TypeError, httpx.InvalidURL) as exc:
             raise InvalidRequestError(
                 f"The request could not be built ({type(exc).__name__}): check extra_headers "
@@ -147,7 +158,7 @@ class BaseClient:
     def _deadline(self, timeout: RequestTimeout, outer: Deadline | None) -> Deadline | None:
         """This call's deadline: its own whole-call timeout, or the caller's (``wait``), whichever
         ends first."""
-        if isinstance(timeout, httpx._client.UseClientDefault):
+        if isinstance(timeout, NotGiven):
             total = self._config.total_timeout
         else:
             total = total_of(timeout, self._config.total_timeout)
@@ -225,7 +236,7 @@ class SyncAPIClient(BaseClient):
         params: Mapping[str, Any],
         *,
         model: Model[M],
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         deadline: Deadline | None = None,
         body: Body | None = None,
@@ -261,7 +272,7 @@ class AsyncAPIClient(BaseClient):
         params: Mapping[str, Any],
         *,
         model: Model[M],
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         deadline: Deadline | None = None,
         body: Body | None = None,

@@ -34,7 +34,10 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_TOTAL_TIMEOUT",
+    "NOT_GIVEN",
     "ClientConfig",
+    "NotGiven",
+    "RequestTimeout",
     "TimeoutTypes",
     "check_api_key",
     "check_base_url",
@@ -56,6 +59,19 @@ API_KEY_ENV: Final = "CEKURA_API_KEY"
 BASE_URL_ENV: Final = "CEKURA_API_URL"
 
 TimeoutTypes = float | httpx.Timeout | None
+
+
+class NotGiven:
+    """The default of a method's ``timeout=``: the client's own timeout (None would mean no
+    timeout at all). Our own sentinel: httpx's type for it is private."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+#: A method's ``timeout=``: seconds, an ``httpx.Timeout``, None (none), or the client's own.
+RequestTimeout = TimeoutTypes | NotGiven
 
 
 def check_seconds(value: object, name: str, *, allow_none: bool = True) -> float | None:

@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import httpx
-
 from .._arguments import check_id
+from .._config import NOT_GIVEN
 from .._exceptions import CekuraError
 from .._operations import END_CALLS, GET_RESULT, LIST_RESULTS, RERUN_RESULT
 from .._polling import DEFAULT_WAIT_TIMEOUT, UNREACHABLE_GRACE, OnUpdate, Poller
@@ -26,8 +25,8 @@ from ._many import DEFAULT_CONCURRENCY, ManyResults, OnProgress, get_many_async,
 from ._pager import AsyncPager, SyncPager
 
 if TYPE_CHECKING:
-    from .._base_client import RequestTimeout
     from .._client import AsyncCekura, Cekura
+    from .._config import RequestTimeout
 
 __all__ = ["AsyncResults", "Results"]
 
@@ -42,7 +41,7 @@ class Results:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         """Fetch one result by ID.
@@ -65,7 +64,7 @@ class Results:
         scenarios: Iterable[int] | None = None,
         page_size: int | None = None,
         limit: int | None = None,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SyncPager[Result]:
         """The results, as the server orders them (newest first), fetched a page at a time as
@@ -123,7 +122,7 @@ class Results:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         """Run a result's scenarios again, as a new result (returned: ``id``, ``status``
@@ -138,7 +137,7 @@ class Results:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """End the result's calls that are still running (the result becomes ``cancelled``).
@@ -228,7 +227,7 @@ class AsyncResults:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         """Fetch one result by ID. See :meth:`Results.get`."""
@@ -246,7 +245,7 @@ class AsyncResults:
         scenarios: Iterable[int] | None = None,
         page_size: int | None = None,
         limit: int | None = None,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPager[Result]:
         """The results, a page at a time: ``async for result in client.results.list(...)``.
@@ -290,7 +289,7 @@ class AsyncResults:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         """Run a result's scenarios again; see :meth:`Results.rerun`."""
@@ -303,7 +302,7 @@ class AsyncResults:
         self,
         result_id: int,
         *,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """End the result's running calls; see :meth:`Results.end_calls`."""

@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from .._config import NOT_GIVEN
 from .._operations import RUN_SCENARIOS, RUN_SCENARIOS_TEXT, Operation
 from .._suite import SuiteRequest
 from ..types.result import Result
 
 if TYPE_CHECKING:
-    from .._base_client import RequestTimeout
     from .._client import AsyncCekura, Cekura
+    from .._config import RequestTimeout
 
 __all__ = ["AsyncScenarios", "Scenarios"]
 
@@ -90,7 +89,7 @@ class Scenarios:
         name: str | None = None,
         max_calls: int | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         request = _request(locals())
@@ -111,7 +110,7 @@ class Scenarios:
         name: str | None = None,
         max_calls: int | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         request = _request(locals())
@@ -158,7 +157,7 @@ class AsyncScenarios:
         name: str | None = None,
         max_calls: int | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         request = _request(locals())
@@ -179,7 +178,7 @@ class AsyncScenarios:
         name: str | None = None,
         max_calls: int | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        timeout: RequestTimeout = httpx.USE_CLIENT_DEFAULT,
+        timeout: RequestTimeout = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
         request = _request(locals())
