@@ -19,6 +19,7 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     CekuraError,
+    GetManyError,
     InsecureTransportError,
     InvalidAPIKeyError,
     InvalidRequestError,
@@ -39,7 +40,7 @@ from ._exceptions import (
 from ._retry import RetryPolicy
 from ._transport import AsyncRetryTransport, RetryTransport
 from ._version import __version__
-from .resources._many import Fetched, GetManyError, ManyResults
+from .resources._many import Fetched, ManyResults
 from .types import (
     TERMINAL_STATUSES,
     AggregateMetric,

@@ -17,6 +17,7 @@ The hierarchy follows openai-python's, which users of generated SDKs already kno
     │   ├── ResponseTooLargeError     (the body passed max_response_bytes while streaming)
     │   └── ResponseDecodingError     (the body is not what its Content-Encoding says)
     ├── WaitTimeoutError              (also TimeoutError: results.wait passed its deadline)
+    ├── GetManyError                  (get_many(...).raise_for_errors(): some fetches failed)
     ├── MissingOperationError         (also LookupError: the generated client lacks an operation)
     ├── WebhookError                  (receiving webhooks)
     │   ├── WebhookVerificationError  (missing or wrong secret)
@@ -49,6 +50,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CekuraError",
+    "GetManyError",
     "InsecureTransportError",
     "InvalidAPIKeyError",
     "InvalidRequestError",
@@ -318,6 +320,18 @@ def _short_repr(value: Any, limit: int = 60) -> str:
     if isinstance(value, (dict, list)):
         return f"of length {len(value)}"
     return safe_repr(value, limit)
+
+
+class GetManyError(CekuraError):
+    """Raised by :meth:`ManyResults.raise_for_errors`; ``errors`` maps each ID that failed to
+    its error and ``results`` holds the results that were fetched."""
+
+    def __init__(self, errors: dict[int | str, CekuraError], results: list[Result]) -> None:
+        self.errors = errors
+        self.results = results
+        detail = "; ".join(f"{i}: {type(e).__name__}: {e}" for i, e in errors.items())
+        total = len(errors) + len(results)
+        super().__init__(f"{len(errors)} of {total} results could not be fetched: {detail}")
 
 
 class WaitTimeoutError(CekuraError, TimeoutError):

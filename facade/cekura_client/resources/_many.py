@@ -31,7 +31,7 @@ import anyio
 import attrs
 
 from .._arguments import check_id
-from .._exceptions import CekuraError, InvalidRequestError
+from .._exceptions import CekuraError, GetManyError, InvalidRequestError
 from .._text import safe_repr
 from ..types.result import Result
 
@@ -66,18 +66,6 @@ class Fetched:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-class GetManyError(CekuraError):
-    """Raised by :meth:`ManyResults.raise_for_errors`; ``errors`` maps each ID that failed to
-    its error and ``results`` holds the results that were fetched."""
-
-    def __init__(self, errors: dict[int | str, CekuraError], results: list[Result]) -> None:
-        self.errors = errors
-        self.results = results
-        detail = "; ".join(f"{i}: {type(e).__name__}: {e}" for i, e in errors.items())
-        total = len(errors) + len(results)
-        super().__init__(f"{len(errors)} of {total} results could not be fetched: {detail}")
 
 
 class ManyResults(Sequence[Fetched]):
