@@ -13,7 +13,7 @@ import pytest
 
 from cekura_client import AsyncCekura, Cekura, NotFoundError
 from cekura_client._deprecation import DeprecationNotices, successor_of
-from cekura_client._operations import GET_RESULT, ResolvedOperation, resolve
+from cekura_client._operations import GET_RESULT, ResolvedOperation
 from cekura_client.testing import payloads
 from tests.support.constants import API_KEY
 from tests.support.loopback import fault_server, json_response
@@ -24,19 +24,13 @@ V1 = "GET /test_framework/v1/results/{id}/"
 V2 = "GET /test_framework/v2/results/{id}/"
 
 
-def _expected_message() -> str:
-    resolved = resolve(GET_RESULT)
-    successor = successor_of(resolved)
-    advice = (
-        f"; its successor is {successor} (regenerate the client from a spec that has it: "
-        "make vendor SRC=... && make generate)"
-        if successor
-        else "; no successor is known to this client version"
-    )
-    return (
-        f"The server marks {resolved.key} (client.results.get) deprecated "
-        f"(Deprecation: @1723939200, Sunset: Wed, 31 Dec 2026 23:59:59 GMT){advice}"
-    )
+#: What the facade says for the vendored spec, whose ``client.results.get`` is the v2 operation
+#: (the newest candidate, so no successor is known).
+EXPECTED = (
+    "The server marks GET /test_framework/v2/results/{id}/ (client.results.get) deprecated "
+    "(Deprecation: @1723939200, Sunset: Wed, 31 Dec 2026 23:59:59 GMT); no successor is known "
+    "to this client version"
+)
 
 
 def test_sync_client_warns_once_per_operation(caplog: pytest.LogCaptureFixture) -> None:
@@ -48,9 +42,9 @@ def test_sync_client_warns_once_per_operation(caplog: pytest.LogCaptureFixture) 
                     results = [client.results.get(1001) for _ in range(3)]
     assert [r.id for r in results] == [1001] * 3 and len(server.requests) == 3
     deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
-    assert [str(w.message) for w in deprecations] == [_expected_message()]
+    assert [str(w.message) for w in deprecations] == [EXPECTED]
     assert deprecations[0].filename == __file__  # points at the caller's line
-    assert [r.getMessage() for r in caplog.records] == [_expected_message()]
+    assert [r.getMessage() for r in caplog.records] == [EXPECTED]
 
 
 def test_async_client_warns_once_per_operation(caplog: pytest.LogCaptureFixture) -> None:
@@ -88,7 +82,7 @@ def test_warnings_as_errors_do_not_fail_the_call(caplog: pytest.LogCaptureFixtur
                 warnings.simplefilter("error")
                 with caplog.at_level(logging.WARNING, logger="cekura_client"):
                     assert client.results.get(1001).id == 1001
-    assert [r.getMessage() for r in caplog.records] == [_expected_message()]
+    assert [r.getMessage() for r in caplog.records] == [EXPECTED]
 
 
 def test_no_header_no_warning() -> None:
@@ -116,7 +110,11 @@ def test_the_successor_is_the_candidate_listed_before() -> None:
         warnings.simplefilter("always")
         notices.check(response, resolved(V2))
         notices.check(response, resolved(V2))
+        DeprecationNotices().check(response, resolved(V1))
     assert [str(w.message) for w in caught] == [
         f"The server marks {V2} (client.results.get) deprecated (Deprecation: @1); "
-        "no successor is known to this client version"
+        "no successor is known to this client version",
+        f"The server marks {V1} (client.results.get) deprecated (Deprecation: @1); its "
+        f"successor is {V2} (regenerate the client from a spec that has it: make vendor "
+        "SRC=... && make generate)",
     ]
