@@ -201,7 +201,7 @@ def _retained(build: Any) -> int:
 
 
 def test_a_result_and_its_bytes_weigh_less_than_the_json_loads_tree() -> None:
-    """The memory goal of issue 9, on a transcript-heavy payload (benchmarks/ measures all
+    """The memory goal, on a transcript-heavy payload (benchmarks/ measures all
     four shapes): the Result plus the response bytes it keeps for ``raw``."""
     data = _transcript_heavy(200)
     tree = _retained(lambda: json.loads(data))

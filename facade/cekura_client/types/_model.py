@@ -969,7 +969,7 @@ def to_jsonable(value: Any) -> Any:
             for d in type(value).__fields__
             if d.kind.feeds is None
         }
-        for name in _DERIVED:  # derived attributes that were fields before issue 9
+        for name in _DERIVED:  # derived attributes, once fields
             if isinstance(getattr(type(value), name, None), property):
                 out[name] = to_jsonable(getattr(value, name))
         return out

@@ -1,4 +1,4 @@
-"""Webhooks under hostile input (issue 11, item 1): every body, header shape and secret type
+"""Webhooks under hostile input: every body, header shape and secret type
 ends in a WebhookError with a clear message, in a receiver over real sockets and in direct
 calls; nothing escapes as RecursionError, ValueError, UnicodeEncodeError or TypeError."""
 

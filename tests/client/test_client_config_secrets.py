@@ -1,4 +1,4 @@
-"""The API key and the base URL (issue 11, items 2 and 8): a key is cleaned or refused when
+"""The API key and the base URL: a key is cleaned or refused when
 the client is built, never echoed, and never reachable through an error's chain, in messages,
 full tracebacks or ``logger.exception`` output; a base URL with credentials, a query or a
 fragment is refused without showing it."""
@@ -39,7 +39,7 @@ def _everything_shown(exc: BaseException) -> str:
     """Every way an error reaches a person: message, repr, full traceback with its chain, and
     what logging.exception writes."""
     stream = io.StringIO()
-    logger = logging.getLogger("test_hardening_secrets")
+    logger = logging.getLogger("test_client_config_secrets")
     handler = logging.StreamHandler(stream)
     logger.addHandler(handler)
     try:

@@ -1,4 +1,4 @@
-"""Server-announced deprecation (issue 11, item 9): a ``Deprecation`` (RFC 9745) or ``Sunset``
+"""Server-announced deprecation: a ``Deprecation`` (RFC 9745) or ``Sunset``
 (RFC 8594) response header logs one warning and issues one DeprecationWarning per operation,
 naming the successor the facade knows; the call never fails because of it."""
 

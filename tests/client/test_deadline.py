@@ -1,4 +1,4 @@
-"""Deadlines over real loopback sockets (issue 11, items 3 and 4): ``timeout=`` (a number)
+"""Deadlines over real loopback sockets: ``timeout=`` (a number)
 bounds a call from start to finish, retries included, even against a server that drips one
 byte at a time; ``wait(timeout=T)`` returns within T + WAIT_MARGIN whatever the server does."""
 

@@ -1,4 +1,4 @@
-"""Proxies (issue 11, item 5): the environment's HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY
+"""Proxies: the environment's HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY
 and an explicit ``proxy=`` are honoured as httpx honours them, through a loopback proxy that
 records what reaches it; the key never reaches a proxy in cleartext off loopback."""
 

@@ -1,4 +1,4 @@
-"""Hostile bodies and headers over real loopback sockets (issue 11, items 1 and 6): whatever
+"""Hostile bodies and headers over real loopback sockets: whatever
 the server sends, the client raises its own typed error, with a clear message, after a known
 number of requests, quickly, and without holding a decompression bomb in memory."""
 

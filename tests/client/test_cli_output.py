@@ -1,4 +1,4 @@
-"""``cekura-results`` robustness, as a subprocess (issue 11, item 7): output never fails
+"""``cekura-results`` robustness, as a subprocess: output never fails
 (any stdout encoding, lone surrogates, a closed pipe), Ctrl-C exits 130 in one line, timeouts
 must be finite, server text cannot paint lines, a timed-out wait exits 3."""
 

@@ -1,4 +1,4 @@
-"""Properties of the hardening helpers, for any input (issue 11, item 1): header parsing never
+"""Properties of the hardening helpers, for any input: header parsing never
 raises, IDs are refused only with InvalidRequestError, escaped text is one safe line, and the
 capped decoder refuses rather than expands."""
 
