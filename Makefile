@@ -131,7 +131,7 @@ bench: $(STAMP)
 
 ## fuzz: the property-based tests with 10,000 examples each
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/client/test_fuzz.py -q -p no:randomly $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/client/test_fuzz.py tests/client/test_writers_total.py -q -p no:randomly $(PYTEST_ARGS)
 
 ci: check-generated lint lint-workflows test
 

@@ -3,8 +3,8 @@
 Without arguments it starts the embedded mock server on loopback and shows its results:
 passing, failing, still running, and one full of the API's quirks; then the CI loop (start a
 suite, wait for it, compare it with the agent's latest completed result); then it writes an HTML
-report of other mock results (a week of nightly results, and a regressed result compared with
-its baseline), says which results it covers and prints its path ($CEKURA_DEMO_REPORT, else
+report of other mock results (a week of nightly results, and a result with new failures
+compared with its baseline), says which results it covers and prints its path ($CEKURA_DEMO_REPORT, else
 cekura-report.html in a temporary folder). Given result IDs, it fetches those from the real API
 (CEKURA_API_KEY required; CEKURA_API_URL, default https://api.cekura.ai) - never from the mock,
 so a 404 is always the real API's.
@@ -139,7 +139,7 @@ def main(argv: list[str]) -> int:
             many.raise_for_errors(),
             client.results.get(payloads.BASELINE_RESULT_ID),
             note="(Other mock results than the ones above: a week of nightly results, and a "
-            "result that regressed from its baseline.)",
+            "result with new failures against its baseline.)",
         )
         return status
 

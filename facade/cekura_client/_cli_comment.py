@@ -2,6 +2,7 @@
 --markdown``) as ONE pull-request comment, and edit that comment in place on later runs.
 
     cekura-results comment --body-file cekura.md [--pr N] [--repo OWNER/NAME] [--key NAME]
+                           [--link "Cekura dashboard=https://..."]...
 
 The comment is found by a hidden first line (``<!-- cekura-results:comment -->``, or
 ``<!-- cekura-results:comment:NAME -->`` with ``--key NAME``, for several suites on one pull
@@ -75,6 +76,26 @@ def _repo(text: str) -> str:
     return text
 
 
+#: A link's label: short, one line, nothing Markdown would read as markup.
+_LABEL: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,39}")
+
+
+def _link(text: str) -> tuple[str, str]:
+    """``LABEL=URL``: an http(s) URL without spaces, quotes or brackets that would end a
+    Markdown link early, and a plain label."""
+    label, sep, url = text.partition("=")
+    if not sep or not _LABEL.fullmatch(label):
+        raise argparse.ArgumentTypeError(
+            f"a link is LABEL=URL, with a label of letters, digits, spaces and ._/- (at most 40 "
+            f"characters): {text!r}"
+        )
+    if not re.fullmatch(r"https?://[^\s<>()\[\]\"'`]+", url) or len(url) > 2000:
+        raise argparse.ArgumentTypeError(
+            f"a link's URL is http:// or https:// without spaces, quotes or brackets: {url!r}"
+        )
+    return label, url
+
+
 def _key(text: str) -> str:
     from ._github import check_key  # noqa: PLC0415  (httpx is not imported for --help)
 
@@ -116,6 +137,15 @@ def add_comment_command(
         type=_key,
         metavar="NAME",
         help="one comment per NAME (several suites on one pull request); default: one comment",
+    )
+    sub.add_argument(
+        "--link",
+        type=_link,
+        action="append",
+        default=[],
+        metavar="LABEL=URL",
+        help="add a link under the comment (repeatable): the result in Cekura's dashboard, the "
+        "HTML report's artifact (actions/upload-artifact's artifact-url output)",
     )
     return sub
 
@@ -187,9 +217,10 @@ def _read_body(path: str) -> str:
     return text
 
 
-def _footer(event: dict[str, Any]) -> str:
+def _footer(event: dict[str, Any], links: list[tuple[str, str]]) -> str:
     """In GitHub Actions: which commit the comment reflects and a link to the run (a sticky
-    comment is edited on every push, so it says which one it is about)."""
+    comment is edited on every push, so it says which one it is about); then the ``--link``
+    links."""
     server = os.environ.get("GITHUB_SERVER_URL", "")
     repo = os.environ.get("GITHUB_REPOSITORY", "")
     run_id = os.environ.get("GITHUB_RUN_ID", "")
@@ -208,6 +239,7 @@ def _footer(event: dict[str, Any]) -> str:
         and run_id.isdigit()
     ):
         parts.append(f"[workflow run]({server}/{repo}/actions/runs/{run_id})")
+    parts += [f"[{label}]({url})" for label, url in links]
     return f"\n<sub>cekura-results · {' · '.join(parts)}</sub>\n" if parts else ""
 
 
@@ -224,7 +256,7 @@ def comment_command(args: argparse.Namespace, out: _Printer, err: _Printer) -> i
                 "`env: GITHUB_TOKEN: ${{ github.token }}` and `permissions: pull-requests: write`)"
             )
         repo, number, event = _target(args)
-        body = comment_body(_read_body(args.body_file), args.key, footer=_footer(event))
+        body = comment_body(_read_body(args.body_file), args.key, footer=_footer(event, args.link))
         api = os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
         with GitHub(token, api) as github:
             posted = github.upsert_comment(repo, number, body, key=args.key)

@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from ._formats import EXPORT_FORMATS, REPORT_FORMATS, Format, by_ending
+
 __all__ = [
     "EXIT_ERROR",
     "EXIT_FAILED",
@@ -21,6 +23,7 @@ __all__ = [
     "add_gate_options",
     "add_list_command",
     "add_report_commands",
+    "add_rule_options",
     "add_run_command",
     "baseline",
     "check_args",
@@ -115,6 +118,26 @@ def _concurrency(text: str) -> int:
     return int(text)
 
 
+def add_rule_options(parser: argparse.ArgumentParser, *, confidence: bool = True) -> None:
+    """``--rule`` (and ``--confidence``): how a comparison with a baseline decides."""
+    parser.add_argument(
+        "--rule",
+        choices=["statistical", "thresholds"],
+        default="statistical",
+        help="what makes a regression against the baseline: 'statistical' (default: a drop "
+        "unlikely by chance, docs/history-statistics.md) or 'thresholds' (a scenario newly "
+        "failing, a pass rate down more than 5 points)",
+    )
+    if confidence:
+        parser.add_argument(
+            "--confidence",
+            type=_confidence,
+            default=0.95,
+            help="how sure a regression (or a 'new failure' with --history) must be, from 0.5 "
+            "to 1 exclusive (default 0.95)",
+        )
+
+
 def add_gate_options(gate: argparse.ArgumentParser) -> None:
     gate.add_argument("--junit", metavar="FILE", help="write a JUnit XML report to FILE")
     gate.add_argument("--markdown", metavar="FILE", help="write a Markdown report to FILE")
@@ -147,12 +170,7 @@ def add_gate_options(gate: argparse.ArgumentParser) -> None:
         help="what fails the gate: new failures only (the default with --history) or any "
         "failed run (the default without)",
     )
-    gate.add_argument(
-        "--confidence",
-        type=_confidence,
-        default=0.95,
-        help="how sure a 'new failure' must be, from 0.5 to 1 exclusive (default 0.95)",
-    )
+    add_rule_options(gate)
     gate.add_argument(
         "--no-summary",
         action="store_true",
@@ -160,11 +178,13 @@ def add_gate_options(gate: argparse.ArgumentParser) -> None:
     )
 
 
-#: Output formats by file extension, for ``-o FILE`` without ``--format``. The longest
-#: matching ending wins: ``x.ctrf.json`` is CTRF, any other ``.json`` the JSON of the results.
-_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-                   ".xml": "junit", ".json": "json", ".ctrf.json": "ctrf"}  # fmt: skip
-_EXPORT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+def _format_option(parser: argparse.ArgumentParser, formats: dict[str, Format]) -> None:
+    endings = ", ".join(f.endings[0] for f in formats.values())
+    parser.add_argument(
+        "--format",
+        choices=list(formats),
+        help=f"default: from the -o file's extension ({endings})",
+    )
 
 
 def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -178,13 +198,10 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
         metavar="ID|latest",
         help="compare the last result with it ('latest': the agent's newest completed one)",
     )
-    report.add_argument(
-        "--format",
-        choices=["html", "markdown", "junit", "ctrf", "json"],
-        help="default: from the -o file's extension (.html, .md, .xml, .ctrf.json, .json)",
-    )
+    _format_option(report, REPORT_FORMATS)
     report.add_argument("--json", action="store_true", help="the same as --format json")
     report.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
+    add_rule_options(report)
 
     comp = command("compare", "compare a result with a baseline; exit 1 on a regression")
     comp.add_argument(
@@ -198,14 +215,11 @@ def add_report_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
         "--format", choices=["text", "markdown", "json"], help="default: text (--json: json)"
     )
     comp.add_argument("--json", action="store_true", help="the same as --format json")
+    add_rule_options(comp)
 
     export = command("export", "write one flat row per run (CSV or JSON lines)")
     export.add_argument("result_ids", type=result_id, nargs="+", metavar="ID")
-    export.add_argument(
-        "--format",
-        choices=["csv", "jsonl"],
-        help="default: from the -o file's extension (.csv, .jsonl)",
-    )
+    _format_option(export, EXPORT_FORMATS)
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
     export.add_argument(
         "--concurrency", type=_concurrency, default=10, help="requests at a time (default 10)"
@@ -261,19 +275,21 @@ def add_list_command(command: Callable[[str, str], argparse.ArgumentParser]) -> 
 
 
 def _infer_format(
-    parser: argparse.ArgumentParser, args: argparse.Namespace, formats: dict[str, str]
+    parser: argparse.ArgumentParser, args: argparse.Namespace, formats: dict[str, Format]
 ) -> None:
     if getattr(args, "json", False):
         if args.format not in (None, "json"):
             parser.error(f"--json and --format {args.format} disagree")
         args.format = "json"
     if args.format is None:
-        name = Path(args.output).name.lower() if args.output != "-" else ""
-        endings = [e for e in formats if name.endswith(e) and len(name) > len(e)]
-        if not endings:
-            known = ", ".join(sorted({Path("x" + e).suffix for e in formats}))
+        name = Path(args.output).name if args.output != "-" else ""
+        found = by_ending(formats, name)
+        if found is None:
+            known = ", ".join(
+                sorted({Path("x" + e).suffix for f in formats.values() for e in f.endings})
+            )
             parser.error(f"--format is needed (or an -o FILE ending in {known})")
-        args.format = formats[max(endings, key=len)]
+        args.format = found.name
 
 
 def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -305,9 +321,9 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
                 verb = "needs" if len(given) == 1 else "need"
                 parser.error(f"{', '.join(given)} {verb} --wait (the result must finish first)")
     if args.command == "report":
-        _infer_format(parser, args, _REPORT_FORMATS)
+        _infer_format(parser, args, REPORT_FORMATS)
     elif args.command == "export":
-        _infer_format(parser, args, _EXPORT_FORMATS)
+        _infer_format(parser, args, EXPORT_FORMATS)
     elif args.command == "compare":
         if args.json or args.format is not None:
             _infer_format(parser, args, {})

@@ -20,6 +20,7 @@ from typing import Any
 from . import _cli_options as options
 from ._exceptions import CekuraError, InvalidRequestError, WaitTimeoutError
 from ._suite import SuiteRequest
+from ._text import json_text
 from .cli import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -173,7 +174,7 @@ def run_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
                         return EXIT_ERROR
                     if not args.wait:
                         if args.json:
-                            out.line(json.dumps(started.to_dict(), indent=2, ensure_ascii=False))
+                            out.line(json_text(started.to_dict(), indent=2))
                         return EXIT_OK
                     result = client.results.wait(
                         started.id,
@@ -240,7 +241,7 @@ def list_command(args: argparse.Namespace, out: Printer, err: Printer) -> int:
         err.error(error_line(exc))
         return EXIT_ERROR
     if args.json:
-        out.line(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+        out.line(json_text([r.to_dict() for r in results], indent=2))
         return EXIT_OK
     rows = [
         (

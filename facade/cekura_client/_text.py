@@ -3,10 +3,12 @@ escaped, length bounded, never an exception while rendering."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from typing import Any, Final
 
-__all__ = ["escape_controls", "safe_repr", "short_text"]
+__all__ = ["escape_controls", "finite", "json_text", "safe_repr", "short_text"]
 
 # C0 controls (tab and newline included), DEL, C1 controls, lone surrogates, and the Unicode
 # line/paragraph separators and bidi overrides that can reorder or break a terminal line.
@@ -45,3 +47,25 @@ def safe_repr(value: Any, limit: int = 60) -> str:
     except Exception:  # rendering must not fail
         text = f"<{type(value).__name__}>"
     return short_text(text, limit)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON every tool reads and a UTF-8 file holds: NaN and infinities (lenient
+    fields keep them as received) as ``null``, lone surrogates as ``\\udc80`` escapes (the same
+    string to a JSON reader), every other character as it is."""
+    text = json.dumps(finite(value), indent=indent, ensure_ascii=False, allow_nan=False)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def finite(value: Any) -> Any:
+    """Decoded JSON with every non-finite float (NaN, inf, -inf) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import math
 import os
 import sys
@@ -56,7 +55,7 @@ from ._exceptions import (
     WaitTimeoutError,
 )
 from ._polling import DEFAULT_WAIT_TIMEOUT
-from ._text import escape_controls
+from ._text import escape_controls, json_text
 from ._version import __version__
 from .gate import GateVerdict, check_min_success_rate, evaluate_gate
 from .summary import format_duration, format_result
@@ -64,6 +63,7 @@ from .types.result import Result
 
 if TYPE_CHECKING:
     from .history import HistoryReport
+    from .reports import Comparison
     from .reports._cli import History
 
 __all__ = ["main"]
@@ -274,7 +274,7 @@ def _print_result(result: Result, as_json: bool, out: Printer) -> None:
     if as_json:
         # JSON escapes C0 controls itself; the printer escapes the rest as \uXXXX, which
         # keeps the output valid JSON with the same strings.
-        out.line(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        out.line(json_text(result.to_dict(), indent=2))
     else:
         out.line(format_result(result))
 
@@ -326,12 +326,10 @@ def error_line(exc: CekuraError) -> str:
 def _gate_json(
     result: Result,
     verdict: GateVerdict,
-    baseline: Result | None,
+    comparison: Comparison | None,
     history: History | None = None,
     passed: bool | None = None,
 ) -> str:
-    from .reports import compare  # noqa: PLC0415  (only gate --json with --baseline needs it)
-
     document = {
         "result": result.to_dict(),
         "verdict": {
@@ -340,11 +338,11 @@ def _gate_json(
             "success_rate": verdict.success_rate,
             "failing_run_ids": [run.id for run in verdict.failing_runs],
         },
-        "comparison": None if baseline is None else compare(baseline, result).to_dict(),
+        "comparison": None if comparison is None else comparison.to_dict(),
         "history": None if history is None else history.report.to_dict(),
         "passed": verdict.passed if passed is None else passed,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document, indent=2)
 
 
 def conclude(
@@ -363,13 +361,16 @@ def conclude(
         passed = history.report.passed(args.fail_on)
         if args.fail_on == "new-failures" and args.min_success_rate is not None:
             passed = passed and verdict.passed
+    comparison = report_cli.comparison_with(args, baseline, result)
     if args.json:
-        out.line(_gate_json(result, verdict, baseline, history, passed))
+        out.line(_gate_json(result, verdict, comparison, history, passed))
     elif history is None:
         out.line(format_result(result) + "\n\n" + _format_verdict(verdict))
     else:
         out.line(format_result(result) + "\n\n" + _format_history(history.report, args, passed))
-    return report_cli.finish_gate(args, result, baseline, passed, out, err, history=history)
+    return report_cli.finish_gate(
+        args, result, baseline, passed, out, err, history=history, comparison=comparison
+    )
 
 
 def _format_history(report: HistoryReport, args: argparse.Namespace, passed: bool) -> str:

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
+
+import attrs
 
 from ._text import escape_controls
 from .types.result import Result
 from .types.run import Run
 
-__all__ = ["format_duration", "format_result"]
+__all__ = [
+    "OUTCOMES",
+    "Outcome",
+    "format_duration",
+    "format_percent",
+    "format_result",
+    "outcome_of",
+]
 
 _MAX_CELL = 40
+#: Past this, ``.1f`` would write every digit of the integer part (309 of them for 1.7e308).
+_PLAIN_LIMIT = 1e9
 
 
 def format_duration(value: dt.timedelta | None) -> str:
@@ -23,17 +35,43 @@ def format_duration(value: dt.timedelta | None) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
+def format_percent(value: float | None, places: int = 1) -> str:
+    """``87.5%`` (``places`` decimals); a value the server sent far outside 0-100 in four
+    significant digits (``1.7e+308%``); ``-`` for None."""
+    if value is None:
+        return "-"
+    return f"{value:.{places}f}%" if abs(value) < _PLAIN_LIMIT else f"{value:.4g}%"
+
+
 def _cell(text: str | None, width: int = _MAX_CELL) -> str:
     value = escape_controls(" ".join((text or "-").split()))
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
-def _run_outcome(run: Run) -> str:
-    if run.success is True:
-        return "pass"
-    if run.success is False:
-        return "FAIL"
-    return "..."
+@attrs.frozen
+class Outcome:
+    """How one run outcome is shown: ``plain`` in terminal tables, ``icon`` and ``word`` in
+    Markdown (``"✅ pass"``)."""
+
+    plain: str
+    icon: str
+    word: str
+
+    @property
+    def markdown(self) -> str:
+        return f"{self.icon} {self.word}"
+
+
+#: Every run outcome (``Run.success``: passed, failed, not evaluated yet) and how it is shown.
+OUTCOMES: Final[dict[bool | None, Outcome]] = {
+    True: Outcome("pass", "✅", "pass"),
+    False: Outcome("FAIL", "❌", "fail"),
+    None: Outcome("...", "⏳", "pending"),
+}
+
+
+def outcome_of(run: Run) -> Outcome:
+    return OUTCOMES[run.success]
 
 
 def _run_problems(run: Run) -> str:
@@ -75,7 +113,7 @@ def _verdict(result: Result) -> str:
 def format_result(result: Result) -> str:
     """A multi-line summary: header, counts, verdict, a table of runs, failure reasons."""
     created = result.created_at.strftime("%Y-%m-%d %H:%M %Z") if result.created_at else "-"
-    rate = "-" if result.success_rate is None else f"{result.success_rate:.1f}%"
+    rate = format_percent(result.success_rate)
     # A status this version does not know is shown as the server sent it: the verdict below
     # says what follows from it.
     status = escape_controls(str(result.status))
@@ -97,7 +135,7 @@ def format_result(result: Result) -> str:
                 _cell(run.scenario_name or (str(run.scenario_id) if run.scenario_id else None)),
                 _cell(run.status, 12),
                 format_duration(run.duration),
-                _run_outcome(run),
+                outcome_of(run).plain,
                 _cell(_run_problems(run), 70),
             ]
             for run in result.runs

@@ -162,7 +162,7 @@ def test_the_ci_loop_passes(server: MockCekuraServer, tmp_path: Path) -> None:
     assert server.calls_ended == []
 
 
-def test_the_ci_loop_fails_and_regresses(server: MockCekuraServer, tmp_path: Path) -> None:
+def test_the_ci_loop_fails_on_a_failed_run(server: MockCekuraServer, tmp_path: Path) -> None:
     with Cekura(api_key=server.api_key, base_url=server.url) as client:  # the last good run
         good = client.scenarios.run(512, scenarios=[1, 2, 3])
         client.results.wait(good.id, poll_interval=0.01)
@@ -170,12 +170,13 @@ def test_the_ci_loop_fails_and_regresses(server: MockCekuraServer, tmp_path: Pat
     proc, new_id = _ci_loop(server, tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "GATE FAILED: 1 of 3 runs did not succeed" in proc.stdout
-    assert f"Result {new_id} compared with baseline {good.id}: REGRESSED" in proc.stdout
+    # One of three scenarios newly failing is within chance: no regression, by default.
+    assert f"Result {new_id} compared with baseline {good.id}: NO REGRESSION" in proc.stdout
     assert "Newly failing:\n  Scenario 2 / Busy professional\n" in proc.stdout
     doc = JUnitXml.fromfile(str(tmp_path / "j.xml"))
-    assert (doc.tests, doc.failures, doc.errors) == (4, 2, 0)
+    assert (doc.tests, doc.failures, doc.errors) == (4, 1, 0)
     failed = {case.name for suite in doc for case in suite if any(case.result)}
-    assert failed == {"Scenario 2 / Busy professional", "regression"}
+    assert failed == {"Scenario 2 / Busy professional"}
 
 
 def test_a_regression_alone_fails_the_run(server: MockCekuraServer) -> None:
@@ -184,7 +185,10 @@ def test_a_regression_alone_fails_the_run(server: MockCekuraServer) -> None:
         good = client.scenarios.run(512, scenarios=[1, 2, 3])
         client.results.wait(good.id, poll_interval=0.01)
     server.failing_scenarios = {2}
-    args = ("run", "--agent", "512", "--scenarios", "1,2,3", "--wait", "--min-success-rate", "50")
+    args = (
+        "run", "--agent", "512", "--scenarios", "1,2,3", "--wait", "--min-success-rate", "50",
+        "--rule", "thresholds",
+    )  # fmt: skip
     strict = cli(server, *args, *POLL, "--baseline", "latest", "--fail-on-regression", "--json")
     assert strict.code == 1, strict.err
     document = json.loads(strict.out)  # with --json, stdout is the JSON document alone
@@ -591,7 +595,10 @@ def pair() -> Iterator[MockCekuraServer]:
 
 
 def test_gate_with_baseline_latest(pair: MockCekuraServer) -> None:
-    args = ("gate", "1006", "--baseline", "latest", "--min-success-rate", "50", "--json")
+    args = (
+        "gate", "1006", "--baseline", "latest", "--min-success-rate", "50", "--json",
+        "--rule", "thresholds",
+    )  # fmt: skip
     result = cli(pair, *args)
     assert result.code == 0, result.err  # the gate passes; the regression alone does not fail it
     comparison = json.loads(result.out)["comparison"]
@@ -602,7 +609,9 @@ def test_gate_with_baseline_latest(pair: MockCekuraServer) -> None:
 
 def test_report_with_baseline_latest(pair: MockCekuraServer, tmp_path: Path) -> None:
     target = tmp_path / "r.json"
-    result = cli(pair, "report", "1006", "--baseline", "latest", "-o", str(target))
+    result = cli(
+        pair, "report", "1006", "--baseline", "latest", "-o", str(target), "--rule", "thresholds"
+    )
     assert (result.code, result.out, result.err) == (0, "", f"wrote {target}\n")
     document = json.loads(target.read_text(encoding="utf-8"))
     assert [r["id"] for r in document["results"]] == [1006]
@@ -611,7 +620,7 @@ def test_report_with_baseline_latest(pair: MockCekuraServer, tmp_path: Path) -> 
 
 
 def test_compare_latest(pair: MockCekuraServer) -> None:
-    regressed = cli(pair, "compare", "latest", "1006")
+    regressed = cli(pair, "compare", "latest", "1006", "--rule", "thresholds")
     assert (regressed.code, regressed.err) == (1, "")
     assert regressed.out.startswith("Result 1006 compared with baseline 1005: REGRESSED\n")
     with MockCekuraServer(payloads.nightly_results(7)) as week:  # 1106 failed 3 runs, 1107 one

@@ -283,7 +283,9 @@ def test_thresholds_must_be_finite(
 
 
 def test_finite_thresholds_still_work(baseline: Result, regressed: Result) -> None:
-    c = compare(baseline, regressed, pass_rate_threshold=0, score_threshold=1e300)
+    c = compare(
+        baseline, regressed, rule="thresholds", pass_rate_threshold=0, score_threshold=1e300
+    )
     assert c.regressed and c.pass_rate_threshold == 0
 
 

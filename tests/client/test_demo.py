@@ -62,7 +62,7 @@ def test_demo_without_a_key_uses_the_embedded_mock() -> None:
         "The HTML report covers results 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1006 "
         "(the last in detail), compared with baseline 1005.",
         "(Other mock results than the ones above: a week of nightly results, and a result "
-        "that regressed from its baseline.)",
+        "with new failures against its baseline.)",
     ]
     assert out.splitlines()[-1].startswith("HTML report: ")
 

@@ -481,6 +481,21 @@ def test_the_pull_request_and_repository_come_from_the_event(
     )
 
 
+def test_links_to_the_dashboard_and_the_artifact(github: FakeGitHub, tmp_path: Path) -> None:
+    dashboard = "https://dashboard.cekura.ai/results/1001"
+    artifact = "https://github.com/o/r/actions/runs/42/artifacts/7"
+    result = comment(
+        github, "--link", f"Cekura dashboard={dashboard}", "--link", f"HTML report={artifact}",
+        tmp=tmp_path,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    (posted,) = _ours(github)
+    assert posted["body"].endswith(
+        f"\n<sub>cekura-results · [Cekura dashboard]({dashboard}) · [HTML report]({artifact})"
+        "</sub>\n"
+    )
+
+
 def test_an_issue_comment_on_a_pull_request_names_it(github: FakeGitHub, tmp_path: Path) -> None:
     event = _event(tmp_path, {"issue": {"number": 8, "pull_request": {"url": "..."}}})
     result = comment(github, tmp=tmp_path, GITHUB_EVENT_PATH=event, GITHUB_REPOSITORY="o/r")
@@ -651,6 +666,24 @@ def test_usage_errors(github: FakeGitHub, tmp_path: Path) -> None:
         (("--key", "a -->"), "argument --key: not a comment key"),
         (("--repo", "../etc"), "argument --repo: not a repository (OWNER/NAME): '../etc'"),
         (("--pr", "-1"), "argument --pr: not a pull request number: '-1'"),
+        (
+            ("--link", "https://x.test"),
+            "argument --link: a link is LABEL=URL, with a label of letters, digits, spaces and "
+            "._/- (at most 40 characters): 'https://x.test'",
+        ),
+        (
+            ("--link", "[x](javascript:1)=https://x.test"),
+            "argument --link: a link is LABEL=URL",
+        ),
+        (
+            ("--link", "Report=javascript:alert(1)"),
+            "argument --link: a link's URL is http:// or https:// without spaces, quotes or "
+            "brackets: 'javascript:alert(1)'",
+        ),
+        (
+            ("--link", "Report=https://x.test/a) ![img](https://evil.test/i.png"),
+            "argument --link: a link's URL is http:// or https://",
+        ),
     ):
         result = comment(github, *args, tmp=tmp_path)
         assert result.code == 2 and message in result.err, result.err

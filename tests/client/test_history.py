@@ -27,6 +27,7 @@ from cekura_client.history import (
     metric_regressed,
     sign_test_p_value,
 )
+from cekura_client.reports import compare
 from cekura_client.testing import payloads
 
 AGENT = payloads.MOCK_AGENT_ID
@@ -552,3 +553,69 @@ def test_power_of_a_paired_regression() -> None:
     # 4 of 10 one-run scenarios fall from 95% to 30%: the sign test needs 5 discordant pairs
     # against none, so it seldom sees it. This documents that weakness; it is not a target.
     assert simulate_paired(SEED, 2_000, falling=4) >= 0.04  # measured: 0.063
+
+
+def simulate_compare(
+    seed: int,
+    comparisons: int,
+    *,
+    scenarios: int,
+    runs: int,
+    falling: int = 0,
+    before: float | None = None,
+    fall_to: float = 0.5,
+) -> float:
+    """The share of ``regressed`` among ``comparisons`` simulated :func:`compare` calls (the
+    statistical rule, its default) of ``scenarios`` scenarios with ``runs`` runs each, every run
+    scored by a binary metric that passes when the run does. ``falling`` = 0: each scenario's
+    rate drawn from [0.6, 1.0] (or ``before``) and unchanged; else every rate is ``before`` and
+    the first ``falling`` scenarios fall to ``fall_to``."""
+    rng = random.Random(seed)
+
+    def result(result_id: int, rates: list[float]) -> Result:
+        made = []
+        for s, rate in enumerate(rates):
+            for r in range(runs):
+                run = _run(1_000 * s + r + 1, s, rng.random() < rate)
+                run["evaluation"] = {
+                    "metrics": [
+                        {
+                            "id": 1,
+                            "name": "Resolved",
+                            "eval_type": "binary",
+                            "passed": run["success"],
+                        }
+                    ]
+                }
+                made.append(run)
+        return _result(result_id, made)
+
+    regressed = 0
+    for i in range(comparisons):
+        rates = [before if before is not None else rng.uniform(0.6, 1.0) for _ in range(scenarios)]
+        after = [fall_to if s < falling else rate for s, rate in enumerate(rates)]
+        regressed += compare(result(2 * i + 1, rates), result(2 * i + 2, after)).regressed
+    return regressed / comparisons
+
+
+def test_false_alarms_of_compare_stay_below_five_percent() -> None:
+    # Nothing changed; rates in [0.6, 1.0]. 10 one-run scenarios, then 20 scenarios of 3 runs.
+    assert simulate_compare(SEED, 10_000, scenarios=10, runs=1) <= 0.05  # measured: 0.0003
+    assert 0 < simulate_compare(SEED, 2_000, scenarios=20, runs=3) <= 0.05  # measured: 0.0130
+
+
+def test_power_of_compare() -> None:
+    # One scenario of 20 runs falls from 95% to 50%: its own Fisher test sees it.
+    assert (
+        simulate_compare(SEED, 2_000, scenarios=1, runs=20, before=0.95, falling=1) >= 0.75
+    )  # measured: 0.8000
+    # 10 of 30 one-run scenarios fall from 95% to 30%: the sign test adds them up.
+    assert (
+        simulate_compare(SEED, 2_000, scenarios=30, runs=1, before=0.95, falling=10, fall_to=0.3)
+        >= 0.45
+    )  # measured: 0.5110
+    # 6 of 10 one-run scenarios: weak, as any test must be on 10 calls.
+    assert (
+        simulate_compare(SEED, 2_000, scenarios=10, runs=1, before=0.95, falling=6, fall_to=0.3)
+        >= 0.10
+    )  # measured: 0.1355

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from cekura_client import reports
 from cekura_client.cli import main
 from cekura_client.reports import _cli
 from cekura_client.testing import MockCekuraServer, payloads
@@ -247,7 +248,7 @@ def test_report_o_with_text_utf8_cannot_encode_keeps_the_file(
 ) -> None:
     target = tmp_path / "report.md"
     target.write_bytes(OLD)
-    monkeypatch.setattr(_cli, "to_markdown", lambda *a, **k: "bad \udcff\n")
+    monkeypatch.setattr(reports, "to_markdown", lambda *a, **k: "bad \udcff\n")
     code, out, err = cli("report", "1001", "--format", "markdown", "-o", str(target))
     assert (code, out) == (2, "")
     assert err == (

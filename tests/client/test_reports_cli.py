@@ -51,7 +51,7 @@ def test_gate_writes_junit_markdown_html_and_the_step_summary(
     summary.write_text("# Earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     ran = cli(
-        server, "gate", "1006", "--baseline", "1005",
+        server, "gate", "1006", "--baseline", "1005", "--rule", "thresholds",
         "--junit", str(tmp_path / "junit.xml"),
         "--markdown", str(tmp_path / "report.md"),
         "--html", str(tmp_path / "report.html"),
@@ -117,9 +117,17 @@ def test_the_step_summary_budget_is_what_is_left_of_1_mib(
 def test_fail_on_regression(server: MockCekuraServer) -> None:
     # 62.5% of runs passed: enough for --min-success-rate 60, but it regressed.
     args = ["gate", "1006", "--min-success-rate", "60", "--baseline", "1005"]
-    assert cli(server, *args).code == 0
-    ran = cli(server, *args, "--fail-on-regression")
+    assert cli(server, *args, "--rule", "thresholds").code == 0
+    ran = cli(server, *args, "--rule", "thresholds", "--fail-on-regression")
     assert ran.code == 1 and "GATE PASSED" in ran.out and "REGRESSED" in ran.out
+    # By the statistical rule (the default), its new failures are within chance.
+    calm = cli(server, *args, "--fail-on-regression")
+    assert calm.code == 0 and "NO REGRESSION" in calm.out
+    assert "Statistical rule at 95% confidence: 2 newly failing against 1 newly passing" in (
+        calm.out
+    )
+    # At 60% confidence the sign test needs p < 0.2: still not 0.5.
+    assert cli(server, *args, "--fail-on-regression", "--confidence", "0.6").code == 0
     ok = cli(server, "gate", "1101", "--baseline", "1101", "--fail-on-regression")
     assert ok.code == 0 and "NO REGRESSION" in ok.out
 
@@ -209,7 +217,11 @@ def test_report_junit_of_several_results_sums_the_counts(server: MockCekuraServe
 def test_report_json_has_the_comparison(server: MockCekuraServer) -> None:
     ran = cli(server, "report", "1006", "--baseline", "1005", "--format", "json")
     data = json.loads(ran.out)
-    assert data["comparison"]["regressed"] is True
+    assert data["comparison"]["regressed"] is False
+    assert (data["comparison"]["rule"], data["comparison"]["confidence"]) == ("statistical", 0.95)
+    args = ("report", "1006", "--baseline", "1005", "--format", "json", "--rule", "thresholds")
+    strict = json.loads(cli(server, *args).out)["comparison"]
+    assert strict["regressed"] is True and strict["rule"] == "thresholds"
     assert data["results"][0]["id"] == 1006
 
 
@@ -224,18 +236,46 @@ def test_report_with_a_missing_result_is_exit_2(server: MockCekuraServer, tmp_pa
 
 
 def test_compare_exits_1_on_regression(server: MockCekuraServer) -> None:
-    ran = cli(server, "compare", "1005", "1006")
+    ran = cli(server, "compare", "1005", "1006", "--rule", "thresholds")
     assert ran.code == 1
     assert ran.out.startswith("Result 1006 compared with baseline 1005: REGRESSED\n")
+    calm = cli(server, "compare", "1005", "1006")
+    assert calm.code == 0
+    assert calm.out.startswith("Result 1006 compared with baseline 1005: NO REGRESSION\n")
     better = cli(server, "compare", "1106", "1107")
     assert better.code == 0 and "NO REGRESSION" in better.out
 
 
 def test_compare_formats(server: MockCekuraServer) -> None:
-    data = json.loads(cli(server, "compare", "1005", "1006", "--format", "json").out)
+    strict = ("--rule", "thresholds")
+    data = json.loads(cli(server, "compare", "1005", "1006", "--format", "json", *strict).out)
     assert data["regressed"] is True and data["baseline_id"] == 1005
-    md = cli(server, "compare", "1005", "1006", "--format", "markdown")
+    md = cli(server, "compare", "1005", "1006", "--format", "markdown", *strict)
     assert md.code == 1 and md.out.startswith("### Compared with baseline 1005: 🔻 regressed")
+    calm = cli(server, "compare", "1005", "1006", "--format", "markdown")
+    assert calm.code == 0 and calm.out.startswith("### Compared with baseline 1005: no regression")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--rule", "strict"],
+            "argument --rule: invalid choice: 'strict' (choose from 'statistical', 'thresholds')",
+        ),
+        (
+            ["--confidence", "1"],
+            "argument --confidence: a confidence is a number between 0.5 and 1 (e.g. 0.95), "
+            "got '1'",
+        ),
+    ],
+)
+def test_compare_rule_options_are_checked(
+    server: MockCekuraServer, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    ran = cli(server, "compare", "1005", "1006", *args)
+    assert ran.code == 2 and server.requests == []
+    assert capsys.readouterr().err.splitlines()[-1] == (f"cekura-results compare: error: {message}")
 
 
 def test_compare_with_a_missing_result_is_exit_2(server: MockCekuraServer) -> None:

@@ -18,7 +18,7 @@ import pytest
 from cekura_client import Result
 from cekura_client._version import __version__
 from cekura_client.cli import main
-from cekura_client.reports import to_ctrf, to_junit_xml
+from cekura_client.reports import compare, to_ctrf, to_junit_xml
 from cekura_client.reports._ctrf import ctrf_status
 from cekura_client.testing import MockCekuraServer, payloads
 from tests.support.constants import API_KEY
@@ -52,16 +52,25 @@ def test_the_vendored_schema_is_a_draft_7_schema_that_refuses_a_broken_document(
     assert len(list(VALIDATOR.iter_errors(data))) == 2
 
 
+def _regressed_by_thresholds() -> str:
+    """1006 against 1005, regressed by the thresholds rule (by the statistical rule, its new
+    failures are within chance)."""
+    baseline = Result.from_dict(payloads.baseline_result())
+    current = Result.from_dict(payloads.regressed_result())
+    return to_ctrf(
+        current,
+        baseline=baseline,
+        labels={(7003, "Elderly caller"): "new failure"},
+        comparison=compare(baseline, current, rule="thresholds"),
+    )
+
+
 DOCUMENTS: dict[str, Callable[[], str]] = {
     "passing": lambda: to_ctrf(Result.from_dict(payloads.passing_result())),
     "failing": lambda: to_ctrf(Result.from_dict(payloads.failing_result())),
     "running": lambda: to_ctrf(Result.from_dict(payloads.running_result())),
     "quirky": lambda: to_ctrf(Result.from_dict(payloads.quirky_result())),
-    "regressed": lambda: to_ctrf(
-        Result.from_dict(payloads.regressed_result()),
-        baseline=Result.from_dict(payloads.baseline_result()),
-        labels={(7003, "Elderly caller"): "new failure"},
-    ),
+    "regressed": _regressed_by_thresholds,
     "no regression": lambda: to_ctrf(
         Result.from_dict(payloads.nightly_result(1101)),
         baseline=Result.from_dict(payloads.nightly_result(1101)),
@@ -355,11 +364,17 @@ def test_cli_writes_ctrf_with_format_ctrf(server: MockCekuraServer) -> None:
     code, out, err = cli(server, "report", "1006", "--baseline", "1005", "--format", "ctrf")
     assert (code, err) == (0, "")
     data = check(out)
+    baseline = Result.from_dict(payloads.baseline_result())
+    current = Result.from_dict(payloads.regressed_result())
+    assert out == to_ctrf(current, baseline=baseline)
+    assert named(data)["regression"]["status"] == "passed"  # within chance
+    args = ("report", "1006", "--baseline", "1005", "--format", "ctrf", "--rule", "thresholds")
+    code, out, err = cli(server, *args)
+    assert (code, err) == (0, "")
     assert out == to_ctrf(
-        Result.from_dict(payloads.regressed_result()),
-        baseline=Result.from_dict(payloads.baseline_result()),
+        current, baseline=baseline, comparison=compare(baseline, current, rule="thresholds")
     )
-    assert named(data)["regression"]["status"] == "failed"
+    assert named(check(out))["regression"]["status"] == "failed"
 
 
 @pytest.mark.parametrize(

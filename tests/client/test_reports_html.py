@@ -195,7 +195,11 @@ def test_comparison_report_in_chromium(
     found = charts(page)
     assert found["history"]["width"] == 720 and found["history"]["shapes"] >= 10
     assert found["comparison"]["height"] > 200
-    assert page.evaluate("document.querySelector('#comparison').dataset.regressed") == "true"
+    # Two scenarios newly failing against one newly passing is within chance.
+    assert page.evaluate("document.querySelector('#comparison').dataset.regressed") == "false"
+    assert page.evaluate("document.querySelector('#comparison .rule').innerText").startswith(
+        "Statistical rule at 95% confidence: 2 newly failing against 1 newly passing"
+    )
     assert (
         page.evaluate("[...document.querySelectorAll('#comparison .b-newly_failing')].length") == 2
     )

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from junitparser import Error, Failure, JUnitXml, Properties, Skipped, TestCase, TestSuite
 
-from cekura_client import Result
-from cekura_client.reports import to_junit_xml
+from cekura_client import InvalidRequestError, Result
+from cekura_client.reports import compare, to_junit_xml
 from cekura_client.reports._junit import MAX_SYSTEM_OUT
 from cekura_client.testing import payloads
 
@@ -143,9 +143,14 @@ def test_long_transcripts_are_truncated() -> None:
 
 
 def test_baseline_adds_a_failing_regression_case() -> None:
+    baseline = Result.from_dict(payloads.baseline_result())
+    current = Result.from_dict(payloads.regressed_result())
+    calm = to_junit_xml(current, baseline=baseline)  # the statistical rule: within chance
+    (calm_case,) = list(read(calm)[1])
+    assert calm_case.is_passed
+    assert "Statistical rule at 95% confidence" in calm_case.system_out
     xml = to_junit_xml(
-        Result.from_dict(payloads.regressed_result()),
-        baseline=Result.from_dict(payloads.baseline_result()),
+        current, baseline=baseline, comparison=compare(baseline, current, rule="thresholds")
     )
     run_suite, comparison_suite = read(xml)
     assert (run_suite.tests, run_suite.failures) == (8, 3)
@@ -458,3 +463,19 @@ def test_the_recording_url_is_in_every_failure_text() -> None:
     assert len(failures) == 3
     for failure in failures:
         assert failure.text.splitlines()[-1].startswith("recording: https://recordings.cekura.ai/")
+
+
+def test_a_comparison_must_be_of_the_reported_results() -> None:
+    baseline = Result.from_dict(payloads.baseline_result())
+    current = Result.from_dict(payloads.regressed_result())
+    other = compare(current, baseline)
+    for kwargs in ({"baseline": baseline}, {}):
+        with pytest.raises(InvalidRequestError) as info:
+            to_junit_xml(current, comparison=other, **kwargs)
+        assert str(info.value) == (
+            "comparison is of result 1005 with baseline 1006; pass those results as the "
+            "report's result and baseline"
+        )
+    with pytest.raises(InvalidRequestError) as info:
+        to_junit_xml(current, baseline=baseline, comparison="yes")  # type: ignore[arg-type]
+    assert str(info.value) == "comparison must be a Comparison or None, not str"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cekura_client import InvalidRequestError, Result
-from cekura_client.reports import GITHUB_STEP_SUMMARY_LIMIT, to_markdown
+from cekura_client.reports import GITHUB_STEP_SUMMARY_LIMIT, compare, to_markdown
 from cekura_client.testing import payloads
 
 
@@ -77,14 +77,16 @@ def test_running_result_shows_pending_runs() -> None:
 
 
 def test_baseline_section() -> None:
-    md = to_markdown(
-        result(payloads.regressed_result()), baseline=result(payloads.baseline_result())
+    baseline, current = result(payloads.baseline_result()), result(payloads.regressed_result())
+    md = to_markdown(current, baseline=baseline)
+    section = md.split("### Compared with baseline 1005: no regression\n")[1]
+    section = section.split("### Scenarios")[0]
+    assert "Run success rate 87.5% → 62.5%.\n\nStatistical rule at 95% confidence: " in section
+    strict = to_markdown(
+        current, baseline=baseline, comparison=compare(baseline, current, rule="thresholds")
     )
-    section = md.split("### Compared with baseline 1005: 🔻 regressed\n")[1].split("### Scenarios")[
-        0
-    ]
-    assert "Run success rate 87.5% → 62.5%." in section
-    assert "- metric 'Verified caller identity' pass rate fell from 100% to 71%" in section
+    assert "### Compared with baseline 1005: 🔻 regressed\n" in strict
+    assert "- metric 'Verified caller identity' pass rate fell from 100% to 71%" in strict
     assert "| Insurance question | Elderly caller | passed | failed | newly failing |" in section
     assert "| Opening hours | Busy professional | passed | - | disappeared |" in section
     assert "| Billing dispute | Busy professional | - | passed | appeared |" in section

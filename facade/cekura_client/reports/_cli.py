@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import re
 import stat
@@ -37,15 +36,17 @@ from .._cli_options import (
 )
 from .._client import Cekura
 from .._exceptions import CekuraError
+from .._formats import REPORT_FORMATS
+from .._text import json_text
 from ..history import HistoryReport, classify
 from ..resources._listing import MAX_PAGE_SIZE, Newest, age
 from ..types.result import Result
-from ._compare import compare, format_comparison
-from ._ctrf import to_ctrf
+from ._compare import Comparison, compare, format_comparison
 from ._html import to_html
 from ._junit import to_junit_xml
 from ._markdown import (
     GITHUB_STEP_SUMMARY_LIMIT,
+    MIN_MAX_BYTES,
     comparison_markdown,
     history_markdown,
     to_markdown,
@@ -62,6 +63,7 @@ __all__ = [
     "add_gate_options",
     "add_report_commands",
     "check_args",
+    "comparison_with",
     "fetch_baseline",
     "finish_gate",
     "run_report_command",
@@ -259,28 +261,39 @@ def finish_gate(
     incomplete: str | None = None,
     incomplete_as: str = "WaitTimeoutError",
     history: History | None = None,
+    comparison: Comparison | None = None,
 ) -> int:
     """Write ``gate``'s report files and step summary; the exit code (regression included).
     ``incomplete`` says why ``result`` is only the last state seen (a wait that timed out):
     each report then says so at its top, and the JUnit file gets an error for it."""
-    comparison = compare(baseline, result) if baseline is not None else None
+    if comparison is None:
+        comparison = comparison_with(args, baseline, result)
     if comparison is not None and not getattr(args, "json", False):
         out.write("\n" + format_comparison(comparison) + "\n")
 
-    note = "" if incomplete is None else _markdown_note(incomplete)
+    incomplete_note = "" if incomplete is None else _markdown_note(incomplete)
+    history_note = ""
     labels = None
     shown: list[Result] = [result]
     if history is not None:
         labels = {record.key: record.label.value for record in history.report.records}
-        note += history_markdown(history.report)
+        history_note = history_markdown(history.report)
         shown = [*history.results, result]
 
     def markdown(room: int = GITHUB_STEP_SUMMARY_LIMIT) -> str:
-        return note + to_markdown(result, baseline=baseline, max_bytes=room - len(note.encode()))
+        note = incomplete_note + history_note
+        if room - len(note.encode()) < MIN_MAX_BYTES:  # a long history: the report goes first
+            note = incomplete_note
+        return note + to_markdown(
+            result,
+            baseline=baseline,
+            max_bytes=room - len(note.encode()),
+            comparison=comparison,
+        )
 
     try:
         if args.junit:
-            junit = to_junit_xml(result, baseline=baseline, labels=labels)
+            junit = to_junit_xml(result, baseline=baseline, labels=labels, comparison=comparison)
             _write(
                 args.junit,
                 junit if incomplete is None else _junit_error(junit, incomplete, incomplete_as),
@@ -289,7 +302,7 @@ def finish_gate(
         if args.markdown:
             _write(args.markdown, markdown(), out)
         if args.html:
-            html = to_html(shown, baseline=baseline, labels=labels)
+            html = to_html(shown, baseline=baseline, labels=labels, comparison=comparison)
             _write(args.html, html if incomplete is None else _html_note(html, incomplete), out)
     except ReportFileError as exc:
         err.write(f"{PROG}: error: {exc}\n")
@@ -355,42 +368,26 @@ def _fetch_all(client: Cekura, ids: Sequence[int], concurrency: int, err: Writer
 
 
 def _report(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
-    if args.format == "ctrf" and len(set(args.result_ids)) > 1:
+    form = REPORT_FORMATS[args.format]
+    if form.one_result and len(set(args.result_ids)) > 1:
         err.write(
-            f"{PROG}: error: --format ctrf reports one result (a CTRF document is one test "
-            f"run); got {len(set(args.result_ids))}\n"
+            f"{PROG}: error: --format {form.name} reports one result ({form.one_result}); got "
+            f"{len(set(args.result_ids))}\n"
         )
         return EXIT_ERROR
     results = _fetch_all(client, args.result_ids, 10, err)
     if not results:
         return EXIT_ERROR
     baseline = fetch_baseline(client, args, results[-1], err)
-    if args.format == "ctrf":
-        text = to_ctrf(results[-1], baseline=baseline)
-    elif args.format == "html":
-        text = to_html(results, baseline=baseline)
-    elif args.format == "junit":
-        text = to_junit_xml(results[-1], baseline=baseline)
-        if len(results) > 1:
-            text = _merge_junit([to_junit_xml(r) for r in results[:-1]] + [text])
-    elif args.format == "markdown":
-        budget = GITHUB_STEP_SUMMARY_LIMIT // len(results)
-        text = "\n---\n\n".join(
-            to_markdown(r, baseline=baseline if r is results[-1] else None, max_bytes=budget)
-            for r in results
-        )
-    else:
-        data: dict[str, Any] = {"results": [r.to_dict() for r in results], "comparison": None}
-        if baseline is not None:
-            data["comparison"] = compare(baseline, results[-1]).to_dict()
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert form.render is not None  # every report format has a writer
+    text = form.render(results, baseline, comparison_with(args, baseline, results[-1]))
     _write(args.output, text, out)
     if args.output != "-":
         err.write(f"wrote {args.output}\n")
     return EXIT_OK
 
 
-def _merge_junit(documents: list[str]) -> str:
+def merge_junit(documents: list[str]) -> str:
     """Several ``testsuites`` documents as one, with the totals summed."""
     roots = [ET.fromstring(doc) for doc in documents]
     merged = ET.Element("testsuites", {"name": "Cekura results"})
@@ -403,6 +400,15 @@ def _merge_junit(documents: list[str]) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(merged, encoding="unicode") + "\n"
     )
+
+
+def comparison_with(
+    args: argparse.Namespace, baseline: Result | None, current: Result
+) -> Comparison | None:
+    """The comparison with ``--baseline`` by the rule and confidence the command was given."""
+    if baseline is None:
+        return None
+    return compare(baseline, current, rule=args.rule, confidence=args.confidence)
 
 
 def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) -> int:
@@ -419,9 +425,9 @@ def _compare(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer)
     else:
         many = client.results.get_many([args.baseline_id, args.current_id], concurrency=2)
         baseline, current = many.raise_for_errors()
-    comparison = compare(baseline, current)
+    comparison = compare(baseline, current, rule=args.rule, confidence=args.confidence)
     if args.format == "json":
-        _emit(out, json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        _emit(out, json_text(comparison.to_dict(), indent=2) + "\n")
     elif args.format == "markdown":
         _emit(out, "\n".join(comparison_markdown(comparison)) + "\n")
     else:
@@ -495,7 +501,7 @@ def _export(client: Cekura, args: argparse.Namespace, out: Writer, err: Writer) 
         err.write(f"{PROG}: error: result {result_id}: {type(error).__name__}: {error}\n")
     rows = table_rows(many.results)
     if args.format == "jsonl":
-        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        text = "".join(json_text(row) + "\n" for row in rows)
     else:
         keys = list(rows[0]) if rows else ["result_id", "run_id"]
         text = _csv_record(keys) + "".join(_csv_record([row[k] for k in keys]) for row in rows)

@@ -19,7 +19,7 @@ from typing import Any
 from .._version import __version__
 from ..types.result import Result
 from ..types.run import Run
-from ._compare import compare, format_comparison
+from ._compare import Comparison, comparison_for, format_comparison
 from ._junit import (
     MAX_SYSTEM_OUT,
     PROPERTY_PREFIX,
@@ -164,6 +164,7 @@ def to_ctrf_dict(
     *,
     baseline: Result | None = None,
     labels: Mapping[tuple[Any, Any], str] | None = None,
+    comparison: Comparison | None = None,
 ) -> dict[str, Any]:
     """:func:`to_ctrf` as a JSON-ready dict."""
     completed = result.status == "completed"
@@ -180,8 +181,8 @@ def to_ctrf_dict(
         extra[f"{PROPERTY_PREFIX}agent_id"] = result.agent
     if result.success_rate is not None:
         extra[f"{PROPERTY_PREFIX}success_rate"] = result.success_rate
-    if baseline is not None:
-        comparison = compare(baseline, result)
+    comparison = comparison_for(baseline, result, comparison)
+    if comparison is not None and baseline is not None:
         tests.append(
             {
                 "name": "regression",
@@ -231,6 +232,7 @@ def to_ctrf(
     *,
     baseline: Result | None = None,
     labels: Mapping[tuple[Any, Any], str] | None = None,
+    comparison: Comparison | None = None,
 ) -> str:
     """The result as a CTRF JSON document (https://ctrf.io), as text.
 
@@ -242,6 +244,9 @@ def to_ctrf(
     ``labels`` as in :func:`to_junit_xml`: ``cekura.label`` in ``extra`` and a ``[label]``
     prefix of the failure message. Server text is made visible as in the JUnit report (control
     characters escaped), so the document always encodes as UTF-8.
+
+    ``comparison``: a :func:`compare` of ``baseline`` and the result made by the caller (to
+    choose its rule), used instead of ``compare(baseline, result)``.
     """
-    data = to_ctrf_dict(result, baseline=baseline, labels=labels)
+    data = to_ctrf_dict(result, baseline=baseline, labels=labels, comparison=comparison)
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

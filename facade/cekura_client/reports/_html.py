@@ -6,12 +6,10 @@ the page could make, so the report cannot leak anything when opened.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import attrs
 
@@ -21,9 +19,21 @@ from ..gate import evaluate_gate
 from ..types.result import Result
 from ..types.run import Run
 from . import _svg
-from ._compare import Comparison, compare, group_state
+from ._compare import Comparison, comparison_for, describe_rule, group_state
 from ._table import metric_name
-from ._text import format_duration, html_text, run_key, scenario_label, seconds
+from ._text import (
+    format_duration,
+    format_number,
+    format_percent,
+    format_seconds,
+    html_text,
+    link_target,
+    mean,
+    run_key,
+    scenario_label,
+    seconds,
+    unlinked_url,
+)
 
 __all__ = ["to_html"]
 
@@ -119,11 +129,11 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
+    return format_percent(value)
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
+    return format_number(value)
 
 
 def _badge(word: str) -> str:
@@ -131,9 +141,15 @@ def _badge(word: str) -> str:
 
 
 def _link(url: str | None, label: str) -> str:
-    if not url or urlsplit(url).scheme not in ("http", "https"):
-        return '<span class="muted">-</span>'
-    return f'<a href="{h(url)}" rel="noopener noreferrer">{h(label)}</a>'
+    """A link for http(s) URLs only; a malformed one (``http://[``) as text, another scheme
+    (``javascript:``) as ``-``."""
+    target = link_target(url)
+    if target is not None:
+        return f'<a href="{h(target)}" rel="noopener noreferrer">{h(label)}</a>'
+    shown = unlinked_url(url)
+    if shown is not None:
+        return f'<span class="url">{h(shown)}</span>'
+    return '<span class="muted">-</span>'
 
 
 def _reasons(run: Run) -> list[str]:
@@ -247,9 +263,9 @@ def _metrics_section(result: Result, baseline: Result | None) -> str:
         chart = _svg.histogram(
             f"metric-scores-{i}", f"Distribution of {name} scores", scores, width=360, height=180
         )
-        mean = sum(scores) / len(scores)
         parts.append(
-            f"<figure><figcaption>{h(name)} <span class='muted'>(mean {mean:.4g}, "
+            f"<figure><figcaption>{h(name)} <span class='muted'>(mean "
+            f"{format_number(mean(scores))}, "
             f"{len(scores)} runs)</span></figcaption>{chart}</figure>"
         )
     parts.append("</div></section>")
@@ -495,13 +511,17 @@ def _grid_section(
     )
 
 
+#: What a metric's change went beyond, under each rule, to be marked.
+_BEYOND = {"statistical": "chance", "thresholds": "threshold"}
+
+
 def _comparison_section(comparison: Comparison, baseline: Result, current: Result) -> str:
     c = comparison
     head = (
         "<p class='regressed'>Regressed: " + h("; ".join(c.reasons)) + "</p>"
         if c.regressed
         else "<p class='ok'>No regression.</p>"
-    )
+    ) + f"<p class='muted rule'>{h(describe_rule(c))}</p>"
     current_runs = {run.id: run for run in current.runs}
     baseline_runs = {run.id: run for run in baseline.runs}
     rows = []
@@ -545,8 +565,9 @@ def _comparison_section(comparison: Comparison, baseline: Result, current: Resul
         "<table><tr><th>Scenario</th><th>Personality</th><th>Baseline</th><th>Current</th>"
         "<th>Change</th><th class='num'>Baseline mean s</th><th class='num'>Current mean s</th>"
         f"</tr>{table}</table>"
-        "<table><tr><th>Metric (* changed beyond threshold)</th><th class='num'>Baseline</th>"
-        f"<th class='num'>Current</th><th>Measure</th></tr>{metric_rows}</table></section>"
+        f"<table><tr><th>Metric (* changed beyond {_BEYOND[c.rule]})</th>"
+        "<th class='num'>Baseline</th><th class='num'>Current</th><th>Measure</th></tr>"
+        f"{metric_rows}</table></section>"
     )
 
 
@@ -558,9 +579,8 @@ def _transcript(run: Run) -> str:
     if not run.transcript:
         return "<p class='muted'>No transcript.</p>"
     rows = "".join(
-        "<tr><td>"
-        + h("-" if t.start_time is None else format_duration(dt.timedelta(seconds=t.start_time)))
-        + f"</td><td class='role'>{h(t.role or '?')}</td><td>{h(t.content or '')}</td></tr>"
+        f"<tr><td>{h(format_seconds(t.start_time))}</td><td class='role'>{h(t.role or '?')}"
+        f"</td><td>{h(t.content or '')}</td></tr>"
         for t in run.transcript
     )
     return f'<table class="transcript">{rows}</table>'
@@ -611,6 +631,7 @@ def to_html(
     *,
     baseline: Result | None = None,
     labels: Mapping[tuple[Any, Any], str] | None = None,
+    comparison: Comparison | None = None,
 ) -> str:
     """A self-contained HTML report of the last result in ``results`` (a Result or a sequence).
 
@@ -629,6 +650,9 @@ def to_html(
     (scenario ID or name, personality name or None), replaces these labels (for instance with
     those of :func:`cekura_client.history.classify`); a scenario it does not name keeps its
     own. Rows are sorted new failures first, then flaky ones.
+
+    ``comparison``: a :func:`compare` of ``baseline`` and the result made by the caller (to
+    choose its rule), shown instead of ``compare(baseline, result)``.
     """
     items = [results] if isinstance(results, Result) else list(results)
     if not items:
@@ -638,8 +662,9 @@ def to_html(
     current = items[-1]
     title = f"Cekura result {current.id}: {current.name or '(unnamed)'}"
     body = [_header(current)]
-    if baseline is not None:
-        body.append(_comparison_section(compare(baseline, current), baseline, current))
+    shown = comparison_for(baseline, current, comparison)
+    if shown is not None and baseline is not None:
+        body.append(_comparison_section(shown, baseline, current))
     if len(items) > 1:
         body.append(_history_section(items))
     ordered = sorted({r.id: r for r in items}.values(), key=_when)  # a repeated ID once

@@ -24,7 +24,7 @@ from typing import Any
 from ..types.metric import MetricScore
 from ..types.result import Result
 from ..types.run import Run
-from ._compare import compare, format_comparison
+from ._compare import Comparison, comparison_for, format_comparison
 from ._text import scenario_label, seconds, transcript_lines, truncate, xml_safe
 
 __all__ = [
@@ -274,6 +274,7 @@ def to_junit_xml(
     *,
     baseline: Result | None = None,
     labels: Mapping[tuple[Any, Any], str] | None = None,
+    comparison: Comparison | None = None,
 ) -> str:
     """The result as a JUnit XML document (a ``testsuites`` root), as text.
 
@@ -286,11 +287,14 @@ def to_junit_xml(
     ``regression``, failing with the comparison's reasons when :func:`compare` says regressed.
     Every piece of server text is escaped, and characters XML 1.0 forbids are written as
     visible ``\\xNN`` escapes, so any XML parser reads the file.
+
+    ``comparison``: a :func:`compare` of ``baseline`` and the result made by the caller (to
+    choose its rule), used instead of ``compare(baseline, result)``.
     """
     root = ET.Element("testsuites", {"name": f"Cekura result {result.id}"})
     _suite(root, result, labels)
-    if baseline is not None:
-        comparison = compare(baseline, result)
+    comparison = comparison_for(baseline, result, comparison)
+    if comparison is not None and baseline is not None:
         suite = _element(
             root,
             "testsuite",

@@ -8,20 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from .._exceptions import InvalidRequestError
 from ..gate import evaluate_gate
+from ..summary import OUTCOMES, outcome_of
 from ..types.result import Result
 from ..types.run import Run
-from ._compare import Comparison, compare, group_state
-from ._text import format_duration, markdown_cell, scenario_label
+from ._compare import Comparison, comparison_for, describe_rule, group_state
+from ._text import (
+    format_duration,
+    format_percent,
+    link_target,
+    markdown_cell,
+    scenario_label,
+    unlinked_url,
+)
 
 if TYPE_CHECKING:
     from ..history import HistoryReport
 
 __all__ = [
     "GITHUB_STEP_SUMMARY_LIMIT",
+    "MIN_MAX_BYTES",
     "comparison_markdown",
     "history_markdown",
     "to_markdown",
@@ -30,25 +39,22 @@ __all__ = [
 #: GitHub's limit on one step's summary, in bytes.
 GITHUB_STEP_SUMMARY_LIMIT = 1024 * 1024
 _NOTE_RESERVE = 400
+#: The least ``max_bytes`` to_markdown takes: room for a verdict and the truncation note.
+MIN_MAX_BYTES = 2 * _NOTE_RESERVE
 
 
 def _link(url: str | None, label: str) -> str:
-    """A Markdown link for http(s) URLs only (no ``javascript:``), else ``-``."""
-    if not url or urlsplit(url).scheme not in ("http", "https"):
-        return "-"
-    return f"[{label}]({quote(url, safe=':/?&=#%@+,;~')})"
+    """A Markdown link for http(s) URLs only (no ``javascript:``); a malformed one
+    (``http://[``) as inert text; else ``-``."""
+    target = link_target(url)
+    if target is not None:
+        return f"[{label}]({quote(target, safe=':/?&=#%@+,;~')})"
+    shown = unlinked_url(url)
+    return "-" if shown is None else markdown_cell(shown, 200)
 
 
 def _rate(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
-
-
-def _outcome(run: Run) -> str:
-    if run.success is True:
-        return "✅ pass"
-    if run.success is False:
-        return "❌ fail"
-    return "⏳ pending"
+    return format_percent(value)
 
 
 def _reasons(run: Run) -> list[str]:
@@ -76,6 +82,8 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
         f"### Compared with baseline {c.baseline_id}: {head}",
         "",
         f"Run success rate {_rate(c.baseline_success_rate)} → {_rate(c.current_success_rate)}.",
+        "",
+        describe_rule(c),
         "",
     ]
     lines += [f"- {markdown_cell(reason, 500)}" for reason in c.reasons]
@@ -122,7 +130,7 @@ def _scenario_overview(result: Result) -> list[str]:
         passed = sum(1 for r in runs if r.success is True)
         failed = sum(1 for r in runs if r.success is False)
         state = group_state(runs)
-        icon = {"passed": "✅", "failed": "❌", "incomplete": "⏳"}[state]
+        icon = OUTCOMES[{"passed": True, "failed": False}.get(state)].icon
         lines.append(
             f"| {markdown_cell(name)} | {len(runs)} | {passed} | {failed} "
             f"| {len(runs) - passed - failed} | {icon} {state} |"
@@ -145,7 +153,8 @@ def _scenario_tables(result: Result) -> Iterable[list[str]]:
         for run in runs:
             problems = "; ".join(_reasons(run)) if run.success is False else ""
             block.append(
-                f"| {run.id} | {markdown_cell(run.personality_name or '-')} | {_outcome(run)} "
+                f"| {run.id} | {markdown_cell(run.personality_name or '-')} "
+                f"| {outcome_of(run).markdown} "
                 f"| {format_duration(run.duration)} | {markdown_cell(problems, 200) or '-'} "
                 f"| {_link(run.voice_recording, 'listen')} |"
             )
@@ -157,15 +166,16 @@ def to_markdown(
     *,
     baseline: Result | None = None,
     max_bytes: int = GITHUB_STEP_SUMMARY_LIMIT,
+    comparison: Comparison | None = None,
 ) -> str:
     """A Markdown report: a verdict line, counts, the comparison with ``baseline`` (if given),
     a table of scenarios, the failing runs with why they failed and a link to each recording,
     and a table of runs per scenario. At most ``max_bytes`` of UTF-8: beyond that the report
-    stops at a line boundary with a note (GitHub refuses step summaries over 1 MiB)."""
-    if max_bytes < 2 * _NOTE_RESERVE:
-        raise InvalidRequestError(
-            f"max_bytes must be at least {2 * _NOTE_RESERVE}, got {max_bytes}"
-        )
+    stops at a line boundary with a note (GitHub refuses step summaries over 1 MiB).
+    ``comparison``: a :func:`compare` of ``baseline`` and the result made by the caller (to
+    choose its rule), shown instead of ``compare(baseline, result)``."""
+    if max_bytes < MIN_MAX_BYTES:
+        raise InvalidRequestError(f"max_bytes must be at least {MIN_MAX_BYTES}, got {max_bytes}")
     runs = result.runs
     header = [
         _verdict(result),
@@ -179,8 +189,9 @@ def to_markdown(
         "",
     ]
     blocks: list[list[str]] = [header]
-    if baseline is not None:
-        blocks.append([*comparison_markdown(compare(baseline, result)), ""])
+    shown = comparison_for(baseline, result, comparison)
+    if shown is not None:
+        blocks.append([*comparison_markdown(shown), ""])
     if runs:
         blocks.append(["### Scenarios", "", *_scenario_overview(result), ""])
     failing = result.failed_runs

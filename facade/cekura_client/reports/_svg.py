@@ -2,6 +2,10 @@
 
 Every chart is an ``<svg class="chart">`` with explicit ``width``/``height``, a ``viewBox`` and a
 ``<title>``, so it renders at a known size anywhere and is described to screen readers.
+
+Any finite value is drawn inside its chart: rates outside 0-100 at the edge, values as far apart
+as -1.7e308 and 1.7e308 (whose difference overflows) in the histogram; the text labels say the
+values as they are.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ._text import html_text, truncate
+from ._text import format_percent, html_text, truncate
 
 __all__ = ["FAIL", "PASS", "PENDING", "bar_rates", "histogram", "line_chart", "stacked_bars"]
 
@@ -22,6 +26,21 @@ PASS, FAIL, PENDING, BASE, INK, GRID = (
     "#d0d7de",
 )
 _FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+#: Farther than any chart reaches: a coordinate is clipped here, never written as inf or nan.
+_FAR = 100_000.0
+
+
+def _xy(value: float) -> str:
+    """A coordinate or length for an attribute: one decimal, finite, within +-_FAR. The charts
+    scale their data into their box; this keeps a scale that still went wrong from writing
+    ``inf`` or a 300-digit number."""
+    return f"{0.0 if math.isnan(value) else min(max(value, -_FAR), _FAR):.1f}"
+
+
+def _rate_share(rate: float) -> float:
+    """A percentage as a share of the plot, 0-1 (a rate the server sent beyond 0-100 is drawn
+    at the edge)."""
+    return min(max(rate, 0.0), 100.0) / 100
 
 
 def _svg(name: str, title: str, width: int, height: int, body: list[str]) -> str:
@@ -34,15 +53,15 @@ def _svg(name: str, title: str, width: int, height: int, body: list[str]) -> str
 
 def _text(x: float, y: float, text: str, anchor: str = "start", fill: str = INK) -> str:
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}">'
+        f'<text x="{_xy(x)}" y="{_xy(y)}" text-anchor="{anchor}" fill="{fill}">'
         f"{html_text(text)}</text>"
     )
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, tip: str) -> str:
     return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{fill}">'
-        f"<title>{html_text(tip)}</title></rect>"
+        f'<rect x="{_xy(x)}" y="{_xy(y)}" width="{_xy(max(w, 0))}" height="{_xy(h)}" '
+        f'fill="{fill}"><title>{html_text(tip)}</title></rect>'
     )
 
 
@@ -92,16 +111,20 @@ def histogram(
         body.append(_text(width / 2, height / 2, "no data", "middle", BASE))
         return _svg(name, title, width, height, body)
     low, high = min(values) + 0.0, max(values) + 0.0  # + 0.0: -0.0 is labelled 0
-    if math.isclose(low, high):
+    # Values near -1.7e308 and 1.7e308: their span overflows, half of it does not. (Halving
+    # is exact, so the bins are the same as without it.)
+    scale = 2.0 if math.isinf(high - low) else 1.0
+    step = (high / scale - low / scale) / bins
+    if math.isclose(low, high) or not step > 0:
         # One bin a unit wide around the value; non-negative data (durations) stays >= 0.
+        # (Past 2**53 a unit is below a float's resolution: the bin is the value itself.)
         low, high = low - 0.5, high + 0.5
         if low < 0 <= min(values):
             low, high = 0.0, max(high, 1.0)
-        bins = 1
-    step = (high - low) / bins
+        bins, scale, step = 1, 1.0, (high - low) or 1.0  # 1e17 +- 0.5 is 1e17: no width
     counts = [0] * bins
     for value in values:
-        counts[min(int((value - low) / step), bins - 1)] += 1
+        counts[min(int((value / scale - low / scale) / step), bins - 1)] += 1
     peak = max(counts)
     plot_w, plot_h = width - left - 10, height - top - bottom
     bar_w = plot_w / bins
@@ -111,7 +134,7 @@ def histogram(
     )
     for i, count in enumerate(counts):
         h = plot_h * count / peak
-        lo, hi = low + i * step, low + (i + 1) * step
+        lo, hi = (min((low / scale + k * step) * scale, high) for k in (i, i + 1))
         body.append(
             _rect(left + i * bar_w + 1, top + plot_h - h, bar_w - 2, h, color,
                   f"{lo:.4g}-{hi:.4g}{unit}: {count}")
@@ -142,15 +165,16 @@ def bar_rates(
         body.append(_rect(label_w, y + 3, plot_w, row_h - 8, "#eaeef2", f"{label}"))
         color = PASS if rate >= 100 else (FAIL if rate < 80 else PENDING)
         body.append(
-            _rect(label_w, y + 3, plot_w * rate / 100, row_h - 8, color, f"{label}: {rate:.1f}%")
-        )
+            _rect(label_w, y + 3, plot_w * _rate_share(rate), row_h - 8, color,
+                  f"{label}: {format_percent(rate)}")
+        )  # fmt: skip
         if base is not None:
-            x = label_w + plot_w * base / 100
+            x = _xy(label_w + plot_w * _rate_share(base))
             body.append(
-                f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + row_h - 3}" '
-                f'stroke="{INK}" stroke-width="3"><title>baseline: {base:.1f}%</title></line>'
+                f'<line x1="{x}" y1="{y + 1}" x2="{x}" y2="{y + row_h - 3}" stroke="{INK}" '
+                f'stroke-width="3"><title>baseline: {format_percent(base)}</title></line>'
             )
-        body.append(_text(label_w + plot_w + 6, y + 16, f"{rate:.0f}%"))
+        body.append(_text(label_w + plot_w + 6, y + 16, format_percent(rate, places=0)))
     legend_y = top + row_h * len(rows) + 16
     body.append(_text(label_w, legend_y, "0%"))
     body.append(_text(label_w + plot_w, legend_y, "100%", "end"))
@@ -183,17 +207,17 @@ def line_chart(
         if i == 0 or i == n - 1 or n <= 10 or i % math.ceil(n / 10) == 0:
             body.append(_text(x, height - 22, truncate(label, 12), "middle", BASE))
         if value is not None:
-            coords.append((x, top + plot_h * (1 - value / 100), label, value))
+            coords.append((x, top + plot_h * (1 - _rate_share(value)), label, value))
     if coords:
         path = " ".join(
-            f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y, _, _) in enumerate(coords)
+            f"{'M' if j == 0 else 'L'}{_xy(x)},{_xy(y)}" for j, (x, y, _, _) in enumerate(coords)
         )
         body.append(f'<path d="{path}" fill="none" stroke="#0969da" stroke-width="2"/>')
         for x, y, label, value in coords:
             color = PASS if value >= 100 else FAIL
             body.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}">'
-                f"<title>{html_text(label)}: {value:.1f}%</title></circle>"
+                f'<circle cx="{_xy(x)}" cy="{_xy(y)}" r="4" fill="{color}">'
+                f"<title>{html_text(label)}: {format_percent(value)}</title></circle>"
             )
     body.append(_text(left + plot_w / 2, height - 4, "success rate per result", "middle", BASE))
     return _svg(name, title, width, height, body)

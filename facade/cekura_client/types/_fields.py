@@ -107,7 +107,10 @@ def _duration(model: Any, value: Any) -> Any:
 
 def _duration_or_none(model: Any, value: Any) -> Any:
     if isinstance(value, str):
-        return duration_text(value)
+        try:
+            return duration_text(value)
+        except (OverflowError, ValueError):  # more than a timedelta holds, or int() reads
+            return None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e12:
         return dt.timedelta(seconds=value)
     return value if isinstance(value, dt.timedelta) else None
