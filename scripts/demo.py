@@ -4,10 +4,10 @@ Without arguments it starts the embedded mock server on loopback and shows its r
 passing, failing, still running, and one full of the API's quirks; then the CI loop (start a
 suite, wait for it, compare it with the agent's latest completed result); then it writes an HTML
 report of other mock results (a week of nightly results, and a result with new failures
-compared with its baseline), says which results it covers and prints its path ($CEKURA_DEMO_REPORT, else
-cekura-report.html in a temporary folder). Given result IDs, it fetches those from the real API
-(CEKURA_API_KEY required; CEKURA_API_URL, default https://api.cekura.ai) - never from the mock,
-so a 404 is always the real API's.
+compared with its baseline), says which results it covers and prints its path
+($CEKURA_DEMO_REPORT, else cekura-report.html in a temporary folder). Given result IDs, it
+fetches those from the real API (CEKURA_API_KEY required; CEKURA_API_URL, default
+https://api.cekura.ai) - never from the mock, so a 404 is always the real API's.
 
 Usage: python scripts/demo.py [RESULT_ID ...]
 """
