@@ -160,50 +160,30 @@ def _already_read(response: httpx.Response, reader: BodyReader) -> bool:
     return True
 
 
-#: Headers that describe the body on the wire, not the decoded body a read response holds.
-_WIRE_HEADERS: Final = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-def _decoded(response: httpx.Response, request: httpx.Request, content: bytes) -> httpx.Response:
-    """A response holding the decoded ``content`` in memory, built through httpx's public
-    constructor: the same status, headers (without those of the encoded body; httpx sets
-    ``Content-Length``) and extensions."""
-    headers = [(k, v) for k, v in response.headers.multi_items() if k not in _WIRE_HEADERS]
-    return httpx.Response(
-        response.status_code,
-        headers=headers,
-        content=content,
-        request=request,
-        extensions=response.extensions,
-    )
-
-
-def read_capped(response: httpx.Response, request: httpx.Request, limit: int) -> httpx.Response:
-    """``response`` with its body read (decoded, at most ``limit`` bytes) and closed; raises
-    ResponseTooLargeError/ResponseDecodingError otherwise."""
+def read_capped(response: httpx.Response, request: httpx.Request, limit: int) -> None:
+    """Read ``response``'s body (decoded, at most ``limit`` bytes) into ``response.content``;
+    close it and raise ResponseTooLargeError/ResponseDecodingError otherwise."""
     try:
         reader = BodyReader(response, request, limit)
         if _already_read(response, reader):
-            return response
+            return
         for chunk in response.iter_raw():
             reader.feed(chunk)
             _check_deadline(request)
-        return _decoded(response, request, reader.finish())
+        response._content = reader.finish()
     finally:
         response.close()
 
 
-async def aread_capped(
-    response: httpx.Response, request: httpx.Request, limit: int
-) -> httpx.Response:
+async def aread_capped(response: httpx.Response, request: httpx.Request, limit: int) -> None:
     """The async twin of :func:`read_capped`."""
     try:
         reader = BodyReader(response, request, limit)
         if _already_read(response, reader):
-            return response
+            return
         async for chunk in response.aiter_raw():
             reader.feed(chunk)
             _check_deadline(request)
-        return _decoded(response, request, reader.finish())
+        response._content = reader.finish()
     finally:
         await response.aclose()

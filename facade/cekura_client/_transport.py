@@ -83,7 +83,7 @@ class RetryTransport(httpx.BaseTransport):
                 if idempotent:
                     # Read the body here, so that a connection reset or a timeout half-way
                     # through it is retried like any other transport error.
-                    response = read_capped(response, request, self.max_response_bytes)
+                    read_capped(response, request, self.max_response_bytes)
             except httpx.TransportError as exc:
                 delay = _delay_within_deadline(
                     request, self.policy.delay_after_error(request, exc, attempt)
@@ -97,7 +97,7 @@ class RetryTransport(httpx.BaseTransport):
                 )
                 if delay is None:
                     if not idempotent:
-                        response = read_capped(response, request, self.max_response_bytes)
+                        read_capped(response, request, self.max_response_bytes)
                     return response
                 response.close()
                 reason = f"status {response.status_code}"
@@ -132,9 +132,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             try:
                 response = await self.wrapped.handle_async_request(request)
                 if idempotent:
-                    response = await aread_capped(  # see RetryTransport
+                    await aread_capped(
                         response, request, self.max_response_bytes
-                    )
+                    )  # see RetryTransport
             except httpx.TransportError as exc:
                 delay = _delay_within_deadline(
                     request, self.policy.delay_after_error(request, exc, attempt)
@@ -148,7 +148,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 )
                 if delay is None:
                     if not idempotent:
-                        response = await aread_capped(response, request, self.max_response_bytes)
+                        await aread_capped(response, request, self.max_response_bytes)
                     return response
                 await response.aclose()
                 reason = f"status {response.status_code}"
