@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from junitparser import JUnitXml
 
-from cekura_client.cli import main
 from cekura_client.testing import MockCekuraServer, payloads
+from tests.support.cli import cli
 from tests.support.constants import API_KEY, result_path
 
 
@@ -28,20 +28,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockCekuraServer]:
     monkeypatch.setenv("CEKURA_API_KEY", API_KEY)
     with MockCekuraServer(api_key=API_KEY) as mock:
         yield mock
-
-
-class Ran:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-def cli(server: MockCekuraServer, *args: str) -> Ran:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        code = main(["--base-url", server.url, *args], out=out, err=err)
-    except SystemExit as exc:  # argparse usage errors
-        code = int(exc.code or 0)
-    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def test_gate_writes_junit_markdown_html_and_the_step_summary(

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 from cekura_client import ResponseValidationError, Result
 from cekura_client._text import json_text
-from cekura_client.cli import PROG, main
+from cekura_client.cli import PROG
 from cekura_client.reports import (
     compare,
     comparison_markdown,
@@ -60,6 +60,7 @@ from cekura_client.reports._text import (
 from cekura_client.summary import format_result
 from cekura_client.testing import MockCekuraServer, payloads
 from cekura_client.types._model import Kind, Model
+from tests.support.cli import Ran, cli
 from tests.support.constants import API_KEY
 
 # The same profiles as test_fuzz.py (each test module may run alone).
@@ -448,17 +449,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockCekuraServer]:
     monkeypatch.setenv("CEKURA_API_KEY", API_KEY)
     with MockCekuraServer(api_key=API_KEY) as mock:
         yield mock
-
-
-class Ran:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-def cli(server: MockCekuraServer, *args: str) -> Ran:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["--base-url", server.url, *args], out=out, err=err)
-    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def _no_error_lines(ran: Ran) -> None:
