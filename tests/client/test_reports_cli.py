@@ -48,7 +48,9 @@ def test_gate_writes_junit_markdown_html_and_the_step_summary(
     suites = list(JUnitXml.fromfile(str(tmp_path / "junit.xml")))
     assert [(s.tests, s.failures) for s in suites] == [(8, 3), (1, 1)]
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
-    assert markdown.startswith("## ❌ Cekura result 1006 · PR #517 - faster voice model: failed")
+    assert markdown.startswith(
+        "## ❌ Cekura result 1006 · PR #\u200d517 - faster voice model: failed"
+    )
     assert summary.read_text(encoding="utf-8") == "# Earlier step\n" + markdown
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and 'id="comparison"' in html

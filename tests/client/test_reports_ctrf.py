@@ -18,7 +18,7 @@ import pytest
 from cekura_client import Result
 from cekura_client._version import __version__
 from cekura_client.cli import main
-from cekura_client.reports import compare, to_ctrf, to_junit_xml
+from cekura_client.reports import MAX_TRANSCRIPT_CHARS, compare, to_ctrf, to_junit_xml
 from cekura_client.reports._ctrf import ctrf_status
 from cekura_client.testing import MockCekuraServer, payloads
 from tests.support.constants import API_KEY
@@ -321,13 +321,14 @@ def test_unicode_and_control_characters_never_break_the_json() -> None:
     assert text.encode("utf-8").decode("utf-8") == text
 
 
-def test_long_transcripts_are_truncated() -> None:
+def test_long_transcripts_are_cut_with_a_note() -> None:
     data = payloads.passing_result()
     run: dict[str, Any] = data["runs"]["86001"]
     run["transcript_object"] = run["transcript_object"] * 2000
     (test, *_) = check(to_ctrf(Result.from_dict(data)))["results"]["tests"]
-    assert 20_000 - 100 < sum(len(line) + 1 for line in test["stdout"]) < 20_000 + 100
-    assert test["stdout"][-1].startswith("[transcript truncated: ")
+    *shown, note = test["stdout"]
+    assert MAX_TRANSCRIPT_CHARS - 200 < sum(len(line) + 1 for line in shown) <= MAX_TRANSCRIPT_CHARS
+    assert note.startswith(f"[transcript cut: {len(shown):,} of ")
 
 
 def test_a_result_without_runs() -> None:

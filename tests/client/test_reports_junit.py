@@ -13,8 +13,7 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Properties, Skipped, TestCase, TestSuite
 
 from cekura_client import InvalidRequestError, Result
-from cekura_client.reports import compare, to_junit_xml
-from cekura_client.reports._junit import MAX_SYSTEM_OUT
+from cekura_client.reports import MAX_TRANSCRIPT_CHARS, compare, to_junit_xml
 from cekura_client.testing import payloads
 
 
@@ -132,14 +131,19 @@ def test_lone_surrogates_and_ffff_become_visible_escapes() -> None:
     assert failure.message == "bad \\ud83d half \\uffff end"
 
 
-def test_long_transcripts_are_truncated() -> None:
+def test_long_transcripts_are_cut_with_a_note() -> None:
     data = payloads.passing_result()
     run: dict[str, Any] = data["runs"]["86001"]
+    turns = len(run["transcript_object"]) * 2000
     run["transcript_object"] = run["transcript_object"] * 2000
     (suite,) = read(to_junit_xml(Result.from_dict(data)))
     out = cases(suite)["Reschedule cleaning / Busy professional"].system_out
-    assert MAX_SYSTEM_OUT < len(out) < MAX_SYSTEM_OUT + 100
-    assert out.splitlines()[-1].startswith("[transcript truncated: ")
+    *shown, note = out.splitlines()
+    assert MAX_TRANSCRIPT_CHARS - 200 < len("\n".join(shown)) <= MAX_TRANSCRIPT_CHARS
+    assert note == (
+        f"[transcript cut: {len(shown):,} of {turns:,} turns shown (50,000 characters per run, "
+        "2,000,000 per report); the JSON export (cekura-results export) has it all]"
+    )
 
 
 def test_baseline_adds_a_failing_regression_case() -> None:

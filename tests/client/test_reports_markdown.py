@@ -36,7 +36,9 @@ def test_passing_result() -> None:
 def test_failing_result_verdict_scenarios_reasons_and_recordings() -> None:
     md = to_markdown(result(payloads.failing_result()))
     lines = md.splitlines()
-    assert lines[0] == "## ❌ Cekura result 1002 · PR #482 - new insurance flow: failed"
+    # "#482" in server text must not cross-reference this repository's PR 482: a zero-width
+    # joiner after "#" breaks the reference and reads the same.
+    assert lines[0] == "## ❌ Cekura result 1002 · PR #\u200d482 - new insurance flow: failed"
     assert lines[2] == "2 of 4 runs did not succeed"
     assert "| Reschedule cleaning | 2 | 2 | 0 | 0 | ✅ passed |" in lines
     assert "| Cancel appointment | 1 | 0 | 1 | 0 | ❌ failed |" in lines

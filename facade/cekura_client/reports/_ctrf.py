@@ -21,7 +21,6 @@ from ..types.result import Result
 from ..types.run import Run
 from ._compare import Comparison, comparison_for, format_comparison
 from ._junit import (
-    MAX_SYSTEM_OUT,
     PROPERTY_PREFIX,
     STATUS_CASE,
     case_names,
@@ -30,7 +29,7 @@ from ._junit import (
     run_label,
     run_properties,
 )
-from ._text import scenario_label, seconds, transcript_lines, xml_safe
+from ._text import MAX_MESSAGE_CHARS, TranscriptBudget, clip, scenario_label, seconds, xml_safe
 
 __all__ = ["CTRF_SPEC_VERSION", "CTRF_TOOL_NAME", "ctrf_status", "to_ctrf", "to_ctrf_dict"]
 
@@ -88,21 +87,9 @@ def _content_type(url: str) -> str:
     return "application/octet-stream"
 
 
-def _stdout(run: Run) -> list[str]:
-    """The transcript, one line per turn, at most about :data:`MAX_SYSTEM_OUT` characters."""
-    lines = list(transcript_lines(run))
-    kept: list[str] = []
-    used = 0
-    for line in lines:
-        if used + len(line) > MAX_SYSTEM_OUT:
-            total = sum(map(len, lines)) + len(lines) - 1
-            return [*kept, f"[transcript truncated: {total} characters]"]
-        kept.append(line)
-        used += len(line) + 1
-    return kept
-
-
-def _test(result: Result, run: Run, name: str, label: str | None) -> dict[str, Any]:
+def _test(
+    result: Result, run: Run, name: str, label: str | None, budget: TranscriptBudget
+) -> dict[str, Any]:
     status = ctrf_status(run)
     duration = round((seconds(run.duration) or 0.0) * 1000)
     test: dict[str, Any] = {"name": name, "status": status, "duration": duration}
@@ -117,7 +104,7 @@ def _test(result: Result, run: Run, name: str, label: str | None) -> dict[str, A
         test["message"] = f"not evaluated yet (status {run.status or '-'})"
     if run.status:
         test["rawStatus"] = run.status
-    stdout = _stdout(run)
+    stdout = budget.lines(run)
     if stdout:
         test["stdout"] = stdout
     if run.voice_recording:
@@ -146,16 +133,23 @@ def _status_test(result: Result) -> dict[str, Any]:
     }
 
 
-def _clean(value: Any) -> Any:
+_CLIPPED_ALREADY = frozenset({"trace", "stdout"})
+
+
+def _clean(value: Any, key: str = "") -> Any:
     """Every string (keys too) with control characters, lone surrogates and U+FFFE/U+FFFF
-    written as visible escapes, so that the document encodes as UTF-8 and reads anywhere.
-    (Numbers are finite: the models refuse NaN and infinities.)"""
+    written as visible escapes, so that the document encodes as UTF-8 and reads anywhere, and
+    clipped to :data:`MAX_MESSAGE_CHARS` but in a ``trace`` or ``stdout`` (failure details and
+    transcripts are clipped where they are made; a comparison is ours). (Numbers are finite:
+    the models refuse NaN and infinities.)"""
     if isinstance(value, str):
-        return xml_safe(value)
+        return xml_safe(value if key in _CLIPPED_ALREADY else clip(value, MAX_MESSAGE_CHARS))
     if isinstance(value, dict):
-        return {xml_safe(str(k)): _clean(v) for k, v in value.items()}
+        return {
+            xml_safe(clip(str(k), MAX_MESSAGE_CHARS)): _clean(v, str(k)) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return [_clean(v, key) for v in value]
     return value
 
 
@@ -170,7 +164,8 @@ def to_ctrf_dict(
     completed = result.status == "completed"
     runs = sorted(result.runs, key=lambda r: r.id)
     names = case_names(runs, reserved=() if completed else (STATUS_CASE,))
-    tests = [_test(result, run, names[run.id], run_label(run, labels)) for run in runs]
+    budget = TranscriptBudget()
+    tests = [_test(result, run, names[run.id], run_label(run, labels), budget) for run in runs]
     if not completed:
         tests.append(_status_test(result))
     extra: dict[str, Any] = {

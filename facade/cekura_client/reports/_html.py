@@ -22,6 +22,8 @@ from . import _svg
 from ._compare import Comparison, comparison_for, describe_rule, group_state
 from ._table import metric_name
 from ._text import (
+    TranscriptBudget,
+    clip,
     format_duration,
     format_number,
     format_percent,
@@ -37,14 +39,11 @@ from ._text import (
 
 __all__ = ["to_html"]
 
-# Explicit bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI) in
-# server text are shown as visible escapes, so a name cannot reorder the text around it.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
 
 def h(text: object) -> str:
-    """Escaped for HTML text and attributes; control characters and bidi controls visible."""
-    return html_text(_BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text)))
+    """Escaped for HTML text and attributes, control and bidi characters visible, at most
+    :data:`MAX_TEXT_CHARS` characters (and a note of what was cut)."""
+    return html_text(clip(str(text)))
 
 
 _CSS = """
@@ -575,21 +574,24 @@ def _metric_value(binary: bool, rate: float | None, mean: float | None) -> str:
     return _pct(rate) if binary else _num(mean)
 
 
-def _transcript(run: Run) -> str:
+def _transcript(run: Run, budget: TranscriptBudget) -> str:
     if not run.transcript:
         return "<p class='muted'>No transcript.</p>"
+    kept, note = budget.excerpt(run)
     rows = "".join(
         f"<tr><td>{h(format_seconds(t.start_time))}</td><td class='role'>{h(t.role or '?')}"
         f"</td><td>{h(t.content or '')}</td></tr>"
-        for t in run.transcript
+        for t, _ in kept
     )
-    return f'<table class="transcript">{rows}</table>'
+    cut = f"<p class='muted cut'>{h(note)}</p>" if note else ""
+    return (f'<table class="transcript">{rows}</table>' if rows else "") + cut
 
 
 def _failing_section(result: Result) -> str:
     failing = result.failed_runs
     if not failing:
         return '<section id="failing"><h2>Failing runs</h2><p class="muted">None.</p></section>'
+    budget = TranscriptBudget()
     items = []
     for run in failing:
         who = f" / {run.personality_name}" if run.personality_name else ""
@@ -600,7 +602,7 @@ def _failing_section(result: Result) -> str:
             f" <span class='muted'>run {run.id} · {h(format_duration(run.duration))}</span>"
             f"</summary><ul class='reasons'>{reasons}</ul>"
             f"<p>Recording: {_link(run.voice_recording, run.voice_recording or '')}</p>"
-            f"{_transcript(run)}</details>"
+            f"{_transcript(run, budget)}</details>"
         )
     return (
         f'<section id="failing"><h2>Failing runs ({len(failing)})</h2>'

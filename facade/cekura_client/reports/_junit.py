@@ -6,10 +6,13 @@ name is unique and stays the same from one result to the next), ``time`` the run
 seconds. Each case has ``properties`` (``cekura.run_id``, each metric's outcome...). A failed
 run has a ``failure`` whose ``message`` names the error and failed metrics and whose text has
 each failed metric's explanation and the recording URL; a run not evaluated yet is
-``skipped``; the transcript is in ``system-out`` (truncated). A result whose status is not
-``completed`` gets an extra ``error`` case, so a CI view never shows an unfinished result as
-green. With a baseline, a second suite holds one case, ``regression``, that fails when the
-comparison regressed.
+``skipped``; the transcript is in ``system-out``. Server text is capped as in every report
+(``MAX_TEXT_CHARS`` per piece of text, ``MAX_MESSAGE_CHARS`` per message,
+``MAX_TRANSCRIPT_CHARS`` per transcript, ``MAX_FILE_TRANSCRIPT_CHARS`` of transcript per
+file), with a note where something was cut.
+A result whose status is not ``completed`` gets an extra ``error`` case, so a CI view never
+shows an unfinished result as green. With a baseline, a second suite holds one case,
+``regression``, that fails when the comparison regressed.
 
 Only the elements and attributes GitLab and Jenkins document are written (the tests hold the
 lists).
@@ -25,11 +28,19 @@ from ..types.metric import MetricScore
 from ..types.result import Result
 from ..types.run import Run
 from ._compare import Comparison, comparison_for, format_comparison
-from ._text import scenario_label, seconds, transcript_lines, truncate, xml_safe
+from ._text import (
+    MAX_MESSAGE_CHARS,
+    MAX_TEXT_CHARS,
+    TranscriptBudget,
+    clip,
+    scenario_label,
+    seconds,
+    truncate,
+    xml_safe,
+)
 
 __all__ = [
     "MAX_PROPERTY_NAME",
-    "MAX_SYSTEM_OUT",
     "PROPERTY_PREFIX",
     "STATUS_CASE",
     "case_names",
@@ -41,8 +52,6 @@ __all__ = [
     "to_junit_xml",
 ]
 
-#: Characters of transcript kept in a test case's ``system-out``.
-MAX_SYSTEM_OUT = 20_000
 #: Characters of a metric's name kept in its property name.
 MAX_PROPERTY_NAME = 200
 #: What every test-case property name starts with.
@@ -56,7 +65,8 @@ Labels = Mapping[tuple[Any, Any], str]
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attrs.items()})
+    attributes = {k: xml_safe(clip(v, MAX_MESSAGE_CHARS)) for k, v in attrs.items()}
+    element = ET.SubElement(parent, tag, attributes)
     if text is not None:
         element.text = xml_safe(text)
     return element
@@ -80,6 +90,8 @@ def case_names(runs: Iterable[Run], *, reserved: Iterable[str] = ()) -> dict[int
         base = scenario_label(run)
         if run.personality_name:
             base = f"{base} / {run.personality_name}"
+        # Clipped here, with room for the suffix, so that the attribute cap keeps names unique.
+        base = clip(base, MAX_TEXT_CHARS - 100)
         count = seen.get(base, 0)
         name = base
         while True:
@@ -167,31 +179,36 @@ def _property_text(value: PropertyValue) -> str:
 
 def failure_message(run: Run, label: str | None = None) -> str:
     """One line on why the run failed: the error and the failed metrics, after ``[label]``."""
-    parts = [run.error_message] if run.error_message else []
+    parts = [clip(run.error_message)] if run.error_message else []
     failed = [m.name or f"metric {m.id}" for m in run.failed_metrics]
     if failed:
         parts.append("failed metrics: " + ", ".join(failed))
     message = "; ".join(parts) or "the run did not succeed"
-    return f"[{label}] {message}" if label else message
+    return clip(f"[{label}] {message}" if label else message, MAX_MESSAGE_CHARS)
 
 
 def failure_text(run: Run) -> str:
     """The failure's details: the error, each failed metric's explanations, the expected
     outcome's score and the recording URL, one item a line."""
-    lines = [f"error: {run.error_message}"] if run.error_message else []
+    lines = [f"error: {clip(run.error_message)}"] if run.error_message else []
     for metric in run.failed_metrics:
-        lines.append(f"{metric.name or f'metric {metric.id}'}: failed")
-        lines += [f"  - {text}" for text in metric.explanation]
+        lines.append(f"{clip(metric.name or f'metric {metric.id}')}: failed")
+        lines += [f"  - {clip(text)}" for text in metric.explanation]
     if run.expected_outcome and run.expected_outcome.score is not None:
         lines.append(f"expected outcome score: {run.expected_outcome.score:g}")
-        lines += [f"  - {text}" for text in run.expected_outcome.explanations]
+        lines += [f"  - {clip(text)}" for text in run.expected_outcome.explanations]
     if run.voice_recording:
-        lines.append(f"recording: {run.voice_recording}")
-    return "\n".join(lines)
+        lines.append(f"recording: {clip(run.voice_recording)}")
+    return clip("\n".join(lines), MAX_MESSAGE_CHARS)
 
 
 def _testcase(
-    suite: ET.Element, result: Result, run: Run, name: str, label: str | None
+    suite: ET.Element,
+    result: Result,
+    run: Run,
+    name: str,
+    label: str | None,
+    budget: TranscriptBudget,
 ) -> tuple[str, float]:
     scenario = scenario_label(run)
     duration = seconds(run.duration) or 0.0
@@ -214,16 +231,14 @@ def _testcase(
             _element(case, "skipped", message=f"not evaluated yet (status {run.status or '-'})")
     else:
         outcome = "passed"
-    lines = list(transcript_lines(run))
+    lines = budget.lines(run)
     if lines:
-        out = "\n".join(lines)
-        if len(out) > MAX_SYSTEM_OUT:
-            out = truncate(out, MAX_SYSTEM_OUT) + f"\n[transcript truncated: {len(out)} characters]"
-        _element(case, "system-out", out)
+        _element(case, "system-out", "\n".join(lines))
     return outcome, duration
 
 
 def _suite(root: ET.Element, result: Result, labels: Labels | None) -> None:
+    budget = TranscriptBudget()
     suite = _element(
         root,
         "testsuite",
@@ -246,7 +261,8 @@ def _suite(root: ET.Element, result: Result, labels: Labels | None) -> None:
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total = 0.0
     for run in sorted(result.runs, key=lambda r: r.id):
-        outcome, duration = _testcase(suite, result, run, names[run.id], run_label(run, labels))
+        label = run_label(run, labels)
+        outcome, duration = _testcase(suite, result, run, names[run.id], label, budget)
         total += duration
         counts["tests"] += 1
         if outcome == "failure":

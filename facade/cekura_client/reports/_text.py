@@ -12,13 +12,21 @@ import datetime as dt
 import html
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+import attrs
+
 from ..summary import format_duration, format_percent
-from ..types.run import Run
+from ..types.run import Run, TranscriptTurn
 
 __all__ = [
+    "MAX_FILE_TRANSCRIPT_CHARS",
+    "MAX_MESSAGE_CHARS",
+    "MAX_TEXT_CHARS",
+    "MAX_TRANSCRIPT_CHARS",
+    "TranscriptBudget",
+    "clip",
     "format_duration",
     "format_number",
     "format_percent",
@@ -30,15 +38,19 @@ __all__ = [
     "run_key",
     "scenario_label",
     "seconds",
-    "transcript_lines",
     "truncate",
+    "turn_line",
     "unlinked_url",
     "xml_safe",
 ]
 
 # Characters XML 1.0 does not allow (anywhere, even escaped): C0 controls but tab/LF/CR, lone
-# surrogates, U+FFFE/U+FFFF. C1 controls and DEL are legal but invisible; they are replaced too.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# surrogates, U+FFFE/U+FFFF. C1 controls and DEL are legal but invisible; they are replaced too,
+# as are the explicit bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI
+# PDI), so that a name cannot reorder the text around it in any report.
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -47,8 +59,9 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def xml_safe(text: str) -> str:
-    """``text`` with every character XML 1.0 forbids (and other invisible control characters)
-    written as a visible ``\\xNN`` escape. Server text (errors, transcripts) can hold them."""
+    """``text`` with every character XML 1.0 forbids (and other invisible control characters,
+    bidi controls included) written as a visible ``\\xNN`` or ``\\uNNNN`` escape. Server text
+    (errors, transcripts) can hold them."""
     return _NOT_XML.sub(_visible, text)
 
 
@@ -58,13 +71,20 @@ def html_text(text: object) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# What GitHub turns into a link or a notification by itself: @mentions (and e-mail addresses),
+# bare URLs and www. names (autolinks), #123 references. A zero-width joiner after the mark
+# breaks each without changing what people read, so links come only from URLs a report chose.
+_ZWJ = "\u200d"
+_AUTOLINKS = re.compile(r"(?i)@|:(?=//)|(?<![a-z0-9])www(?=\.)|#(?=[0-9])")
 
 
 def markdown_cell(text: str | None, limit: int = 300) -> str:
-    """One line of inert Markdown (no links, markup or table breaks), at most ``limit`` chars."""
-    value = " ".join(xml_safe(text or "").split())
+    """One line of inert Markdown (no links, mentions, markup or table breaks), at most
+    ``limit`` characters."""
+    value = " ".join(xml_safe((text or "")[: limit * 4]).split())
     value = truncate(value, limit)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _AUTOLINKS.sub(lambda match: match.group() + _ZWJ, value)
     return _MD_SPECIAL.sub(r"\\\1", value)
 
 
@@ -92,11 +112,83 @@ def run_key(run: Run) -> tuple[str, str | None]:
     return scenario, run.personality_name
 
 
-def transcript_lines(run: Run) -> Iterable[str]:
-    """``[M:SS] Role: content`` per turn (control characters made visible)."""
-    for turn in run.transcript:
-        start = format_seconds(turn.start_time)
-        yield xml_safe(f"[{start}] {turn.role or '?'}: {turn.content or ''}")
+# --- size caps: what one report shows of server text --------------------------------------------
+
+#: Characters of one piece of server text (an error, a failure message, a metric's explanation,
+#: a name, one transcript turn) a report shows; the rest is replaced by a note of how much.
+MAX_TEXT_CHARS = 4_000
+#: Characters of one message made of several pieces (a JUnit failure message or its text, a
+#: CTRF ``message`` or ``trace``) a report shows.
+MAX_MESSAGE_CHARS = 4 * MAX_TEXT_CHARS
+#: Characters of one run's transcript a report shows (HTML, JUnit ``system-out``, CTRF
+#: ``stdout``), counted as ``[M:SS] role: content`` lines; later turns are left out, with a note.
+MAX_TRANSCRIPT_CHARS = 50_000
+#: Characters of transcript one report file shows in all. Once spent, each further transcript
+#: is a note, so a report of thousands of long calls stays a file people can open.
+MAX_FILE_TRANSCRIPT_CHARS = 2_000_000
+
+_NOTE_ROOM = len("… [999,999,999,999 more characters cut]")
+_WHERE_IT_ALL_IS = "the JSON export (cekura-results export) has it all"
+
+
+def clip(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``text`` if it has at most ``limit`` characters; else its start and a note of how many
+    characters were cut, ``limit`` characters in all (so clipping twice changes nothing)."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - _NOTE_ROOM, 0)
+    return f"{text[:keep]}… [{len(text) - keep:,} more characters cut]"
+
+
+def turn_line(turn: TranscriptTurn) -> str:
+    """``[M:SS] Role: content`` (control characters made visible, the content clipped)."""
+    start = format_seconds(turn.start_time)
+    return xml_safe(f"[{start}] {clip(turn.role or '?', 200)}: {clip(turn.content or '')}")
+
+
+@attrs.define
+class TranscriptBudget:
+    """One report file's transcript allowance: :meth:`excerpt` hands out the turns of each run's
+    transcript a report shows, within :data:`MAX_TRANSCRIPT_CHARS` per run and
+    ``total`` (:data:`MAX_FILE_TRANSCRIPT_CHARS`) per file, and the note for what it left out."""
+
+    total: int = MAX_FILE_TRANSCRIPT_CHARS
+    left: int = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.left = self.total
+
+    def excerpt(self, run: Run) -> tuple[list[tuple[TranscriptTurn, str]], str | None]:
+        """The turns shown, each with its line (see :func:`turn_line`), and the note on what
+        was cut (None when the whole transcript is shown)."""
+        turns = run.transcript
+        if turns and self.left <= 0:
+            return [], (
+                f"[transcript of {len(turns):,} turns left out: this report's "
+                f"{self.total:,}-character transcript allowance is spent; {_WHERE_IT_ALL_IS}]"
+            )
+        allowance = min(MAX_TRANSCRIPT_CHARS, self.left)
+        kept: list[tuple[TranscriptTurn, str]] = []
+        used = 0
+        for turn in turns:
+            line = turn_line(turn)
+            if used + len(line) + 1 > allowance and kept:
+                break
+            kept.append((turn, line))
+            used += len(line) + 1
+        self.left -= used
+        if len(kept) == len(turns):
+            return kept, None
+        return kept, (
+            f"[transcript cut: {len(kept):,} of {len(turns):,} turns shown "
+            f"({MAX_TRANSCRIPT_CHARS:,} characters per run, {self.total:,} per report); "
+            f"{_WHERE_IT_ALL_IS}]"
+        )
+
+    def lines(self, run: Run) -> list[str]:
+        """The transcript as text lines, the note last."""
+        kept, note = self.excerpt(run)
+        return [line for _, line in kept] + ([note] if note else [])
 
 
 # --- numbers and times -------------------------------------------------------------------------
@@ -144,9 +236,10 @@ _WEB = re.compile("https?://", re.IGNORECASE)
 
 def link_target(url: str | None) -> str | None:
     """``url`` when a report may link to it: an absolute http(s) URL with a host that
-    ``urlsplit`` reads, of characters a link can carry; else None (``javascript:``, ``http://[``,
+    ``urlsplit`` reads, of characters a link can carry, and no longer than a report shows any
+    text (:data:`MAX_TEXT_CHARS`); else None (``javascript:``, ``http://[``,
     a lone surrogate...)."""
-    if not url or _NOT_IN_LINK.search(url):
+    if not url or len(url) > MAX_TEXT_CHARS or _NOT_IN_LINK.search(url):
         return None
     try:
         parts = urlsplit(url)
