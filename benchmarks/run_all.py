@@ -15,7 +15,7 @@ results.wait makes to follow a 10-minute result vs a fixed 5 s poll.
 
 Fairness: the garbage collector is on for both sides (nothing in the client switches it off), and
 only the payload *bytes* stay alive while timing: a big decoded dict kept alive would make every
-full collection during the baseline walk it too (see docs/benchmarks.md: that is how an
+full collection during the baseline walk it too (see docs/maintainers/benchmarks.md: that is how an
 earlier note came to report 1.16-1.23x for what was really ~2x).
 
 Usage: .venv/bin/python benchmarks/run_all.py [--quick]   (or: make bench)

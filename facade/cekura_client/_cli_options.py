@@ -125,8 +125,8 @@ def add_rule_options(parser: argparse.ArgumentParser, *, confidence: bool = True
         choices=["statistical", "thresholds"],
         default="statistical",
         help="what makes a regression against the baseline: 'statistical' (default: a drop "
-        "unlikely by chance, docs/history-statistics.md) or 'thresholds' (a scenario newly "
-        "failing, a pass rate down more than 5 points)",
+        "unlikely by chance, docs/guides/history-statistics.md) or 'thresholds' (a scenario "
+        "newly failing, a pass rate down more than 5 points)",
     )
     if confidence:
         parser.add_argument(
@@ -162,7 +162,7 @@ def add_gate_options(gate: argparse.ArgumentParser) -> None:
         metavar="N",
         help="label each scenario against the agent's N previous completed results (default "
         f"{DEFAULT_HISTORY}): 'new failure' when its history makes the failure unlikely, "
-        "'flaky' when it often fails (docs/history-statistics.md)",
+        "'flaky' when it often fails (docs/guides/history-statistics.md)",
     )
     gate.add_argument(
         "--fail-on",

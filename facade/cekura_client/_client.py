@@ -41,7 +41,7 @@ class Cekura(SyncAPIClient):
     transport); requests are still retried by this client's policy and sent without following
     redirects. ``openapi`` is the generated low-level client, wired to the same transport.
 
-    Limits (see docs/reliability.md):
+    Limits (see docs/guides/reliability.md):
 
     * ``timeout``: a number bounds each call from start to finish, retries included, and each
       connect/read/write; an ``httpx.Timeout`` keeps httpx's per-phase meaning, and then

@@ -7,7 +7,8 @@
   YAML aliases are refused (alias bombs; see cekura_spec_tools.spec_io);
 * refuses a document with a ``$ref`` that points nowhere (or to another document), naming the
   JSON pointer of the referring place: the spec would not be self-contained, and there is no
-  telling what the author meant (see docs/updating-the-spec.md for why it is not repaired);
+  telling what the author meant (see docs/maintainers/updating-the-spec.md for why it is not
+  repaired);
 * checks that it is an OpenAPI 3.x document with openapi-spec-validator's rules (run fast, by
   cekura_spec_tools.spec_validate), and refuses anything else - in that case openapi/ is left
   exactly as it was;

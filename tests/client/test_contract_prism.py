@@ -8,7 +8,7 @@ What Prism serves for a valid request is the seed's example, whose values are pl
 ("integer", "float", "datetime"...). The facade does not pretend those are data: it raises
 ResponseValidationError naming the first unusable field (``id``). With ``Prefer: dynamic=true``
 Prism invents values that obey the spec's (wrong) types; counts then come as random words, and
-the facade names a count field: a core field (docs/field-strictness.md). The untyped fields
+the facade names a count field: a core field (docs/guides/field-strictness.md). The untyped fields
 (``next_steps``, ``ai_summary``... any JSON value in dynamic mode) never fail a result.
 """
 

@@ -1,4 +1,4 @@
-"""The strictness rule (docs/field-strictness.md), enforced.
+"""The strictness rule (docs/guides/field-strictness.md), enforced.
 
 * core fields (what a gate decision reads, and what identifies a result or run) fail loudly with
   the field path;
@@ -220,10 +220,10 @@ def test_spec_dependencies_come_from_the_declarations() -> None:
 
 
 def test_strictness_doc_lists_every_field_with_its_class() -> None:
-    """docs/field-strictness.md's table is generated from the declarations."""
+    """docs/guides/field-strictness.md's table is generated from the declarations."""
     from cekura_client.types._doc import field_table
 
-    doc = (ROOT / "docs" / "field-strictness.md").read_text()
+    doc = (ROOT / "docs" / "guides" / "field-strictness.md").read_text()
     assert field_table() in doc
 
 

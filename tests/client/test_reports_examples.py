@@ -181,7 +181,7 @@ def test_demo_writes_an_html_report(tmp_path: Path) -> None:
 
 
 def test_the_reports_doc_names_files_that_exist() -> None:
-    text = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "guides" / "reports.md").read_text(encoding="utf-8")
     paths = set(re.findall(r"`((?:tests|docs|scripts|facade)/[\w./-]+\.py)`", text))
     assert "tests/client/test_reports_examples.py" in paths
     assert sorted(path for path in paths if not (ROOT / path).is_file()) == []

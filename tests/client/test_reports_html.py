@@ -1,6 +1,6 @@
 """to_html: one self-contained file, checked as markup and opened in headless Chromium (no
 console errors, no network requests, charts present and sized, transcripts expandable), with
-screenshots. CEKURA_UPDATE_SCREENSHOTS=1 also copies the screenshots into docs/."""
+screenshots. CEKURA_UPDATE_SCREENSHOTS=1 also copies the screenshots into docs/guides/."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from cekura_client.reports import to_html
 from cekura_client.testing import payloads
 from tests.support.browser import Browser, Page
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "guides"
 
 
 def load(data: dict[str, object]) -> Result:

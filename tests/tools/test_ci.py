@@ -91,7 +91,7 @@ def test_the_matrix_is_the_pythons_the_metadata_claims() -> None:
 def test_the_readme_install_lines_run_as_written() -> None:
     """No placeholder a shell would choke on: a value to substitute is a variable."""
     readme = (ROOT / "README.md").read_text()
-    for document in (readme, (ROOT / "docs" / "reports.md").read_text()):
+    for document in (readme, (ROOT / "docs" / "guides" / "reports.md").read_text()):
         assert "<your-org>" not in document and "<this-repo>" not in document
     assert 'pip install "cekura-results-client @ git+$REPO_URL"' in readme
     assert "[dev]" not in readme  # tools are dependency groups, not something users install

@@ -139,7 +139,7 @@ def test_nothing_to_report_without_a_move(v2_then_v1: None) -> None:
 
 def test_the_facade_kinds_are_documented() -> None:
     assert set(diff_report.FACADE_KINDS) == {"operation-moved", "deprecated-no-successor"}
-    doc = (ROOT / "docs" / "updating-the-spec.md").read_text()
+    doc = (ROOT / "docs" / "maintainers" / "updating-the-spec.md").read_text()
     assert all(f"`{kind}`" in doc for kind in diff_report.FACADE_KINDS)
 
 

@@ -16,8 +16,8 @@ is significant:
    the number of such scenarios and metrics.
 
 The weights (a weighted Bonferroni split) bound the chance of a false alarm, when nothing
-changed, by α. ``docs/history-statistics.md`` has the simulations that measure it and the
-power.
+changed, by α. ``docs/guides/history-statistics.md`` has the simulations that measure it and
+the power.
 
 **The thresholds rule** (``rule="thresholds"``), the rule before the statistical one:
 

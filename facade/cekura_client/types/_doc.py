@@ -1,7 +1,8 @@
-"""The field table of docs/field-strictness.md, generated from the model declarations.
+"""The field table of docs/guides/field-strictness.md, generated from the model declarations.
 
-``python -m cekura_client.types._doc`` prints it; ``... _doc docs/field-strictness.md`` rewrites
-the table at the end of that file. A test checks that the doc contains it.
+``python -m cekura_client.types._doc`` prints it;
+``... _doc docs/guides/field-strictness.md`` rewrites the table at the end of that file.
+A test checks that the doc contains it.
 """
 
 from __future__ import annotations

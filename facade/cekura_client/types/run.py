@@ -1,7 +1,7 @@
 """One run of a result (a value of the ``runs`` dict), with its outcome, metrics and transcript.
 
 The spec leaves runs untyped (``additionalProperties: {}``); these models follow the spec's
-example and real payloads (see docs/field-strictness.md).
+example and real payloads (see docs/guides/field-strictness.md).
 """
 
 from __future__ import annotations
