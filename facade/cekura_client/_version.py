@@ -1,1 +1,2 @@
+#: This package's version (PEP 440).
 __version__ = "0.2.0"

@@ -49,6 +49,8 @@ class GateVerdict:
 
 
 def evaluate_gate(result: Result, *, min_success_rate: float | None = None) -> GateVerdict:
+    """Whether ``result`` passes: completed, with runs, and every run succeeded (or, with
+    ``min_success_rate``, at least that percentage of them)."""
     if min_success_rate is not None:
         min_success_rate = check_min_success_rate(min_success_rate)
     runs = result.runs

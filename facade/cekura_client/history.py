@@ -83,6 +83,7 @@ __all__ = [
 
 #: (scenario ID, or its name when the ID is missing; personality name or None).
 ScenarioKey = tuple[int | str, str | None]
+#: What fails a gate with history: only new failures, or any failing scenario.
 FailOn = Literal["new-failures", "any-failure"]
 
 JEFFREYS = 0.5

@@ -71,6 +71,7 @@ OUTCOMES: Final[dict[bool | None, Outcome]] = {
 
 
 def outcome_of(run: Run) -> Outcome:
+    """The run's outcome label (passed, failed, pending) from :data:`OUTCOMES`."""
     return OUTCOMES[run.success]
 
 

@@ -52,12 +52,16 @@ __all__ = [
     "verify_secret",
 ]
 
+#: The header that carries the webhook secret Cekura was configured with.
 SECRET_HEADER: Final = "X-CEKURA-SECRET"
+#: The header of a pre-trigger event that names the attempt, so a retry is seen as one.
 IDEMPOTENCY_HEADER: Final = "X-CEKURA-IDEMPOTENCY-KEY"
 
 
 @attrs.frozen(kw_only=True)
 class ResultCompletedEvent:
+    """``result.completed``: the finished result as the same :class:`Result` the API returns."""
+
     event_type: str
     result: Result
     raw: Mapping[str, Any] = attrs.field(repr=False, eq=False)
@@ -65,6 +69,8 @@ class ResultCompletedEvent:
 
 @attrs.frozen(kw_only=True)
 class PreTriggerEvent:
+    """``result.pre_trigger``: a result about to start, its runs and the idempotency key."""
+
     event_type: str
     result_id: int
     runs: list[Run]
@@ -81,6 +87,7 @@ class UnknownEvent:
     raw: Mapping[str, Any] = attrs.field(repr=False, eq=False)
 
 
+#: What :func:`parse_event` returns: one of the modelled events, or an :class:`UnknownEvent`.
 WebhookEvent = ResultCompletedEvent | PreTriggerEvent | UnknownEvent
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "StartedResult",
 ]
 
+#: The API key the mock server accepts unless it is given another.
 DEFAULT_MOCK_API_KEY = "mock-cekura-key"
 JSON = dict[str, Any]
 # Get Result at v1 and at v2 (same body): the facade calls whichever the generated client has.

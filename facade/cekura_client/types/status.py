@@ -51,6 +51,7 @@ class ResultStatus(str, Enum):
         return self in TERMINAL_STATUSES
 
 
+#: The statuses a result does not leave: completed, failed, timeout, cancelled.
 TERMINAL_STATUSES: frozenset[ResultStatus] = frozenset(
     {ResultStatus.COMPLETED, ResultStatus.FAILED, ResultStatus.TIMEOUT, ResultStatus.CANCELLED}
 )
