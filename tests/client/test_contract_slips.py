@@ -1,5 +1,6 @@
 """Contract slips: get_many's concurrency cap and ID handling, compare's thresholds and JSON,
-duplicate metric names in exports, BOMs in webhook bodies, duration histogram labels."""
+duplicate metric names in exports, BOMs in webhook bodies, duration histogram labels, a run ID
+sent twice."""
 
 from __future__ import annotations
 
@@ -435,3 +436,40 @@ def test_report_of_one_zero_run_has_no_negative_label() -> None:
     chart = re.search(r'<svg class="chart" data-chart="durations".*?</svg>', page, re.S)
     assert chart is not None
     assert not any(label.startswith("-") for label in _labels(chart.group(0)))
+
+
+# --- 8. the same run ID twice: one run, so every count and report agrees ----------------------
+
+
+def _twice(key_of_copy: str = "99999") -> dict[str, Any]:
+    payload = payloads.failing_result()
+    again = copy.deepcopy(payload["runs"]["86102"])  # failed; the copy passes
+    again.update(success=True, error_message="")
+    payload["runs"][key_of_copy] = again
+    return payload
+
+
+def test_a_run_id_sent_twice_is_one_run_the_later() -> None:
+    result = Result.from_dict(_twice())
+    assert [run.id for run in result.runs] == [86101, 86102, 86103, 86104]
+    assert result.run(86102).success is True
+    assert result.run(86102).raw["success"] is True  # .raw is the kept run's own
+
+
+def test_compare_and_the_html_chart_count_it_once() -> None:
+    baseline = Result.from_dict(payloads.failing_result())
+    current = Result.from_dict(_twice())
+    comparison = compare(baseline, current, rule="thresholds")
+    assert comparison.current_success_rate == 75.0  # 3 of 4 runs, not 3 of 5
+    (cancel,) = [s for s in comparison.scenarios if s.scenario == "Cancel appointment"]
+    assert (cancel.current, cancel.change) == ("passed", "newly_passing")
+    page = to_html(current)
+    assert "Cancel appointment: 1 passed" in page
+    assert "Cancel appointment: 2" not in page
+
+
+def test_a_webhook_with_a_run_id_twice_lists_it_once() -> None:
+    run = copy.deepcopy(payloads.failing_result()["runs"]["86102"])
+    body = {"event_type": "result.pre_trigger", "data": {"result_id": 1, "runs": [run, run]}}
+    event = parse_event(json.dumps(body), {"X-CEKURA-SECRET": "s"}, secret="s")
+    assert [r.id for r in event.runs] == [86102]  # type: ignore[union-attr]

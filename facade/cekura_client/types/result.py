@@ -76,11 +76,16 @@ def _sorted_runs(result: Any, value: Any) -> list[Run]:
             force_setattr(run, "_ref", (root, "runs", key))
     runs = list(value.values()) if isinstance(value, dict) else list(value)
     check_all(runs)
-    runs.sort(key=_RUN_ID)
-    return runs
+    return _in_id_order(runs)
 
 
 _RUN_ID = operator.attrgetter("id")
+
+
+def _in_id_order(runs: list[Run]) -> list[Run]:
+    """The runs ordered by ID, each ID once: of a run ID sent twice the later run is kept, as a
+    repeated JSON key keeps its later value, so that every count and report sees it once."""
+    return sorted({run.id: run for run in runs}.values(), key=_RUN_ID)
 
 
 def _false_if_none(result: Any, value: Any) -> bool:
@@ -197,7 +202,7 @@ class Result(EagerModel, frozen=True, kw_only=True):
     is_cronjob: Cron = optional("whether a schedule started the result")
     run_type: Text = optional("how the runs were started, e.g. ``scheduled``")
     agent_version: AnyValue = optional("the agent version used, as received (untyped)")
-    runs: Runs = optional("the runs, ordered by run ID")
+    runs: Runs = optional("the runs, ordered by run ID (an ID sent twice: its later run)")
     connected_runs: IdList = optional("IDs of the runs whose call connected")
     not_connected_runs: OptIdList = optional("IDs of the runs whose call did not connect")
     successful_calls: IdList = optional("IDs of the runs whose call succeeded")
@@ -284,8 +289,7 @@ def parse_runs(value: Any, path: PathLike) -> list[Run]:
     for key, run in items:
         force_setattr(run, "_ref", (holder, key))
     runs = list(wire.values()) if isinstance(wire, dict) else list(wire)
-    runs.sort(key=_RUN_ID)
-    return runs
+    return _in_id_order(runs)
 
 
 def spec_dependencies() -> dict[str, str]:
