@@ -17,7 +17,7 @@ from typing import Final
 
 import httpx
 
-from ._deadline import current as current_deadline
+from ._deadline import of as deadline_of
 from ._exceptions import ResponseDecodingError, ResponseTooLargeError
 
 __all__ = [
@@ -191,10 +191,10 @@ class BodyReader:
 def _check_deadline(request: httpx.Request) -> None:
     """Between chunks: a transport this client did not build (a caller's http_client) does not
     clip its reads to the deadline, so stop here once it has passed."""
-    deadline = current_deadline()
-    if deadline is not None and deadline.expired():
+    carried = deadline_of(request)
+    if carried is not None and carried.deadline.expired():
         raise httpx.ReadTimeout(
-            f"the whole-call deadline of {deadline.total:g} s passed", request=request
+            f"the whole-call deadline of {carried.deadline.total:g} s passed", request=request
         )
 
 
