@@ -10,7 +10,8 @@ to finish, retries and retry sleeps included:
 * the retry transport reads it there (:func:`of`): it does not sleep or retry past it, notes on
   it when it gave up a retry for it (:attr:`RequestDeadline.stopped`), and checks it between
   body chunks;
-* the network backend wrapped around httpcore's (:func:`install`) clips the timeout of every
+* the network backend wrapped around httpcore's (:class:`DeadlineBackend`, which ``_network``
+  builds its connection pool with, through httpcore's public API) clips the timeout of every
   connect, read, write and TLS handshake to the time left, and fails once none is left. httpcore
   hands a backend no request, so for it alone the retry transport makes the request's deadline
   *active* (a context variable, which follows the call through the sync and the async
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-import typing
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -32,7 +32,16 @@ import httpx
 
 from ._clock import Clock
 
-__all__ = ["EXTENSION", "Deadline", "RequestDeadline", "active", "attach", "install", "of"]
+__all__ = [
+    "EXTENSION",
+    "AsyncDeadlineBackend",
+    "Deadline",
+    "DeadlineBackend",
+    "RequestDeadline",
+    "active",
+    "attach",
+    "of",
+]
 
 
 @attrs.frozen
@@ -139,7 +148,9 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
+class DeadlineBackend(httpcore.NetworkBackend):
+    """Wraps a network backend: every operation is clipped to the active deadline."""
+
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self._backend = backend
 
@@ -195,7 +206,9 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
+class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
+    """The async twin of :class:`DeadlineBackend`."""
+
     def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
         self._backend = backend
 
@@ -222,20 +235,3 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._backend.sleep(seconds)
-
-
-_T = typing.TypeVar("_T", httpx.HTTPTransport, httpx.AsyncHTTPTransport)
-
-
-def install(transport: _T) -> _T:
-    """Wrap the network backend of an httpx transport this client built, so every socket
-    operation honours the active deadline. (httpx has no public hook for this; the pool's
-    ``_network_backend`` has been stable across httpcore 1.x.)"""
-    pool: Any = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if backend is not None:
-        if isinstance(transport, httpx.HTTPTransport):
-            pool._network_backend = _Backend(backend)
-        else:
-            pool._network_backend = _AsyncBackend(backend)
-    return transport
