@@ -26,7 +26,8 @@ from ._config import (
     total_of,
 )
 from ._deadline import Deadline
-from ._deadline import active as active_deadline
+from ._deadline import attach as attach_deadline
+from ._deadline import of as deadline_of
 from ._deprecation import DeprecationNotices
 from ._exceptions import (
     APIConnectionError,
@@ -38,7 +39,7 @@ from ._exceptions import (
 from ._operations import Operation, resolve
 from ._response import Model, connection_error, parse_response
 from ._retry import NOT_SENT_ERRORS
-from ._transport import STOPPED_BY_DEADLINE, AsyncRetryTransport, RetryTransport
+from ._transport import AsyncRetryTransport, RetryTransport
 
 __all__ = ["AsyncAPIClient", "BaseClient", "RequestTimeout", "SyncAPIClient"]
 
@@ -182,7 +183,7 @@ class BaseClient:
         if (
             deadline is not None
             and not isinstance(exc, httpx.ConnectError)
-            and (deadline.expired() or request.extensions.get(STOPPED_BY_DEADLINE))
+            and (deadline.expired() or _stopped_by_deadline(request))
         ):
             return APITimeoutError(
                 f"Request did not finish within {deadline.total:g} s (the whole-call deadline, "
@@ -220,6 +221,11 @@ class BaseClient:
         )
 
 
+def _stopped_by_deadline(request: httpx.Request) -> bool:
+    carried = deadline_of(request)
+    return carried is not None and carried.stopped
+
+
 def _expired_before_sending(deadline: Deadline | None, request: httpx.Request) -> None:
     if deadline is not None and deadline.expired():
         raise httpx.ReadTimeout("the deadline passed before the request was sent", request=request)
@@ -250,10 +256,10 @@ class SyncAPIClient(BaseClient):
             extra_headers=extra_headers,
         )
         call_deadline = self._deadline(timeout, deadline)
+        attach_deadline(request, call_deadline)
         try:
-            with active_deadline(call_deadline):
-                _expired_before_sending(call_deadline, request)
-                response = self._http.send(request)
+            _expired_before_sending(call_deadline, request)
+            response = self._http.send(request)
         except httpx.TransportError as exc:
             error, cause = self._connection_error(exc, request, call_deadline, operation), exc
         else:
@@ -286,10 +292,10 @@ class AsyncAPIClient(BaseClient):
             extra_headers=extra_headers,
         )
         call_deadline = self._deadline(timeout, deadline)
+        attach_deadline(request, call_deadline)
         try:
-            with active_deadline(call_deadline):
-                _expired_before_sending(call_deadline, request)
-                response = await self._http.send(request)
+            _expired_before_sending(call_deadline, request)
+            response = await self._http.send(request)
         except httpx.TransportError as exc:
             error, cause = self._connection_error(exc, request, call_deadline, operation), exc
         else:

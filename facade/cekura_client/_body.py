@@ -10,13 +10,14 @@ it streams, having held at most the cap (plus one piece) in memory. A body that 
 
 from __future__ import annotations
 
+import typing
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Final
 
 import httpx
 
-from ._deadline import current as current_deadline
+from ._deadline import of as deadline_of
 from ._exceptions import ResponseDecodingError, ResponseTooLargeError
 
 __all__ = [
@@ -47,15 +48,17 @@ class _Inflate:
             self._decompressor = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
         return self._decompressor
 
-    def feed(self, data: bytes) -> Iterator[bytes]:
+    def feed(self, data: bytes) -> Iterator[tuple[bytes, int]]:
+        """The decoded pieces of ``data``, each with how many bytes of ``data`` are consumed."""
         if not data:
             return
         decompressor = self._start(data)
         try:
             piece = decompressor.decompress(data, PIECE)
-            yield piece
+            yield piece, len(data) - len(decompressor.unconsumed_tail)
             while decompressor.unconsumed_tail:
-                yield decompressor.decompress(decompressor.unconsumed_tail, PIECE)
+                piece = decompressor.decompress(decompressor.unconsumed_tail, PIECE)
+                yield piece, len(data) - len(decompressor.unconsumed_tail)
         except zlib.error as exc:
             raise ValueError(f"not valid {self.encoding} data ({exc})") from None
 
@@ -67,8 +70,13 @@ class _Inflate:
                 raise ValueError(f"not valid {self.encoding} data ({exc})") from None
 
 
+#: The encodings httpx's ``Response.read()`` undoes itself; it passes any other through as is.
+_HTTPX_DECODES: Final = frozenset({"gzip", "deflate"})
+
+
 class BodyReader:
-    """Decodes and counts one body; :meth:`feed` each raw chunk, then :meth:`finish`."""
+    """Decodes and counts one body: :meth:`feed` each raw chunk, then :meth:`finish`; or, to
+    let httpx decode, :meth:`passed` each raw chunk, then :meth:`flush`."""
 
     def __init__(self, response: httpx.Response, request: httpx.Request, limit: int) -> None:
         self.request = request
@@ -85,6 +93,12 @@ class BodyReader:
             if encoding not in ("gzip", "x-gzip", "deflate"):
                 raise self._decoding_error(f"it uses Content-Encoding {encoding[:40]!r}")
             self._steps.append(_Inflate(encoding))
+        undone_by_httpx = {step.encoding in _HTTPX_DECODES for step in self._steps}
+        if len(undone_by_httpx) > 1:
+            raise self._decoding_error(f"it mixes Content-Encoding 'x-gzip' with {header[:40]!r}")
+        #: True when httpx undoes no encoding of this body (only x-gzip, or none): then
+        #: :meth:`passed` hands on the decoded bytes; otherwise the raw bytes.
+        self.hands_on_decoded = undone_by_httpx != {True}
         self._header = header
         length = response.headers.get("content-length", "")
         if length.isascii() and length.isdigit() and len(length) < 20 and int(length) > limit:
@@ -103,48 +117,84 @@ class BodyReader:
             f"The response body could not be decoded: {why}.", request=self.request
         )
 
-    def _add(self, piece: bytes) -> None:
-        if not piece:
-            return
+    def _count(self, piece: bytes) -> bytes:
         self.size += len(piece)
         if self.size > self.limit:
             raise self._too_large(f"more than {self.limit} bytes after decoding")
-        self._parts.append(piece)
+        return piece
 
     def _through(self, pieces: Iterator[bytes], index: int) -> Iterator[bytes]:
         if index == len(self._steps):
             yield from pieces
             return
         for piece in pieces:
-            yield from self._through(self._steps[index].feed(piece), index + 1)
+            for decoded, _ in self._steps[index].feed(piece):
+                yield from self._through(iter((decoded,)), index + 1)
 
-    def feed(self, chunk: bytes) -> None:
+    def _decode(self, chunk: bytes) -> Iterator[tuple[bytes, int]]:
+        """The decoded pieces of ``chunk``, counted against the limit; after all those of what
+        the first decoder has consumed so far, an empty piece with that count (-1 otherwise)."""
         self.raw_size += len(chunk)
         if self.raw_size > self.limit:
             raise self._too_large(f"more than {self.limit} bytes received")
         try:
-            for piece in self._through(iter((chunk,)), 0):
-                self._add(piece)
+            if not self._steps:
+                yield self._count(chunk), len(chunk)
+                return
+            for piece, consumed in self._steps[0].feed(chunk):
+                for decoded in self._through(iter((piece,)), 1):
+                    yield self._count(decoded), -1  # not a place to cut: more may follow
+                yield b"", consumed
         except ValueError as exc:
             raise self._decoding_error(f"Content-Encoding {self._header!r} but {exc}") from None
 
-    def finish(self) -> bytes:
+    def passed(self, chunk: bytes) -> Iterator[bytes]:
+        """What to hand httpx of the raw ``chunk``, once what it decodes to is counted: the
+        decoded pieces (:attr:`hands_on_decoded`), else the raw bytes in slices that each decode
+        to at most about :data:`PIECE` bytes (so httpx never inflates much at once)."""
+        if self.hands_on_decoded:
+            for piece, _ in self._decode(chunk):
+                if piece:
+                    yield piece
+            return
+        start = 0
+        for _, consumed in self._decode(chunk):
+            if consumed > start:
+                yield chunk[start:consumed]
+                start = consumed
+        if start < len(chunk):
+            yield chunk[start:]
+
+    def _end(self) -> Iterator[bytes]:
         try:
             for index, step in enumerate(self._steps):
                 for piece in self._through(step.flush(), index + 1):
-                    self._add(piece)
+                    yield self._count(piece)
         except ValueError as exc:
             raise self._decoding_error(f"Content-Encoding {self._header!r} but {exc}") from None
-        return b"".join(self._parts)
+
+    def flush(self) -> Iterator[bytes]:
+        """The decoded end of the body, counted; handed on only when :attr:`hands_on_decoded`."""
+        for piece in self._end():
+            if piece and self.hands_on_decoded:
+                yield piece
+
+    def feed(self, chunk: bytes) -> None:
+        """Decode and keep ``chunk``, for :meth:`finish`."""
+        self._parts.extend(piece for piece, _ in self._decode(chunk) if piece)
+
+    def finish(self) -> bytes:
+        """The whole decoded body fed so far."""
+        return b"".join([*self._parts, *self._end()])
 
 
 def _check_deadline(request: httpx.Request) -> None:
     """Between chunks: a transport this client did not build (a caller's http_client) does not
     clip its reads to the deadline, so stop here once it has passed."""
-    deadline = current_deadline()
-    if deadline is not None and deadline.expired():
+    carried = deadline_of(request)
+    if carried is not None and carried.deadline.expired():
         raise httpx.ReadTimeout(
-            f"the whole-call deadline of {deadline.total:g} s passed", request=request
+            f"the whole-call deadline of {carried.deadline.total:g} s passed", request=request
         )
 
 
@@ -160,17 +210,68 @@ def _already_read(response: httpx.Response, reader: BodyReader) -> bool:
     return True
 
 
+class _CappedStream(httpx.SyncByteStream):
+    """The raw stream of a response, checked by a :class:`BodyReader` before httpx sees it."""
+
+    def __init__(
+        self, raw: typing.Iterable[bytes], reader: BodyReader, close: typing.Callable[[], None]
+    ) -> None:
+        self._raw = raw
+        self._reader = reader
+        self._close = close
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._raw:
+            yield from self._reader.passed(chunk)
+            _check_deadline(self._reader.request)
+        yield from self._reader.flush()
+
+    def close(self) -> None:
+        self._close()
+
+
+class _AsyncCappedStream(httpx.AsyncByteStream):
+    """The async twin of :class:`_CappedStream`."""
+
+    def __init__(
+        self,
+        raw: typing.AsyncIterable[bytes],
+        reader: BodyReader,
+        aclose: typing.Callable[[], typing.Awaitable[None]],
+    ) -> None:
+        self._raw = raw
+        self._reader = reader
+        self._aclose = aclose
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._raw:
+            for piece in self._reader.passed(chunk):
+                yield piece
+            _check_deadline(self._reader.request)
+        for piece in self._reader.flush():
+            yield piece
+
+    async def aclose(self) -> None:
+        await self._aclose()
+
+
 def read_capped(response: httpx.Response, request: httpx.Request, limit: int) -> None:
     """Read ``response``'s body (decoded, at most ``limit`` bytes) into ``response.content``;
-    close it and raise ResponseTooLargeError/ResponseDecodingError otherwise."""
+    close it and raise ResponseTooLargeError/ResponseDecodingError otherwise.
+
+    The body is read by httpx's public ``Response.read()``, from the response's stream wrapped
+    (as httpx's own client wraps it) in one that counts what each chunk decodes to before
+    httpx sees it. So the response object stays the one a caller's ``http_client`` handed its
+    event hooks, and it holds its ``content`` afterwards."""
     try:
         reader = BodyReader(response, request, limit)
         if _already_read(response, reader):
             return
-        for chunk in response.iter_raw():
-            reader.feed(chunk)
-            _check_deadline(request)
-        response._content = reader.finish()
+        raw = response.stream
+        if not isinstance(raw, httpx.SyncByteStream):
+            raise RuntimeError("Attempted to call a sync iterator on an async stream.")
+        response.stream = _CappedStream(raw, reader, raw.close)
+        response.read()
     finally:
         response.close()
 
@@ -181,9 +282,10 @@ async def aread_capped(response: httpx.Response, request: httpx.Request, limit: 
         reader = BodyReader(response, request, limit)
         if _already_read(response, reader):
             return
-        async for chunk in response.aiter_raw():
-            reader.feed(chunk)
-            _check_deadline(request)
-        response._content = reader.finish()
+        raw = response.stream
+        if not isinstance(raw, httpx.AsyncByteStream):
+            raise RuntimeError("Attempted to call an async iterator on a sync stream.")
+        response.stream = _AsyncCappedStream(raw, reader, raw.aclose)
+        await response.aread()
     finally:
         await response.aclose()

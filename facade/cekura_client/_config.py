@@ -15,13 +15,13 @@ from cekura_openapi import AuthenticatedClient
 
 from ._auth import APIKeyAuth
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES
-from ._deadline import install as install_deadline
 from ._exceptions import (
     InsecureTransportError,
     InvalidAPIKeyError,
     InvalidRequestError,
     MissingAPIKeyError,
 )
+from ._network import AsyncNetworkTransport, NetworkTransport
 from ._proxy import ProxyTypes, is_loopback, proxy_for
 from ._retry import RetryPolicy
 from ._text import safe_repr, short_text
@@ -277,12 +277,12 @@ class ClientConfig:
             "follow_redirects": False,
         }
 
-    def http_transport(self) -> httpx.HTTPTransport:
+    def http_transport(self) -> NetworkTransport:
         """The network transport this client sends through (its proxy, the deadline backend)."""
-        return install_deadline(httpx.HTTPTransport(proxy=self.proxy))
+        return NetworkTransport(proxy=self.proxy)
 
-    def async_http_transport(self) -> httpx.AsyncHTTPTransport:
-        return install_deadline(httpx.AsyncHTTPTransport(proxy=self.proxy))
+    def async_http_transport(self) -> AsyncNetworkTransport:
+        return AsyncNetworkTransport(proxy=self.proxy)
 
     def openapi_client(self) -> AuthenticatedClient:
         """The generated low-level client, to be handed the shared httpx client. Auth is done by

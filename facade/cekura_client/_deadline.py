@@ -4,18 +4,24 @@ httpx timeouts apply to each network operation (connect, one read, one write), s
 sends one byte every few seconds never trips them. A :class:`Deadline` bounds a call from start
 to finish, retries and retry sleeps included:
 
-* ``_base_client`` makes one per call and makes it the *active* deadline (a context variable,
-  so it follows the call through the sync and the async transport);
-* the retry transport does not sleep or retry past it;
-* the network backend wrapped around httpcore's (:func:`install`) clips the timeout of every
-  connect, read, write and TLS handshake to the time left, and fails once none is left.
+* ``_base_client`` makes one per call and :func:`attach` es it to the call's request, in
+  ``request.extensions`` (public httpx API: the request reaches every transport, a caller's
+  ``http_client`` included). That is the one way a deadline travels;
+* the retry transport reads it there (:func:`of`): it does not sleep or retry past it, notes on
+  it when it gave up a retry for it (:attr:`RequestDeadline.stopped`), and checks it between
+  body chunks;
+* the network backend wrapped around httpcore's (:class:`DeadlineBackend`, which ``_network``
+  builds its connection pool with, through httpcore's public API) clips the timeout of every
+  connect, read, write and TLS handshake to the time left, and fails once none is left. httpcore
+  hands a backend no request, so for it alone the retry transport makes the request's deadline
+  *active* (a context variable, which follows the call through the sync and the async
+  transport) while it sends and reads.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ssl
-import typing
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -26,7 +32,16 @@ import httpx
 
 from ._clock import Clock
 
-__all__ = ["Deadline", "active", "current", "install"]
+__all__ = [
+    "EXTENSION",
+    "AsyncDeadlineBackend",
+    "Deadline",
+    "DeadlineBackend",
+    "RequestDeadline",
+    "active",
+    "attach",
+    "of",
+]
 
 
 @attrs.frozen
@@ -51,17 +66,41 @@ class Deadline:
         return self if other is None or self.expires_at <= other.expires_at else other
 
 
+#: The key of ``request.extensions`` that carries a call's :class:`RequestDeadline`.
+EXTENSION = "cekura_deadline"
+
+
+@attrs.define
+class RequestDeadline:
+    """A call's deadline as its request carries it. ``stopped``: the retry transport gave up a
+    retry because the deadline was too near (so the call ended for the deadline)."""
+
+    deadline: Deadline
+    stopped: bool = False
+
+
+def attach(request: httpx.Request, deadline: Deadline | None) -> None:
+    """Make ``deadline`` the deadline of ``request`` (None: it has none)."""
+    if deadline is None:
+        request.extensions.pop(EXTENSION, None)
+    else:
+        request.extensions[EXTENSION] = RequestDeadline(deadline)
+
+
+def of(request: httpx.Request) -> RequestDeadline | None:
+    """The deadline ``request`` carries, if any."""
+    carried = request.extensions.get(EXTENSION)
+    return carried if isinstance(carried, RequestDeadline) else None
+
+
 _ACTIVE: ContextVar[Deadline | None] = ContextVar("cekura_deadline", default=None)
 
 
-def current() -> Deadline | None:
-    """The deadline of the call in progress in this thread or task, if any."""
-    return _ACTIVE.get()
-
-
 @contextlib.contextmanager
-def active(deadline: Deadline | None) -> Iterator[None]:
-    token = _ACTIVE.set(deadline)
+def active(request: httpx.Request) -> Iterator[None]:
+    """While sending and reading ``request``: its deadline, for the network backend."""
+    carried = of(request)
+    token = _ACTIVE.set(None if carried is None else carried.deadline)
     try:
         yield
     finally:
@@ -109,7 +148,9 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
+class DeadlineBackend(httpcore.NetworkBackend):
+    """Wraps a network backend: every operation is clipped to the active deadline."""
+
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self._backend = backend
 
@@ -165,7 +206,9 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
+class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
+    """The async twin of :class:`DeadlineBackend`."""
+
     def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
         self._backend = backend
 
@@ -192,20 +235,3 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._backend.sleep(seconds)
-
-
-_T = typing.TypeVar("_T", httpx.HTTPTransport, httpx.AsyncHTTPTransport)
-
-
-def install(transport: _T) -> _T:
-    """Wrap the network backend of an httpx transport this client built, so every socket
-    operation honours the active deadline. (httpx has no public hook for this; the pool's
-    ``_network_backend`` has been stable across httpcore 1.x.)"""
-    pool: Any = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if backend is not None:
-        if isinstance(transport, httpx.HTTPTransport):
-            pool._network_backend = _Backend(backend)
-        else:
-            pool._network_backend = _AsyncBackend(backend)
-    return transport

@@ -14,7 +14,8 @@ import httpx
 
 from ._body import DEFAULT_MAX_RESPONSE_BYTES, aread_capped, read_capped
 from ._clock import Clock
-from ._deadline import current as current_deadline
+from ._deadline import active as active_deadline
+from ._deadline import of as deadline_of
 from ._exceptions import redact_url
 from ._retry import IDEMPOTENT_METHODS, RetryPolicy
 
@@ -41,25 +42,22 @@ def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, 
         )
 
 
-#: Set on a request's extensions when a retry was skipped because the deadline was too near.
-STOPPED_BY_DEADLINE = "cekura_stopped_by_deadline"
-
-
 def _delay_within_deadline(request: httpx.Request, delay: float | None) -> float | None:
-    """``delay`` unless sleeping it would leave no time for the retry before the active
+    """``delay`` unless sleeping it would leave no time for the retry before the request's
     deadline (then None: give up now rather than sleep past the deadline)."""
-    deadline = current_deadline()
-    if delay is None or deadline is None:
+    carried = deadline_of(request)
+    if delay is None or carried is None:
         return delay
-    if delay < deadline.remaining():
+    if delay < carried.deadline.remaining():
         return delay
-    request.extensions[STOPPED_BY_DEADLINE] = True
+    carried.stopped = True
     return None
 
 
 class RetryTransport(httpx.BaseTransport):
     """Wraps another transport and retries by :class:`RetryPolicy`. Reads every body itself,
-    decoded and capped at ``max_response_bytes``; never sleeps past the active deadline."""
+    decoded and capped at ``max_response_bytes``; never sleeps past the deadline the request
+    carries (``_deadline.of``)."""
 
     def __init__(
         self,
@@ -75,6 +73,10 @@ class RetryTransport(httpx.BaseTransport):
         self.max_response_bytes = max_response_bytes
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with active_deadline(request):
+            return self._send(request)
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         idempotent = request.method in IDEMPOTENT_METHODS
         while True:
@@ -126,6 +128,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.max_response_bytes = max_response_bytes
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        with active_deadline(request):
+            return await self._send(request)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         idempotent = request.method in IDEMPOTENT_METHODS
         while True:

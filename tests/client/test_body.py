@@ -12,6 +12,7 @@ import tracemalloc
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 
 from cekura_client import (
@@ -276,3 +277,89 @@ def test_async_client_reads_with_the_same_cap() -> None:
         assert len(server.requests) == 1
 
     anyio.run(run)
+
+
+# -- a caller's http_client: its response hooks see the body the client read -------------------
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip", "deflate"])
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_callers_response_hook_sees_the_content(encoding: str, asynchronous: bool) -> None:
+    """The body is read into the very response a caller's hooks were handed (through httpx's
+    public ``read()``), so a hook that records responses finds their content afterwards."""
+    import gzip
+    import zlib
+
+    body = OK_BODY.encode()
+    packed = {"identity": body, "gzip": gzip.compress(body), "deflate": zlib.compress(body)}
+    head = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: {encoding}"
+        f"\r\nContent-Length: {len(packed[encoding])}"
+    )
+    seen: list[httpx.Response] = []
+    with fault_server(raw(head, packed[encoding])) as server:
+        if asynchronous:
+
+            async def record(response: httpx.Response) -> None:
+                seen.append(response)
+
+            async def run() -> int:
+                async with (
+                    httpx.AsyncClient(event_hooks={"response": [record]}) as http,
+                    AsyncCekura(api_key=API_KEY, base_url=server.url, http_client=http) as c,
+                ):
+                    return (await c.results.get(1001)).id
+
+            assert anyio.run(run) == 1001
+        else:
+            with (
+                httpx.Client(event_hooks={"response": [seen.append]}) as http,
+                Cekura(api_key=API_KEY, base_url=server.url, http_client=http) as client,
+            ):
+                assert client.results.get(1001).id == 1001
+    (response,) = seen
+    assert response.is_closed
+    assert response.content == body and response.read() == body
+    assert response.json()["id"] == 1001
+    assert response.headers["content-encoding"] == encoding  # the headers as they came
+    assert response.num_bytes_downloaded == len(packed[encoding])
+
+
+def test_a_callers_response_hook_sees_no_content_over_the_cap() -> None:
+    seen: list[httpx.Response] = []
+    with (
+        fault_server(respond(200, b"x" * 5000)) as server,
+        httpx.Client(event_hooks={"response": [seen.append]}) as http,
+        Cekura(
+            api_key=API_KEY, base_url=server.url, http_client=http, max_response_bytes=100
+        ) as client,
+        pytest.raises(ResponseTooLargeError),
+    ):
+        client.results.get(1001)
+    (response,) = seen
+    assert response.is_closed
+    with pytest.raises(httpx.ResponseNotRead):
+        response.content  # noqa: B018
+
+
+def test_x_gzip_is_decoded_by_the_client(fetch: Fetch) -> None:
+    """httpx does not undo ``x-gzip``; the client does, and hands httpx the decoded body."""
+    import gzip
+
+    body = gzip.compress(OK_BODY.encode())
+    head = _bomb_server_head(len(body)).replace("Encoding: gzip", "Encoding: x-gzip")
+    with fault_server(raw(head, body)) as server:
+        assert fetch(1001, base_url=server.url).id == 1001
+
+
+def test_x_gzip_mixed_with_another_encoding_is_refused(fetch: Fetch) -> None:
+    """httpx would undo the gzip layer and leave the x-gzip one: refused, a documented limit."""
+    import gzip
+
+    body = gzip.compress(gzip.compress(OK_BODY.encode()))
+    head = _bomb_server_head(len(body)).replace("Encoding: gzip", "Encoding: gzip, x-gzip")
+    with fault_server(raw(head, body)) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url)
+    assert type(exc) is ResponseDecodingError
+    assert "it mixes Content-Encoding 'x-gzip' with 'gzip, x-gzip'" in str(exc)
+    assert len(server.requests) == 1

@@ -180,3 +180,61 @@ def test_wait_refuses_timeouts_that_never_end(
         )
     assert str(exc).startswith(message) and isinstance(exc, ValueError)
     assert server.requests == [] and elapsed < 1
+
+
+# -- one mechanism: the deadline travels on the request --------------------------------------
+
+
+def test_the_deadline_travels_on_the_request() -> None:
+    """A call's deadline is on ``request.extensions`` (public httpx API), so any transport on
+    the way, a caller's ``http_client`` included, sees the call's own deadline; there is none
+    on a request made outside a call (the generated client's)."""
+    from cekura_client._deadline import EXTENSION, RequestDeadline
+    from cekura_client.testing import payloads
+
+    seen: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions.get(EXTENSION))
+        return httpx.Response(200, json=payloads.passing_result())
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as http,
+        Cekura(api_key=API_KEY, base_url="https://api.cekura.test", http_client=http) as client,
+    ):
+        client.results.get(1001, timeout=7)
+        client.results.get(1001)
+    first, second = seen
+    assert isinstance(first, RequestDeadline) and first.deadline.total == 7
+    assert not first.stopped and 0 < first.deadline.remaining() <= 7
+    assert isinstance(second, RequestDeadline) and second.deadline.total == 300
+
+
+def test_concurrent_async_calls_keep_their_own_deadlines() -> None:
+    from cekura_client._deadline import EXTENSION
+    from cekura_client.testing import payloads
+
+    seen: dict[str, float] = {}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(0.05)  # both calls are in flight at once
+        seen[request.headers["x-call"]] = request.extensions[EXTENSION].deadline.total
+        return httpx.Response(200, json=payloads.passing_result())
+
+    async def run() -> None:
+        async with (
+            httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http,
+            AsyncCekura(
+                api_key=API_KEY, base_url="https://api.cekura.test", http_client=http
+            ) as client,
+            anyio.create_task_group() as group,
+        ):
+            for total in (3, 5):
+                group.start_soon(
+                    lambda t=total: client.results.get(  # type: ignore[misc]
+                        1001, timeout=t, extra_headers={"x-call": str(t)}
+                    )
+                )
+
+    anyio.run(run)
+    assert seen == {"3": 3, "5": 5}

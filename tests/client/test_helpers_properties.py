@@ -8,6 +8,7 @@ import gzip
 import math
 import re
 import zlib
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from cekura_client import InvalidRequestError, ResponseDecodingError, ResponseTooLargeError
 from cekura_client._arguments import MAX_ID, check_id
-from cekura_client._body import BodyReader
+from cekura_client._body import BodyReader, read_capped
 from cekura_client._retry import MAX_RETRY_AFTER_VALUE, parse_retry_after
 from cekura_client._text import escape_controls, safe_repr
 
@@ -93,3 +94,39 @@ def test_each_encoding_decodes_and_caps(encoding: str, compress: object) -> None
     with pytest.raises(ResponseTooLargeError):
         too_small.feed(packed)
         too_small.finish()
+
+
+class _Chunks(httpx.SyncByteStream):
+    def __init__(self, data: bytes, size: int) -> None:
+        self.chunks = [data[i : i + size] for i in range(0, len(data), size)]
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("x-gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),
+        ("gzip, gzip", lambda data: gzip.compress(gzip.compress(data))),
+        ("identity", lambda data: data),
+    ],
+)
+@pytest.mark.parametrize("size", [7, 65536])
+def test_httpx_reads_what_the_reader_hands_on(encoding: str, compress: object, size: int) -> None:
+    """read_capped lets httpx's public read() fill content: the decoded body, whatever the
+    encoding and however the raw body is cut."""
+    data = b'{"id": 1}' * 100_000  # decodes to more than one PIECE
+    packed = compress(data)  # type: ignore[operator]
+    request = httpx.Request("GET", "https://api.cekura.ai/")
+    headers = {"content-encoding": encoding}
+    response = httpx.Response(200, headers=headers, stream=_Chunks(packed, size), request=request)
+    read_capped(response, request, len(data))
+    assert response.is_closed and response.content == data
+    too_small = httpx.Response(200, headers=headers, stream=_Chunks(packed, size), request=request)
+    with pytest.raises(ResponseTooLargeError):
+        read_capped(too_small, request, len(data) - 1)
+    assert too_small.is_closed

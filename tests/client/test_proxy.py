@@ -144,3 +144,89 @@ def test_the_async_client_uses_the_same_proxy() -> None:
         assert proxy.request_lines == ["CONNECT api.cekura.test:443 HTTP/1.1"]
 
     anyio.run(run)
+
+
+# -- NO_PROXY rules: read through public APIs, matched as httpx matches them ---------------------
+
+
+def _environment_proxy_for(base_url: str) -> httpx.URL | None:
+    proxy = Cekura(api_key=API_KEY, base_url=base_url)._config.proxy
+    return None if proxy is None else proxy.url
+
+
+@pytest.mark.parametrize(
+    ("no_proxy", "base_url", "direct"),
+    [
+        (".cekura.test", "https://cekura.test", False),  # a leading dot: subdomains only
+        (".cekura.test", "https://api.cekura.test", True),
+        ("cekura.test", "https://cekura.test", True),  # no dot: the domain and its subdomains
+        ("cekura.test", "https://xcekura.test", False),  # ... not a longer name
+        ("other.test, api.cekura.test", "https://api.cekura.test", True),  # a list, spaces
+        ("api.cekura.test:8443", "https://api.cekura.test:8443", True),  # with a port: only it
+        ("api.cekura.test:8443", "https://api.cekura.test", False),
+        ("http://api.cekura.test", "https://api.cekura.test", False),  # with a scheme: only it
+        ("https://api.cekura.test", "https://api.cekura.test", True),
+        ("10.1.2.3", "https://10.1.2.3", True),  # an IP address: only itself
+        ("10.1.2.3", "https://10.1.2.30", False),
+        ("::ffff:a01:203", "https://[::ffff:a01:203]", True),
+        ("", "https://api.cekura.test", False),
+    ],
+)
+def test_no_proxy_rules(
+    monkeypatch: pytest.MonkeyPatch, no_proxy: str, base_url: str, direct: bool
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    monkeypatch.setenv("no_proxy", no_proxy)
+    expected = None if direct else httpx.URL("http://127.0.0.1:3128")
+    assert _environment_proxy_for(base_url) == expected
+
+
+def test_a_proxy_without_a_scheme_is_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("https_proxy", "127.0.0.1:3128")
+    assert _environment_proxy_for(TARGET) == httpx.URL("http://127.0.0.1:3128")
+
+
+def test_https_proxy_wins_over_all_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:1080")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    assert _environment_proxy_for(TARGET) == httpx.URL("http://127.0.0.1:3128")
+
+
+ENVIRONMENTS = [
+    {"HTTPS_PROXY": "http://127.0.0.1:3128"},
+    {"ALL_PROXY": "socks5://127.0.0.1:1080", "NO_PROXY": ".cekura.test,10.1.2.3"},
+    {"https_proxy": "127.0.0.1:3128", "no_proxy": "cekura.test:8443, localhost"},
+    {"HTTP_PROXY": "http://127.0.0.1:3128", "ALL_PROXY": "http://127.0.0.1:1080"},
+    {"HTTPS_PROXY": "http://127.0.0.1:3128", "NO_PROXY": "https://api.cekura.test,*"},
+    {"HTTPS_PROXY": "http://127.0.0.1:3128", "NO_PROXY": "http://api.cekura.test"},
+]
+URLS = [
+    "https://api.cekura.test",
+    "https://cekura.test",
+    "https://cekura.test:8443",
+    "http://api.cekura.test",
+    "https://10.1.2.3",
+    "https://xcekura.test",
+]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_environment_is_read_as_httpx_reads_it(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    """httpx's own (private) reading is the oracle; the client reads it through public APIs."""
+    oracle = pytest.importorskip("httpx._utils")
+    if not hasattr(oracle, "URLPattern") or not hasattr(oracle, "get_environment_proxies"):
+        pytest.skip("this httpx has no URLPattern/get_environment_proxies to compare with")
+    from cekura_client._proxy import _environment_proxy
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    for url in map(httpx.URL, URLS):
+        mounts = sorted(
+            (oracle.URLPattern(key), value)
+            for key, value in oracle.get_environment_proxies().items()
+        )
+        expected = next((value for pattern, value in mounts if pattern.matches(url)), None)
+        ours = _environment_proxy(url)
+        assert (None if ours is None else str(ours.url)) == expected, (environment, str(url))
