@@ -48,7 +48,7 @@ def test_help_of_result_is_a_short_page_without_internals() -> None:
         "    id (int): the result's ID",
         "    total_runs_count (int): runs in the result",
         "    total_duration (timedelta | None): call time of all runs; None while running",
-        "    runs (list[Run]): the runs, ordered by run ID",
+        "    runs (list[Run]): the runs, ordered by run ID (an ID sent twice: its later run)",
         "    ai_summary (AISummary | None): the LLM-written account of the result",
     ):
         assert f" |  {line}\n" in text
