@@ -115,6 +115,7 @@ class FieldDecl:
     kind: Kind
     default: Any
     doc: str = ""  # one line for help(), from optional() / required()
+    shapes: tuple[tuple[str, Any], ...] = ()  # how the wire type holds models (model_shapes)
 
 
 @dataclass(frozen=True)
@@ -306,11 +307,6 @@ class _ModelMeta(msgspec.StructMeta):
                 # hash what they decode to, so from_json and from_dict of one JSON are equal.
                 cls.__eq__ = _equal_decoded
                 cls.__hash__ = _hash_decoded
-            # Where the deferred fields are, below this model: built here, once, from the
-            # declarations of the models it holds (those exist already: get_type_hints needed
-            # them), so nothing is computed, cached or shared between threads later.
-            cls.__deferral__ = deferral = _deferral(decls)
-            cls.__rewrite__ = _rewriter(*deferral)
         return cls
 
     @property
@@ -343,8 +339,6 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
     __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
     __checks__: ClassVar[tuple[tuple[Any, Callable[[Any], bool]], ...]] = ()
     __normalisers__: ClassVar[tuple[tuple[Any, Callable[[Any, Any], Any]], ...]] = ()
-    __deferral__: ClassVar[_Deferral] = ((), ())
-    __rewrite__: ClassVar[Callable[[dict[str, Any]], dict[str, Any]]]
 
     @property
     def raw(self) -> Mapping[str, Any]:
@@ -583,9 +577,9 @@ def _declarations(cls: type, docs: Mapping[str, str]) -> tuple[FieldDecl, ...]:
         default = info.default
         if info.default_factory is not msgspec.NODEFAULT:
             default = info.default_factory()
-        decls.append(
-            FieldDecl(info.name, info.encode_name, wire, kind, default, docs.get(info.name, ""))
-        )
+        shapes = () if kind.deferred is not None else model_shapes(wire)
+        doc = docs.get(info.name, "")
+        decls.append(FieldDecl(info.name, info.encode_name, wire, kind, default, doc, shapes))
         setattr(cls, "_w_" + info.name, cls.__dict__[info.name])  # the slot, unnormalised
     return tuple(decls)
 
@@ -821,92 +815,54 @@ def with_raw_subtrees(value: Any, target: Any) -> Any:
     """Decoded JSON with each deferred field's value written as the ``msgspec.Raw`` its slot
     takes (copying only the objects on the way to one; ``value`` is not changed), so that a
     tree converts in C as bytes decode. Shapes that do not fit are left for msgspec to refuse."""
-    plan = _plan(target)
-    return _rewrite(value, plan) if plan else value
+    return _with_raw(value, model_shapes(target))
 
 
-#: ("model" | "list" | "dict", model class) for each way a type holds models with deferred
-#: fields somewhere below them.
-_Plan = tuple[tuple[str, Any], ...]
-#: A model's deferred JSON keys, and (key, plan) for each of its fields that holds such models.
-_Deferral = tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]
-_PLANS: dict[Any, _Plan] = {}
-
-
-def _plan(tp: Any) -> _Plan:
-    """How ``tp`` holds models with deferred fields, from their ``__deferral__`` (a pure
-    function of ``tp``, memoised)."""
-    try:
-        return _PLANS[tp]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable annotation: no plan
-        return ()
-    found: list[tuple[str, Any]] = []
+def model_shapes(tp: Any) -> tuple[tuple[str, Any], ...]:
+    """``("model" | "list" | "dict", model class)`` for each way ``tp`` holds models."""
+    found = []
     for option in _union_members(_strip(split_kind(tp)[0])[0]):
-        target, _ = _strip(option)
+        target = _strip(option)[0]
         origin, args = typing.get_origin(target), typing.get_args(target)
-        if isinstance(target, type) and issubclass(target, Model):
-            shape, cls = "model", target
-        elif origin is list:
-            shape, cls = "list", _strip(args[0])[0]
-        elif origin is dict:
-            shape, cls = "dict", _strip(args[1])[0]
-        else:
-            continue
-        if isinstance(cls, type) and issubclass(cls, Model) and cls.__deferral__ != ((), ()):
-            found.append((shape, cls))
-    _PLANS[tp] = plan = tuple(found)
-    return plan
+        shape, inner = (
+            ("list", args[0])
+            if origin is list
+            else ("dict", args[-1])
+            if origin is dict
+            else ("model", target)
+        )
+        inner = _strip(inner)[0]
+        if isinstance(inner, type) and issubclass(inner, Model):
+            found.append((shape, inner))
+    return tuple(found)
 
 
-def _deferral(decls: tuple[FieldDecl, ...]) -> _Deferral:
-    deferred = tuple(d.key for d in decls if d.kind.deferred is not None)
-    nested = tuple(
-        (d.key, plan) for d in decls if d.kind.deferred is None and (plan := _plan(d.wire))
-    )
-    return deferred, nested
-
-
-def _rewrite(value: Any, plan: _Plan) -> Any:
-    for shape, cls in plan:
-        rewrite = cls.__rewrite__
+def _with_raw(value: Any, shapes: tuple[tuple[str, Any], ...]) -> Any:
+    for shape, cls in shapes:
         if shape == "model" and isinstance(value, dict):
-            return rewrite(value)
+            return _object_with_raw(value, cls)
         if shape == "list" and isinstance(value, list):
-            return [rewrite(v) if type(v) is dict else v for v in value]
+            return [_object_with_raw(v, cls) if type(v) is dict else v for v in value]
         if shape == "dict" and isinstance(value, dict):
-            return {k: rewrite(v) if type(v) is dict else v for k, v in value.items()}
+            return {k: _object_with_raw(v, cls) if type(v) is dict else v for k, v in value.items()}
     return value
 
 
-def _rewriter(
-    deferred: tuple[str, ...], nested: tuple[tuple[str, _Plan], ...]
-) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """The function that rewrites one object of a model (thousands per result: kept tight)."""
-
-    def rewrite(value: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] | None = None
-        for key in deferred:
-            if key in value:
-                if out is None:
-                    out = value.copy()
-                raw = to_raw(value[key])
-                if raw is None:
-                    del out[key]  # not JSON: a lenient field that does not fit
-                else:
-                    out[key] = raw
-        for key, plan in nested:
-            item = value.get(key)
-            if item is not None:
-                new = _rewrite(item, plan)
-                if new is not item:
-                    if out is None:
-                        out = value.copy()
-                    out[key] = new
-        return value if out is None else out
-
-    return rewrite
+def _object_with_raw(value: dict[str, Any], cls: type[Model]) -> dict[str, Any]:
+    out = value
+    for decl in cls.__fields__:
+        if decl.key not in value or not (decl.shapes or decl.kind.deferred is not None):
+            continue
+        item = value[decl.key]
+        new = to_raw(item) if decl.kind.deferred is not None else _with_raw(item, decl.shapes)
+        if new is not item:
+            if out is value:
+                out = value.copy()
+            if new is None:  # not JSON: a lenient field that does not fit
+                del out[decl.key]
+            else:
+                out[decl.key] = new
+    return out
 
 
 def deferred_checks_fail(value: Any) -> bool:
