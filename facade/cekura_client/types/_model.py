@@ -38,6 +38,7 @@ Decoding has two paths:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import inspect
 import math
@@ -95,16 +96,21 @@ class Kind:
     #: (:func:`check_all`, on each distinct value: values must be hashable). A failure sends the
     #: payload to the slow path, which names the field.
     check: Callable[[Any], bool] | None = None
-    #: A lenient field kept as received: its slot holds a :class:`msgspec.Raw` (a zero-copy
-    #: slice of the response bytes, which the result keeps anyway for ``raw``) and the value is
-    #: decoded as this wire type on each read. For the bulky AI-written or untyped subtrees of
-    #: runs and metrics (``explanation``, ``extra``, ``metadata``): decoding them into Python
-    #: objects nobody reads made a Result weigh more than the json.loads tree. See
-    #: :func:`deferred_value`; declared with ``Deferred[...]`` (``_fields.py``).
+    #: Set by ``Deferred[...]``: the slot holds a :class:`msgspec.Raw` (a zero-copy slice of the
+    #: response bytes, which the result keeps anyway for ``raw``) and the value is decoded as
+    #: this wire type on each read. For the bulky AI-written or untyped subtrees of runs and
+    #: metrics (``explanation``, ``extra``, ``metadata``): decoding them into Python objects
+    #: nobody reads made a Result weigh more than the json.loads tree (:func:`deferred_value`).
     deferred: Any = None
-    #: The attribute's type as a type checker sees it (the alias's ``TYPE_CHECKING`` twin), for
-    #: ``help()``; None: the wire type says it.
-    public: Any = None
+    #: What msgspec decodes, where it differs from the public type (``Annotated``'s first
+    #: argument); null is added for a field that is not required.
+    wire: Any = None
+    #: A lenient typed view (``View[X]``): X built from the value by :func:`view`.
+    view: bool = False
+
+
+#: ``Annotated`` metadata of ``Deferred[X]`` (see :attr:`Kind.deferred`).
+DEFERRED = "deferred"
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,7 @@ class FieldDecl:
     kind: Kind
     default: Any
     doc: str = ""  # one line for help(), from optional() / required()
+    public: Any = None  # the type a type checker sees (what help() shows)
     shapes: tuple[tuple[str, Any], ...] = ()  # how the wire type holds models (model_shapes)
 
 
@@ -566,28 +573,65 @@ def wire_value(model: Model, name: str) -> Any:
 
 
 def _declarations(cls: type, docs: Mapping[str, str]) -> tuple[FieldDecl, ...]:
+    """Each field from its annotation ``Annotated[public, Kind(...)]``; the class's annotation
+    becomes the wire type, which msgspec reads when it first decodes the class."""
     hints = typing.get_type_hints(cls, include_extras=True)
     decls = []
     for info in msgspec.structs.fields(cls):
         if info.name == "_ref":
             continue
-        wire, kind = split_kind(hints[info.name])
-        if kind.deferred is not None:  # the slot holds msgspec.Raw; the field's type is this
-            wire = kind.deferred
+        public, kind = split_kind(hints[info.name])
+        public, marks = _strip(public)
+        wire = wire_type(public if kind.wire is None else kind.wire)
+        if not info.required and wire is not Any:
+            wire = wire | None
+        slot = _annotate(wire, [kind])
+        if DEFERRED in marks:  # the slot holds msgspec.Raw; the field's type is the wire type
+            kind = dataclasses.replace(kind, deferred=wire)
+            slot = msgspec.Raw
+        if kind.view:
+            kind = dataclasses.replace(kind, normalise=_view_reader(public))
+        cls.__annotations__[info.name] = slot
         default = info.default
         if info.default_factory is not msgspec.NODEFAULT:
             default = info.default_factory()
         shapes = () if kind.deferred is not None else model_shapes(wire)
         doc = docs.get(info.name, "")
-        decls.append(FieldDecl(info.name, info.encode_name, wire, kind, default, doc, shapes))
+        decls.append(
+            FieldDecl(info.name, info.encode_name, wire, kind, default, doc, public, shapes)
+        )
         setattr(cls, "_w_" + info.name, cls.__dict__[info.name])  # the slot, unnormalised
     return tuple(decls)
 
 
+def wire_type(tp: Any) -> Any:
+    """What msgspec decodes for a declared type: in each ``Annotated[public, Kind]`` inside it,
+    the Kind's ``wire`` (if given) replaces the public type; the Kinds stay for the slow path."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Annotated:
+        kinds = [m for m in args[1:] if isinstance(m, Kind)]
+        inner = kinds[-1].wire if kinds and kinds[-1].wire is not None else args[0]
+        return _annotate(wire_type(inner), list(args[1:]))
+    if origin in (Union, types.UnionType):
+        return Union[tuple(wire_type(arg) for arg in args)]  # noqa: UP007
+    if origin in (list, dict):
+        return origin[tuple(wire_type(arg) for arg in args)]
+    return tp
+
+
+def _view_reader(public: Any) -> Callable[[Any, Any], Any]:
+    cls = next(arg for arg in typing.get_args(public) if arg is not type(None))
+
+    def read(model: Any, value: Any) -> Any:
+        return view(cls, value)
+
+    read.view_of = cls  # type: ignore[attr-defined]  # for the field table (types/_doc.py)
+    return read
+
+
 def public_type(decl: FieldDecl) -> Any:
-    """The attribute's type as a type checker sees it (the wire type where the declaration's
-    Kind does not say)."""
-    return decl.kind.public if decl.kind.public is not None else decl.wire
+    """The attribute's type as a type checker sees it."""
+    return decl.public
 
 
 def type_text(tp: Any) -> str:

@@ -127,44 +127,27 @@ if TYPE_CHECKING:
 
     from ..reports._table import RunRow
 
-    Status = ResultStatus
-    Runs = list[Run]
-    Cron = bool
-    Scenarios = list[ScenarioRef]
-    NextSteps = list[NextStep] | None
-    Objects = list[Mapping[str, Any]] | None
-    MetricRefs = list[MetricRef]
-else:
-    Status = Annotated[
-        str,
-        Kind(CORE, "a string", missing="a status string", normalise=_status, public=ResultStatus),
-    ]
-    Runs = Annotated[
-        dict[str, Run] | list[Run] | None,
-        Kind(
-            CORE,
-            "an object keyed by run ID or an array of runs",
-            normalise=_sorted_runs,
-            public=list[Run],
-        ),
-    ]
-    Cron = Annotated[
-        bool | None,
-        Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none, public=bool),
-    ]
-    Scenarios = Annotated[
-        list[ScenarioRef] | None,
-        Kind(CHECKED, "an array", normalise=_scenarios, public=list[ScenarioRef]),
-    ]
-    NextSteps = Annotated[Any, Kind(LENIENT, normalise=_next_steps, public=list[NextStep] | None)]
-    Objects = Annotated[
-        Any, Kind(LENIENT, normalise=_objects, public=list[Mapping[str, Any]] | None)
-    ]
-    # The decoder reads any array of objects, as before; each object is then a lenient view.
-    MetricRefs = Annotated[
-        list[dict[str, Any]] | None,
-        Kind(CHECKED, "an array", normalise=_metric_refs, public=list[MetricRef]),
-    ]
+Status = Annotated[
+    ResultStatus, Kind(CORE, "a string", missing="a status string", normalise=_status, wire=str)
+]
+Runs = Annotated[
+    list[Run],
+    Kind(
+        CORE,
+        "an object keyed by run ID or an array of runs",
+        normalise=_sorted_runs,
+        wire=dict[str, Run] | list[Run],
+    ),
+]
+Cron = Annotated[bool, Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none)]
+Scenarios = Annotated[list[ScenarioRef], Kind(CHECKED, "an array", normalise=_scenarios)]
+NextSteps = Annotated[list[NextStep] | None, Kind(LENIENT, normalise=_next_steps, wire=Any)]
+Objects = Annotated[list[Mapping[str, Any]] | None, Kind(LENIENT, normalise=_objects, wire=Any)]
+# The decoder reads any array of objects, as before; each object is then a lenient view.
+MetricRefs = Annotated[
+    list[MetricRef],
+    Kind(CHECKED, "an array", normalise=_metric_refs, wire=list[dict[str, Any]]),
+]
 
 
 class Result(EagerModel, frozen=True, kw_only=True):
