@@ -9,14 +9,17 @@ that is not required).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
+import re
 import sys
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
+from dateutil.parser import isoparse
 from msgspec import Meta
 
-from ._model import CHECKED, CORE, DEFERRED, LENIENT, Kind
-from ._reader import _FALSE, _TRUE, PathLike, duration_text, int_text, to_duration, to_str
+from ._model import CHECKED, CORE, DEFERRED, LENIENT, Kind, PathLike, fail
 
 __all__ = [
     "AnyValue",
@@ -43,11 +46,42 @@ __all__ = [
     "View",
     "as_utc",
     "bool_text",
+    "int_text",
     "number_to_text",
+    "to_int",
 ]
 
 _MAX = sys.float_info.max
 _MAX_SECONDS = 86_399_999_999_999.0  # timedelta.max, about
+_DURATION = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)\s*$")
+_INT_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
+_TRUE = frozenset({"true", "True", "TRUE", "1", "yes"})
+_FALSE = frozenset({"false", "False", "FALSE", "0", "no", ""})
+
+# --- coercions (slow path only: an odd but usable wire value as the canonical one) ----------
+
+
+def int_text(text: str) -> int | None:
+    """The integer a numeric string spells (surrounding whitespace allowed), else None - also
+    for text the pattern lets through but ``int()`` refuses (the separators ``\x1c``-``\x1f``,
+    more digits than Python's int/str limit)."""
+    if not _INT_TEXT.match(text):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def to_int(value: Any, path: PathLike) -> int:
+    """An integer from a JSON integer, an integral float, or a numeric string."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and (number := int_text(value)) is not None:
+        return number
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise fail(path, "an integer", value)
 
 
 def _int_text(value: Any, path: PathLike) -> Any:
@@ -67,7 +101,7 @@ def bool_text(value: Any, path: PathLike) -> Any:
 
 def number_to_text(value: Any, path: PathLike) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return to_str(value, path)
+        return str(value)
     return value
 
 
@@ -75,17 +109,52 @@ def _empty_is_none(value: Any, path: PathLike) -> Any:
     return None if value == "" else value
 
 
-def _datetime_text(value: Any, path: PathLike) -> Any:
-    from ._reader import to_datetime  # noqa: PLC0415
-
-    return None if value is None else to_datetime(value, path)
+def _datetime_text(value: Any, path: PathLike) -> dt.datetime | None:
+    """An aware datetime from ISO 8601 text; naive times are taken as UTC; ``""`` is None."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise fail(path, "an ISO 8601 date-time", value)
+    try:
+        parsed = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] == "Z" else value)
+    except ValueError:
+        try:
+            parsed = isoparse(value)
+        except (ValueError, OverflowError):
+            raise fail(path, "an ISO 8601 date-time", value) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
 def _duration_value(value: Any, path: PathLike) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    parsed = to_duration(value, path)  # raises with the precise message
-    return None if parsed is None else parsed.total_seconds()
+    """Seconds from ``"MM:SS"``, ``"H:MM:SS"``, minutes past 59 (``"75:03"``) or seconds;
+    ``""`` (a result still running) is None."""
+    if value is None or isinstance(value, bool) or value == "":
+        return None if value == "" else value
+    try:
+        if isinstance(value, (int, float)):
+            if value < 0 or not math.isfinite(value):
+                raise fail(path, "a non-negative duration", value)
+            return float(dt.timedelta(seconds=value).total_seconds())
+        if isinstance(value, str) and (parsed := duration_text(value)) is not None:
+            return parsed.total_seconds()
+    except (OverflowError, ValueError):
+        # more than timedelta holds (999,999,999 days), or more digits than int() reads
+        raise fail(path, "a duration timedelta can hold", value) from None
+    raise fail(path, 'a duration like "MM:SS" or "H:MM:SS"', value)
+
+
+@functools.lru_cache(maxsize=4096)
+def duration_text(value: str) -> dt.timedelta | None:
+    # Cached: transcripts repeat the same few "MM:SS" stamps thousands of times.
+    match = _DURATION.match(value)
+    if match:
+        hours, minutes, seconds = match.groups()
+        if float(seconds) < 60:
+            return dt.timedelta(hours=int(hours or 0), minutes=int(minutes), seconds=float(seconds))
+    return None
+
+
+# --- normalisations: (model, wire value) -> attribute value --------------------------------
 
 
 def as_utc(model: Any, value: Any) -> Any:

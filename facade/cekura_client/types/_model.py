@@ -54,7 +54,6 @@ import msgspec
 from typing_extensions import dataclass_transform
 
 from .._exceptions import ResponseValidationError
-from ._reader import FieldPath, PathLike, fail
 
 __all__ = [
     "ABSENT",
@@ -78,6 +77,32 @@ M = TypeVar("M", bound="Model")
 CORE = "core"
 CHECKED = "checked"
 LENIENT = "lenient"
+
+
+class FieldPath:
+    """A field path built only when printed: parsing a large result creates hundreds of
+    thousands of paths, and needs their text only for the one that fails."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: PathLike, key: str | int) -> None:
+        self.parent = parent
+        self.key = key
+
+    def __str__(self) -> str:
+        path, key = str(self.parent), self.key
+        if isinstance(key, int):
+            return f"{path}[{key}]"
+        if not (key.isascii() and key.isidentifier()):
+            return f"{path}[{key!r}]"
+        return f"{path}.{key}" if path else key
+
+
+PathLike = str | FieldPath
+
+
+def fail(path: PathLike, expected: str, value: Any) -> ResponseValidationError:
+    return ResponseValidationError(path=str(path), expected=expected, value=value)
 
 
 @dataclass(frozen=True)
@@ -841,6 +866,7 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
     writes bytes, datetimes, UUIDs, enums and non-string keys as JSON text without a word, so a
     value the tree path refuses would be read silently: ``eval_type=b"binary"`` as "YmluYXJ5".)
     """
+    target = wire_type(target)  # a declared type (``Runs``) as msgspec reads it
     try:
         converted = _convert(with_raw_subtrees(value, target), target)
     except (ValueError, RecursionError):  # ValidationError; UnicodeEncodeError (lone surrogate)

@@ -30,7 +30,9 @@ from ._model import (
     CORE,
     LENIENT,
     EagerModel,
+    FieldPath,
     Kind,
+    PathLike,
     RawRef,
     check_all,
     convert,
@@ -40,7 +42,6 @@ from ._model import (
     view,
     wire_value,
 )
-from ._reader import FieldPath, PathLike
 from .run import Run
 from .status import ResultStatus
 from .summaries import (

@@ -10,9 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from ._fields import AnyValue, DateTime, Flag, IdList, Int, Items, Number, Obj, StrList, Text
+from ._fields import (
+    AnyValue,
+    DateTime,
+    Flag,
+    IdList,
+    Int,
+    Items,
+    Number,
+    Obj,
+    StrList,
+    Text,
+    int_text,
+)
 from ._model import LENIENT, EagerModel, Kind, Model, optional
-from ._reader import int_text
 
 __all__ = [
     "AISummary",
