@@ -21,36 +21,6 @@ from msgspec import Meta
 
 from ._model import CHECKED, CORE, DEFERRED, LENIENT, Kind, PathLike, fail
 
-__all__ = [
-    "AnyValue",
-    "CoreFlag",
-    "CoreId",
-    "CoreNumber",
-    "Count",
-    "DateTime",
-    "Deferred",
-    "Duration",
-    "Flag",
-    "IdList",
-    "Int",
-    "Items",
-    "Number",
-    "Obj",
-    "OptIdList",
-    "OptItems",
-    "OptObj",
-    "OptText",
-    "StrList",
-    "Text",
-    "TurnTime",
-    "View",
-    "as_utc",
-    "bool_text",
-    "int_text",
-    "number_to_text",
-    "to_int",
-]
-
 _MAX = sys.float_info.max
 _MAX_SECONDS = 86_399_999_999_999.0  # timedelta.max, about
 _DURATION = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)\s*$")

@@ -1,38 +1,16 @@
-"""The one place a model's fields are declared, and everything derived from that declaration.
+"""The machinery of the models: a field is declared once, everything else derives from it.
 
-A model is a :class:`msgspec.Struct` (``gc=False``, frozen). Each field is declared once, as a
-class annotation: its attribute name, its JSON key (``key=`` when they differ), its wire type
-(what msgspec decodes in C) and a :class:`Kind` in ``Annotated`` metadata that says
+A model is a frozen ``msgspec.Struct`` (``gc=False``). Each field is one class annotation,
+``name: Alias = optional("description", key="json_key")``, whose alias (``_fields.py``) is
+``Annotated[public type, Kind(...)]``: strictness (docs/field-strictness.md), error phrase,
+slow-path ``coerce``, ``normalise`` (wire value -> attribute) and, where it differs from the
+public type, the ``wire`` type msgspec decodes. Decoding, ``from_dict``, ``to_dict``, ``extra``,
+``raw``, the error paths, ``help()`` and ``spec_dependencies()`` all read :func:`model_fields`.
 
-* how strict the field is (``core``, ``checked`` or ``lenient``: see docs/field-strictness.md),
-* the phrase an error message uses (``expected an integer``),
-* an optional ``coerce`` (slow path only: turns an odd but usable wire value into the canonical
-  one, e.g. ``" 10 "`` -> ``10``, ``""`` -> ``None``) and
-* an optional ``normalise`` (the attribute value from the wire value: ``"07:51"`` -> timedelta).
-
-The public type of an attribute (what mypy sees) is given by the same alias under
-``TYPE_CHECKING``; the alias's ``Kind.public`` says the same at run time, for ``help()`` (a test
-keeps the two equal). Each field's default is :func:`optional` or :func:`required`, carrying the
-one-line description ``help()`` shows: the metaclass builds each model's ``__signature__``
-(no ``_ref``, no wire types) and the ``Attributes:`` section of its docstring (each field's
-public type and description) from these.
-Decoding, ``from_dict``, ``to_dict``, the slow path's error messages and
-``spec_dependencies()`` all read :func:`model_fields`; nothing lists fields by hand.
-
-Normalisation is lazy on the models that occur thousands of times in a result (runs, metrics,
-transcript turns): the slot keeps the wire value decoded in C and the attribute is a property
-that normalises on access (cheap, cached conversions). Models marked ``eager`` (the result and
-its small summaries) normalise once, right after decoding.
-
-Decoding has two paths:
-
-* fast: ``msgspec`` decodes the bytes straight into the Structs (lax: numeric strings are
-  numbers). Any payload real servers send takes this path.
-* slow, only when the fast path refuses something: the JSON is decoded to Python values and
-  :func:`canonical` walks it along the same declarations, producing the canonical wire form
-  (lenient fields that do not fit become ``None``) or raising ResponseValidationError with the
-  exact field path (``runs['86368'].evaluation.metrics[1].score``), and msgspec converts the
-  canonical tree. msgspec's own paths (``$.runs[...]``) do not name dict keys, hence this path.
+Fast path: msgspec decodes the bytes straight into the Structs, in C. Slow path, only when it
+refuses: :func:`canonical` walks the decoded JSON along the same declarations, coerces, drops
+lenient misfits and raises ResponseValidationError with the exact path (msgspec's own paths do
+not name dict keys). MODEL_CONCEPTS.md lists every concept here and why it exists.
 """
 
 from __future__ import annotations
@@ -54,23 +32,6 @@ import msgspec
 from typing_extensions import dataclass_transform
 
 from .._exceptions import ResponseValidationError
-
-__all__ = [
-    "ABSENT",
-    "CHECKED",
-    "CORE",
-    "LENIENT",
-    "Kind",
-    "Model",
-    "RawRef",
-    "canonical",
-    "decode_error",
-    "model_fields",
-    "optional",
-    "required",
-    "to_jsonable",
-    "type_text",
-]
 
 M = TypeVar("M", bound="Model")
 
@@ -115,23 +76,12 @@ class Kind:
     coerce: Callable[[Any, PathLike], Any] | None = None
     normalise: Callable[[Any, Any], Any] | None = None  # (model, wire value) -> attribute value
     feeds: str | None = None  # another attribute this key is read into (older specs' names)
-    #: A format check run in Python after decoding instead of a ``Meta(pattern=...)`` in the
-    #: decoder (msgspec calls ``re`` per value: ~2 us, most of a 20,000-run decode's overhead).
-    #: Eager models check in ``__post_init__``; a lazy model's checks are run by its parent
-    #: (:func:`check_all`, on each distinct value: values must be hashable). A failure sends the
-    #: payload to the slow path, which names the field.
+    #: A format check run after decoding, once per distinct (hashable) value, instead of a
+    #: ``Meta(pattern=...)`` the decoder would run per value; a failure takes the slow path.
     check: Callable[[Any], bool] | None = None
-    #: Set by ``Deferred[...]``: the slot holds a :class:`msgspec.Raw` (a zero-copy slice of the
-    #: response bytes, which the result keeps anyway for ``raw``) and the value is decoded as
-    #: this wire type on each read. For the bulky AI-written or untyped subtrees of runs and
-    #: metrics (``explanation``, ``extra``, ``metadata``): decoding them into Python objects
-    #: nobody reads made a Result weigh more than the json.loads tree (:func:`deferred_value`).
-    deferred: Any = None
-    #: What msgspec decodes, where it differs from the public type (``Annotated``'s first
-    #: argument); null is added for a field that is not required.
-    wire: Any = None
-    #: A lenient typed view (``View[X]``): X built from the value by :func:`view`.
-    view: bool = False
+    deferred: Any = None  # set by Deferred[X]: the slot is a msgspec.Raw, read as this type
+    wire: Any = None  # what msgspec decodes, where it differs from the public type
+    view: bool = False  # View[X]: a lenient typed view, X built by view()
 
 
 #: ``Annotated`` metadata of ``Deferred[X]`` (see :attr:`Kind.deferred`).
@@ -445,17 +395,15 @@ def _adopt(model: Model, where: tuple[Any, ...]) -> None:
         return
     for decl in type(model).__fields__:
         value = getattr(model, decl.name, None)
-        if isinstance(value, Model):
-            _adopt_child(value, (*where, decl.key))
-        elif isinstance(value, list) and value and isinstance(value[0], Model):
-            for index, item in enumerate(value):
-                _adopt_child(item, (*where, decl.key, index))
-
-
-def _adopt_child(child: Model, where: tuple[Any, ...]) -> None:
-    if child._ref is None:
-        child._attach(where)
-        _adopt(child, where)
+        places: list[tuple[Any, tuple[int, ...]]] = (
+            [(value, ())] if isinstance(value, Model) else []
+        )
+        if isinstance(value, list) and value and isinstance(value[0], Model):
+            places = [(item, (index,)) for index, item in enumerate(value)]
+        for child, index in places:
+            if child._ref is None:
+                child._attach((*where, decl.key, *index))
+                _adopt(child, (*where, decl.key, *index))
 
 
 _DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
@@ -509,35 +457,19 @@ class EagerModel(Model, frozen=True, gc=False, kw_only=True):
     __eager__ = True
 
     def __post_init__(self) -> None:
-        cls = type(self)
-        for member, check in cls.__checks__:
-            if not check(member.__get__(self)):
-                raise CheckFailed(cls.__name__)
-        for member, normalise in cls.__normalisers__:
+        check_all([self])
+        for member, normalise in type(self).__normalisers__:
             member.__set__(self, normalise(self, member.__get__(self)))
 
 
-class CheckFailed(ValueError):
-    """A deferred format check failed (msgspec turns it into a ValidationError; the slow path
-    then names the field)."""
-
-
-def run_checks(model: Model) -> None:
-    """Run a model's deferred format checks (see :attr:`Kind.check`)."""
-    for member, check in type(model).__checks__:
-        if not check(member.__get__(model)):
-            raise CheckFailed(type(model).__name__)
-
-
-def check_all(models: list[Any]) -> None:
-    """Run the deferred checks of many models of one class (the runs of a result) on each
-    distinct value once: durations repeat, and a set is cheaper than a call per run."""
-    if not models:
-        return
-    for member, check in type(models[0]).__checks__:
-        get = member.__get__
-        if not all(map(check, {get(model) for model in models})):
-            raise CheckFailed(type(models[0]).__name__)
+def check_all(models: Any) -> None:
+    """Run :attr:`Kind.check` of models of one class (the runs of a result) on each distinct
+    value once. A ValueError (in ``__post_init__``, msgspec's ValidationError) means: the slow
+    path, which names the field."""
+    models = list(models)
+    for member, check in type(models[0]).__checks__ if models else ():
+        if not all(map(check, {member.__get__(model) for model in models})):
+            raise ValueError(f"{type(models[0]).__name__}: a format check failed")
 
 
 def _in_repr(decl: FieldDecl) -> bool:
@@ -589,12 +521,6 @@ def _install_property(cls: type, decl: FieldDecl, reader: Callable[[Any, Any], A
     read.__name__ = decl.name
     read.__doc__ = decl.doc or f"``{decl.key}``, normalised."
     setattr(cls, decl.name, property(read))
-
-
-def wire_value(model: Model, name: str) -> Any:
-    """The value a field's slot holds (before normalisation); ``model._w_<name>`` is the same,
-    faster (a slot read in C)."""
-    return getattr(model, "_w_" + name)
 
 
 def _declarations(cls: type, docs: Mapping[str, str]) -> tuple[FieldDecl, ...]:
@@ -859,8 +785,8 @@ def _phrase(options: list[Any], value: Any = None) -> str:
 
 def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> Any:
     """``value`` (decoded JSON) as ``target``: msgspec in C first, with each deferred value
-    written as the Raw its slot takes (:func:`with_raw_subtrees`); when msgspec refuses, the slow
-    path (:func:`canonical`) names the field or makes the value fit.
+    written as the Raw its slot takes (:func:`_with_raw`); when msgspec refuses, the slow path
+    (:func:`canonical`) names the field or makes the value fit.
 
     (Writing the whole tree as JSON and decoding it like a response would be faster, but msgspec
     writes bytes, datetimes, UUIDs, enums and non-string keys as JSON text without a word, so a
@@ -868,24 +794,21 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
     """
     target = wire_type(target)  # a declared type (``Runs``) as msgspec reads it
     try:
-        converted = _convert(with_raw_subtrees(value, target), target)
+        converted = _convert(_with_raw(value, model_shapes(target)), target)
     except (ValueError, RecursionError):  # ValidationError; UnicodeEncodeError (lone surrogate)
         pass
     else:
-        if not deferred_checks_fail(converted):
+        items = [converted] if isinstance(converted, Model) else converted
+        items = list(items.values()) if isinstance(items, dict) else items
+        items = items if isinstance(items, list) else []
+        with contextlib.suppress(ValueError):  # lazy models' checks (eager ones ran already)
+            check_all([m for m in items if isinstance(m, Model) and not m.__eager__])
             return converted
     fitted = canonical(value, target, path, relaxed)
     try:
         return _convert(fitted, target)
     except (ValueError, RecursionError) as exc:
         raise translate(exc, path, value) from None
-
-
-def with_raw_subtrees(value: Any, target: Any) -> Any:
-    """Decoded JSON with each deferred field's value written as the ``msgspec.Raw`` its slot
-    takes (copying only the objects on the way to one; ``value`` is not changed), so that a
-    tree converts in C as bytes decode. Shapes that do not fit are left for msgspec to refuse."""
-    return _with_raw(value, model_shapes(target))
 
 
 def model_shapes(tp: Any) -> tuple[tuple[str, Any], ...]:
@@ -908,6 +831,9 @@ def model_shapes(tp: Any) -> tuple[tuple[str, Any], ...]:
 
 
 def _with_raw(value: Any, shapes: tuple[tuple[str, Any], ...]) -> Any:
+    """Decoded JSON with each deferred field's value written as the ``msgspec.Raw`` its slot
+    takes (copying only the objects on the way to one; ``value`` is not changed), so that a
+    tree converts in C as bytes decode. Shapes that do not fit are left for msgspec to refuse."""
     for shape, cls in shapes:
         if shape == "model" and isinstance(value, dict):
             return _object_with_raw(value, cls)
@@ -935,21 +861,6 @@ def _object_with_raw(value: dict[str, Any], cls: type[Model]) -> dict[str, Any]:
     return out
 
 
-def deferred_checks_fail(value: Any) -> bool:
-    """Whether a converted value's lazy models (a list or dict of them, as ``runs`` is) fail
-    their deferred checks. Eager models checked themselves in ``__post_init__``."""
-    if isinstance(value, Model):
-        value = [value]
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    try:
-        for item in items:
-            if isinstance(item, Model) and not item.__eager__:
-                run_checks(item)
-    except CheckFailed:
-        return True
-    return False
-
-
 def view(cls: type[M], value: Any, path: PathLike = "") -> M | None:
     """A lenient typed view of an untyped value: the model when ``value`` is a non-empty
     object (fields that do not fit are None), else None. ``raw`` is ``value``."""
@@ -963,16 +874,8 @@ def view(cls: type[M], value: Any, path: PathLike = "") -> M | None:
 
 
 def translate(exc: Exception, path: PathLike, value: Any) -> ResponseValidationError:
-    """A safety net: msgspec's own message as a ResponseValidationError (``$.a[0]`` -> ``a[0]``).
-    The slow path normally raises first, with the exact path."""
-    message = str(exc)
-    where = ""
-    if " - at `$" in message:
-        message, _, rest = message.partition(" - at `$")
-        where = rest.rstrip("`").lstrip(".")
-    prefix = str(path)
-    full = f"{prefix}.{where}" if prefix and where and not where.startswith("[") else prefix + where
-    return fail(full, f"a valid value ({message})", value)
+    """A safety net: msgspec's own message (the slow path normally raises first)."""
+    return fail(path, f"a valid value ({exc})", value)
 
 
 def decode_error(text: str | bytes, expected: str = "a JSON document") -> ResponseValidationError:

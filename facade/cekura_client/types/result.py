@@ -40,7 +40,6 @@ from ._model import (
     required,
     unknown_fields,
     view,
-    wire_value,
 )
 from .run import Run
 from .status import ResultStatus
@@ -91,7 +90,7 @@ def _false_if_none(result: Any, value: Any) -> bool:
 def _scenarios(result: Any, value: Any) -> list[ScenarioRef]:
     if value is None:
         # Specs before 2025-10 sent `scenario_names` (a list of names) instead.
-        names = wire_value(result, "scenario_names")
+        names = result._w_scenario_names
         if isinstance(names, str):
             names = [names]
         if isinstance(names, list):

@@ -36,7 +36,6 @@ from ._model import (
     optional,
     required,
     unknown_fields,
-    wire_value,
 )
 from .metric import MetricScore
 
@@ -164,7 +163,7 @@ class Run(Model, frozen=True):
     @property
     def evaluated(self) -> bool:
         """Whether the run has an evaluation (``evaluation`` neither null nor ``{}``)."""
-        value = wire_value(self, "metrics")
+        value = self._w_metrics  # type: ignore[attr-defined]  # the slot
         return value is not None and value != _EMPTY_EVALUATION
 
     @property
