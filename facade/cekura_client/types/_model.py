@@ -394,16 +394,15 @@ def _adopt(model: Model, where: tuple[Any, ...]) -> None:
     if not type(model).__eager__:
         return
     for decl in type(model).__fields__:
-        value = getattr(model, decl.name, None)
-        places: list[tuple[Any, tuple[int, ...]]] = (
-            [(value, ())] if isinstance(value, Model) else []
-        )
-        if isinstance(value, list) and value and isinstance(value[0], Model):
-            places = [(item, (index,)) for index, item in enumerate(value)]
-        for child, index in places:
+        value: Any = getattr(model, decl.name, None)
+        single = isinstance(value, Model)
+        if not (single or (isinstance(value, list) and value and isinstance(value[0], Model))):
+            continue
+        for index, child in enumerate([value] if single else value):
             if child._ref is None:
-                child._attach((*where, decl.key, *index))
-                _adopt(child, (*where, decl.key, *index))
+                place = (*where, decl.key) if single else (*where, decl.key, index)
+                child._attach(place)
+                _adopt(child, place)
 
 
 _DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
