@@ -72,7 +72,6 @@ class Kind:
 
     strictness: str = CHECKED
     expected: str | None = None  # the error phrase; None: derived from the wire type
-    missing: str | None = None  # the error phrase for null/missing, when it differs
     coerce: Callable[[Any, PathLike], Any] | None = None
     normalise: Callable[[Any, Any], Any] | None = None  # (model, wire value) -> attribute value
     feeds: str | None = None  # another attribute this key is read into (older specs' names)
@@ -685,7 +684,7 @@ def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool)
     if value is None:
         if type(None) in options or Any in options:
             return None
-        raise fail(path, kind.missing or kind.expected or _phrase(options), value)
+        raise fail(path, kind.expected or _phrase(options), value)
     if Any in options:
         return value
     if isinstance(value, dict):

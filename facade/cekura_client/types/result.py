@@ -36,6 +36,7 @@ from ._model import (
     RawRef,
     check_all,
     convert,
+    fail,
     optional,
     required,
     unknown_fields,
@@ -55,6 +56,12 @@ from .summaries import (
 )
 
 __all__ = ["RESULT_FIELDS", "Result", "parse_runs", "spec_dependencies"]
+
+
+def _status_text(value: Any, path: PathLike) -> Any:
+    if value is None:
+        raise fail(path, "a status string", value)
+    return value
 
 
 def _status(result: Any, value: Any) -> ResultStatus:
@@ -128,7 +135,7 @@ if TYPE_CHECKING:
     from ..reports._table import RunRow
 
 Status = Annotated[
-    ResultStatus, Kind(CORE, "a string", missing="a status string", normalise=_status, wire=str)
+    ResultStatus, Kind(CORE, "a string", coerce=_status_text, normalise=_status, wire=str)
 ]
 Runs = Annotated[
     list[Run],
