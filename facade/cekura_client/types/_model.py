@@ -269,6 +269,9 @@ class _ModelMeta(msgspec.StructMeta):
         if namespace.get("__module__") != __name__:
             decls = _declarations(cls, docs)
             cls.__fields__ = decls
+            # What from_dict rewrites as msgspec.Raw: deferred fields, and those with models
+            # holding some (all of these exist already: get_type_hints needed them).
+            cls.__raw_fields__ = tuple(d for d in decls if d.kind.deferred is not None or d.shapes)
             # What help() shows: built here, once, from the declarations (see _help_text).
             cls._signature_ = _public_signature(cls, decls)
             cls.__doc__ = _help_text(namespace.get("__doc__"), decls)
@@ -318,6 +321,7 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
     _ref: Any = msgspec.field(default=None, name=REF_KEY)
     __eager__: ClassVar[bool] = False
     __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
+    __raw_fields__: ClassVar[tuple[FieldDecl, ...]] = ()
     __checks__: ClassVar[tuple[tuple[Any, Callable[[Any], bool]], ...]] = ()
     __normalisers__: ClassVar[tuple[tuple[Any, Callable[[Any, Any], Any]], ...]] = ()
 
@@ -545,6 +549,7 @@ def _declarations(cls: type, docs: Mapping[str, str]) -> tuple[FieldDecl, ...]:
         if info.default_factory is not msgspec.NODEFAULT:
             default = info.default_factory()
         shapes = () if kind.deferred is not None else model_shapes(wire)
+        shapes = tuple(shape for shape in shapes if shape[1].__raw_fields__)
         doc = docs.get(info.name, "")
         decls.append(
             FieldDecl(info.name, info.encode_name, wire, kind, default, doc, public, shapes)
@@ -790,9 +795,11 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
     writes bytes, datetimes, UUIDs, enums and non-string keys as JSON text without a word, so a
     value the tree path refuses would be read silently: ``eval_type=b"binary"`` as "YmluYXJ5".)
     """
-    target = wire_type(target)  # a declared type (``Runs``) as msgspec reads it
+    model = isinstance(target, type)
+    target = target if model else wire_type(target)  # a declared type (``Runs``) as decoded
     try:
-        converted = _convert(_with_raw(value, model_shapes(target)), target)
+        shapes = (("model", target),) if model else model_shapes(target)
+        converted = _convert(_with_raw(value, shapes), target)
     except (ValueError, RecursionError):  # ValidationError; UnicodeEncodeError (lone surrogate)
         pass
     else:
@@ -833,6 +840,8 @@ def _with_raw(value: Any, shapes: tuple[tuple[str, Any], ...]) -> Any:
     takes (copying only the objects on the way to one; ``value`` is not changed), so that a
     tree converts in C as bytes decode. Shapes that do not fit are left for msgspec to refuse."""
     for shape, cls in shapes:
+        if not cls.__raw_fields__:
+            return value
         if shape == "model" and isinstance(value, dict):
             return _object_with_raw(value, cls)
         if shape == "list" and isinstance(value, list):
@@ -844,8 +853,8 @@ def _with_raw(value: Any, shapes: tuple[tuple[str, Any], ...]) -> Any:
 
 def _object_with_raw(value: dict[str, Any], cls: type[Model]) -> dict[str, Any]:
     out = value
-    for decl in cls.__fields__:
-        if decl.key not in value or not (decl.shapes or decl.kind.deferred is not None):
+    for decl in cls.__raw_fields__:
+        if decl.key not in value:
             continue
         item = value[decl.key]
         new = to_raw(item) if decl.kind.deferred is not None else _with_raw(item, decl.shapes)
