@@ -34,7 +34,8 @@ from ._exceptions import (
     WebhookVerificationError,
 )
 from ._text import short_text
-from .types._reader import fail, to_int
+from .types._fields import to_int
+from .types._model import fail
 from .types.result import Result, parse_runs
 from .types.run import Run
 

@@ -323,26 +323,8 @@ def test_a_recursion_error_decoding_raw_is_the_clients_error(
     assert result.run(86103).id == 86103
 
 
-def test_plans_are_published_only_when_finished(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A thread that reads the plan cache while another computes it must not see (and keep) a
-    half-built plan: that would send every later from_dict down the slow path."""
-    from cekura_client.types.result import Runs
-
-    monkeypatch.setattr(_model, "_PLANS", {})
-    real_split = _model.split_kind
-    nested: list[Any] = []
-
-    def split_kind(tp: Any) -> Any:  # while Runs is half-planned, "another thread" plans Result
-        if tp is Runs and not nested:
-            nested.append("planning Result")
-            _model.with_raw_subtrees({}, Result)
-        return real_split(tp)
-
-    monkeypatch.setattr(_model, "split_kind", split_kind)
-    _model.with_raw_subtrees({}, Runs)
-    assert nested, "the interleaving did not happen"
-    assert _model._PLANS[Result] == (("model", Result),)
-    assert {shape for shape, _ in _model._PLANS[Runs]} == {"dict", "list"}
+def test_from_dict_of_a_valid_payload_converts_in_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deferred values are written as Raw first, so the slow path is not taken."""
     calls: list[int] = []
     real_canonical = _model.canonical_model
     monkeypatch.setattr(

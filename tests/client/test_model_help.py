@@ -4,10 +4,10 @@ what it is, with the type a type checker sees (the static and run-time types agr
 from __future__ import annotations
 
 import ast
-import copy
 import inspect
 import pydoc
 import re
+import types
 import typing
 from types import ModuleType
 from typing import Any
@@ -17,7 +17,7 @@ import pytest
 import cekura_client.types as public_types
 from cekura_client import Result
 from cekura_client.testing import payloads
-from cekura_client.types import _fields, metric, result, run, summaries
+from cekura_client.types import metric, result, run, summaries
 from cekura_client.types._model import Model, model_fields, public_type, type_text
 from cekura_client.types.run import Run, TranscriptTurn
 
@@ -103,50 +103,30 @@ def test_lazy_fields_are_properties_with_the_description() -> None:
     assert duration.__doc__ == "the call's length"
 
 
-# --- the run-time public types are the TYPE_CHECKING aliases -------------------------------------
+# --- help() shows the declared type, as a type checker reads it ------------------------------
 
 
-def _static_aliases(module: ModuleType) -> dict[str, ast.expr]:
-    """``alias -> expression`` from the module's ``if TYPE_CHECKING:`` blocks."""
-    aliases: dict[str, ast.expr] = {}
-    for node in ast.walk(ast.parse(inspect.getsource(module))):
-        if not (isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"):
-            continue
-        for statement in node.body:
-            if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
-                aliases[statement.targets[0].id] = statement.value
-            elif isinstance(statement, ast.ImportFrom):  # `from builtins import list as Items`
-                for name in statement.names:
-                    if name.asname:
-                        aliases[name.asname] = ast.Name(name.name, ast.Load())
-    return aliases
-
-
-class _Expand(ast.NodeTransformer):
-    def __init__(self, aliases: dict[str, ast.expr]) -> None:
-        self.aliases = aliases
-
-    def visit_Name(self, node: ast.Name) -> Any:
-        if node.id in self.aliases:
-            return self.visit(copy.deepcopy(self.aliases[node.id]))
-        return node
-
-    def visit_Subscript(self, node: ast.Subscript) -> Any:
-        if isinstance(node.value, ast.Name) and node.value.id == "Deferred":
-            return self.visit(node.slice)  # Deferred[X] is X to a type checker
-        if isinstance(node.value, ast.Name) and node.value.id == "Annotated":
-            first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
-            return self.visit(first)
-        return self.generic_visit(node)
+def _checker_view(tp: Any) -> Any:
+    """``tp`` as a type checker reads it: ``Annotated[X, ...]`` is X, at any depth."""
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) is typing.Annotated:
+        return _checker_view(args[0])
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return typing.Union[tuple(_checker_view(a) for a in args)]  # noqa: UP007
+    if args:
+        return typing.get_origin(tp)[tuple(_checker_view(a) for a in args)]
+    return tp
 
 
 def _static_type(model: type[Model], name: str, module: ModuleType) -> Any:
-    aliases = {**_static_aliases(_fields), **_static_aliases(module)}
-    annotation = model.__annotations__[name]
-    assert isinstance(annotation, str)
-    tree = _Expand(aliases).visit(ast.parse(annotation, mode="eval"))
-    namespace = {**vars(_fields), **vars(module), "Optional": typing.Optional}
-    return eval(compile(ast.fix_missing_locations(tree), "<static>", "eval"), namespace)
+    """The annotation as written in the class body, evaluated as a type checker reads it."""
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.ClassDef) and node.name == model.__name__:
+            for statement in node.body:
+                if isinstance(statement, ast.AnnAssign) and ast.unparse(statement.target) == name:
+                    source = ast.unparse(statement.annotation)
+                    return _checker_view(eval(source, vars(module)))
+    raise AssertionError((model, name))
 
 
 @pytest.mark.parametrize(
@@ -164,7 +144,7 @@ def _static_type(model: type[Model], name: str, module: ModuleType) -> Any:
 def test_help_shows_the_type_a_type_checker_sees(model: type[Model], module: ModuleType) -> None:
     for decl in model_fields(model):
         static = _static_type(model, decl.name, module)
-        assert public_type(decl) == static, (model.__name__, decl.name, static)
+        assert _checker_view(public_type(decl)) == static, (model.__name__, decl.name, static)
 
 
 def test_optional_and_required_leave_msgspec_the_declarations_it_had() -> None:

@@ -1,43 +1,22 @@
-"""The one place a model's fields are declared, and everything derived from that declaration.
+"""The machinery of the models: a field is declared once, everything else derives from it.
 
-A model is a :class:`msgspec.Struct` (``gc=False``, frozen). Each field is declared once, as a
-class annotation: its attribute name, its JSON key (``key=`` when they differ), its wire type
-(what msgspec decodes in C) and a :class:`Kind` in ``Annotated`` metadata that says
+A model is a frozen ``msgspec.Struct`` (``gc=False``). Each field is one class annotation,
+``name: Alias = optional("description", key="json_key")``, whose alias (``_fields.py``) is
+``Annotated[public type, Kind(...)]``: strictness (docs/guides/field-strictness.md), error phrase,
+slow-path ``coerce``, ``normalise`` (wire value -> attribute) and, where it differs from the
+public type, the ``wire`` type msgspec decodes. Decoding, ``from_dict``, ``to_dict``, ``extra``,
+``raw``, the error paths, ``help()`` and ``spec_dependencies()`` all read :func:`model_fields`.
 
-* how strict the field is (``core``, ``checked`` or ``lenient``: see docs/field-strictness.md),
-* the phrase an error message uses (``expected an integer``),
-* an optional ``coerce`` (slow path only: turns an odd but usable wire value into the canonical
-  one, e.g. ``" 10 "`` -> ``10``, ``""`` -> ``None``) and
-* an optional ``normalise`` (the attribute value from the wire value: ``"07:51"`` -> timedelta).
-
-The public type of an attribute (what mypy sees) is given by the same alias under
-``TYPE_CHECKING``; the alias's ``Kind.public`` says the same at run time, for ``help()`` (a test
-keeps the two equal). Each field's default is :func:`optional` or :func:`required`, carrying the
-one-line description ``help()`` shows: the metaclass builds each model's ``__signature__``
-(no ``_ref``, no wire types) and the ``Attributes:`` section of its docstring (each field's
-public type and description) from these.
-Decoding, ``from_dict``, ``to_dict``, the slow path's error messages and
-``spec_dependencies()`` all read :func:`model_fields`; nothing lists fields by hand.
-
-Normalisation is lazy on the models that occur thousands of times in a result (runs, metrics,
-transcript turns): the slot keeps the wire value decoded in C and the attribute is a property
-that normalises on access (cheap, cached conversions). Models marked ``eager`` (the result and
-its small summaries) normalise once, right after decoding.
-
-Decoding has two paths:
-
-* fast: ``msgspec`` decodes the bytes straight into the Structs (lax: numeric strings are
-  numbers). Any payload real servers send takes this path.
-* slow, only when the fast path refuses something: the JSON is decoded to Python values and
-  :func:`canonical` walks it along the same declarations, producing the canonical wire form
-  (lenient fields that do not fit become ``None``) or raising ResponseValidationError with the
-  exact field path (``runs['86368'].evaluation.metrics[1].score``), and msgspec converts the
-  canonical tree. msgspec's own paths (``$.runs[...]``) do not name dict keys, hence this path.
+Fast path: msgspec decodes the bytes straight into the Structs, in C. Slow path, only when it
+refuses: :func:`canonical` walks the decoded JSON along the same declarations, coerces, drops
+lenient misfits and raises ResponseValidationError with the exact path (msgspec's own paths do
+not name dict keys). MODEL_CONCEPTS.md lists every concept here and why it exists.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import inspect
 import math
@@ -53,24 +32,6 @@ import msgspec
 from typing_extensions import dataclass_transform
 
 from .._exceptions import ResponseValidationError
-from ._reader import FieldPath, PathLike, fail
-
-__all__ = [
-    "ABSENT",
-    "CHECKED",
-    "CORE",
-    "LENIENT",
-    "Kind",
-    "Model",
-    "RawRef",
-    "canonical",
-    "decode_error",
-    "model_fields",
-    "optional",
-    "required",
-    "to_jsonable",
-    "type_text",
-]
 
 M = TypeVar("M", bound="Model")
 
@@ -79,32 +40,51 @@ CHECKED = "checked"
 LENIENT = "lenient"
 
 
+class FieldPath:
+    """A field path built only when printed: parsing a large result creates hundreds of
+    thousands of paths, and needs their text only for the one that fails."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: PathLike, key: str | int) -> None:
+        self.parent = parent
+        self.key = key
+
+    def __str__(self) -> str:
+        path, key = str(self.parent), self.key
+        if isinstance(key, int):
+            return f"{path}[{key}]"
+        if not (key.isascii() and key.isidentifier()):
+            return f"{path}[{key!r}]"
+        return f"{path}.{key}" if path else key
+
+
+PathLike = str | FieldPath
+
+
+def fail(path: PathLike, expected: str, value: Any) -> ResponseValidationError:
+    return ResponseValidationError(path=str(path), expected=expected, value=value)
+
+
 @dataclass(frozen=True)
 class Kind:
     """A field's strictness and conversions (``Annotated`` metadata of its wire type)."""
 
     strictness: str = CHECKED
     expected: str | None = None  # the error phrase; None: derived from the wire type
-    missing: str | None = None  # the error phrase for null/missing, when it differs
     coerce: Callable[[Any, PathLike], Any] | None = None
     normalise: Callable[[Any, Any], Any] | None = None  # (model, wire value) -> attribute value
     feeds: str | None = None  # another attribute this key is read into (older specs' names)
-    #: A format check run in Python after decoding instead of a ``Meta(pattern=...)`` in the
-    #: decoder (msgspec calls ``re`` per value: ~2 us, most of a 20,000-run decode's overhead).
-    #: Eager models check in ``__post_init__``; a lazy model's checks are run by its parent
-    #: (:func:`check_all`, on each distinct value: values must be hashable). A failure sends the
-    #: payload to the slow path, which names the field.
+    #: A format check run after decoding, once per distinct (hashable) value, instead of a
+    #: ``Meta(pattern=...)`` the decoder would run per value; a failure takes the slow path.
     check: Callable[[Any], bool] | None = None
-    #: A lenient field kept as received: its slot holds a :class:`msgspec.Raw` (a zero-copy
-    #: slice of the response bytes, which the result keeps anyway for ``raw``) and the value is
-    #: decoded as this wire type on each read. For the bulky AI-written or untyped subtrees of
-    #: runs and metrics (``explanation``, ``extra``, ``metadata``): decoding them into Python
-    #: objects nobody reads made a Result weigh more than the json.loads tree. See
-    #: :func:`deferred_value`; declared with ``Deferred[...]`` (``_fields.py``).
-    deferred: Any = None
-    #: The attribute's type as a type checker sees it (the alias's ``TYPE_CHECKING`` twin), for
-    #: ``help()``; None: the wire type says it.
-    public: Any = None
+    deferred: Any = None  # set by Deferred[X]: the slot is a msgspec.Raw, read as this type
+    wire: Any = None  # what msgspec decodes, where it differs from the public type
+    view: bool = False  # View[X]: a lenient typed view, X built by view()
+
+
+#: ``Annotated`` metadata of ``Deferred[X]`` (see :attr:`Kind.deferred`).
+DEFERRED = "deferred"
 
 
 @dataclass(frozen=True)
@@ -115,6 +95,8 @@ class FieldDecl:
     kind: Kind
     default: Any
     doc: str = ""  # one line for help(), from optional() / required()
+    public: Any = None  # the type a type checker sees (what help() shows)
+    shapes: tuple[tuple[str, Any], ...] = ()  # how the wire type holds models (model_shapes)
 
 
 @dataclass(frozen=True)
@@ -287,6 +269,9 @@ class _ModelMeta(msgspec.StructMeta):
         if namespace.get("__module__") != __name__:
             decls = _declarations(cls, docs)
             cls.__fields__ = decls
+            # What from_dict rewrites as msgspec.Raw: deferred fields, and those with models
+            # holding some (all of these exist already: get_type_hints needed them).
+            cls.__raw_fields__ = tuple(d for d in decls if d.kind.deferred is not None or d.shapes)
             # What help() shows: built here, once, from the declarations (see _help_text).
             cls._signature_ = _public_signature(cls, decls)
             cls.__doc__ = _help_text(namespace.get("__doc__"), decls)
@@ -306,11 +291,6 @@ class _ModelMeta(msgspec.StructMeta):
                 # hash what they decode to, so from_json and from_dict of one JSON are equal.
                 cls.__eq__ = _equal_decoded
                 cls.__hash__ = _hash_decoded
-            # Where the deferred fields are, below this model: built here, once, from the
-            # declarations of the models it holds (those exist already: get_type_hints needed
-            # them), so nothing is computed, cached or shared between threads later.
-            cls.__deferral__ = deferral = _deferral(decls)
-            cls.__rewrite__ = _rewriter(*deferral)
         return cls
 
     @property
@@ -341,10 +321,9 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, frozen=True, gc=False, kw_only
     _ref: Any = msgspec.field(default=None, name=REF_KEY)
     __eager__: ClassVar[bool] = False
     __fields__: ClassVar[tuple[FieldDecl, ...]] = ()
+    __raw_fields__: ClassVar[tuple[FieldDecl, ...]] = ()
     __checks__: ClassVar[tuple[tuple[Any, Callable[[Any], bool]], ...]] = ()
     __normalisers__: ClassVar[tuple[tuple[Any, Callable[[Any, Any], Any]], ...]] = ()
-    __deferral__: ClassVar[_Deferral] = ((), ())
-    __rewrite__: ClassVar[Callable[[dict[str, Any]], dict[str, Any]]]
 
     @property
     def raw(self) -> Mapping[str, Any]:
@@ -418,18 +397,15 @@ def _adopt(model: Model, where: tuple[Any, ...]) -> None:
     if not type(model).__eager__:
         return
     for decl in type(model).__fields__:
-        value = getattr(model, decl.name, None)
-        if isinstance(value, Model):
-            _adopt_child(value, (*where, decl.key))
-        elif isinstance(value, list) and value and isinstance(value[0], Model):
-            for index, item in enumerate(value):
-                _adopt_child(item, (*where, decl.key, index))
-
-
-def _adopt_child(child: Model, where: tuple[Any, ...]) -> None:
-    if child._ref is None:
-        child._attach(where)
-        _adopt(child, where)
+        value: Any = getattr(model, decl.name, None)
+        single = isinstance(value, Model)
+        if not (single or (isinstance(value, list) and value and isinstance(value[0], Model))):
+            continue
+        for index, child in enumerate([value] if single else value):
+            if child._ref is None:
+                place = (*where, decl.key) if single else (*where, decl.key, index)
+                child._attach(place)
+                _adopt(child, place)
 
 
 _DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
@@ -483,35 +459,19 @@ class EagerModel(Model, frozen=True, gc=False, kw_only=True):
     __eager__ = True
 
     def __post_init__(self) -> None:
-        cls = type(self)
-        for member, check in cls.__checks__:
-            if not check(member.__get__(self)):
-                raise CheckFailed(cls.__name__)
-        for member, normalise in cls.__normalisers__:
+        check_all([self])
+        for member, normalise in type(self).__normalisers__:
             member.__set__(self, normalise(self, member.__get__(self)))
 
 
-class CheckFailed(ValueError):
-    """A deferred format check failed (msgspec turns it into a ValidationError; the slow path
-    then names the field)."""
-
-
-def run_checks(model: Model) -> None:
-    """Run a model's deferred format checks (see :attr:`Kind.check`)."""
-    for member, check in type(model).__checks__:
-        if not check(member.__get__(model)):
-            raise CheckFailed(type(model).__name__)
-
-
-def check_all(models: list[Any]) -> None:
-    """Run the deferred checks of many models of one class (the runs of a result) on each
-    distinct value once: durations repeat, and a set is cheaper than a call per run."""
-    if not models:
-        return
-    for member, check in type(models[0]).__checks__:
-        get = member.__get__
-        if not all(map(check, {get(model) for model in models})):
-            raise CheckFailed(type(models[0]).__name__)
+def check_all(models: Any) -> None:
+    """Run :attr:`Kind.check` of models of one class (the runs of a result) on each distinct
+    value once. A ValueError (in ``__post_init__``, msgspec's ValidationError) means: the slow
+    path, which names the field."""
+    models = list(models)
+    for member, check in type(models[0]).__checks__ if models else ():
+        if not all(map(check, {member.__get__(model) for model in models})):
+            raise ValueError(f"{type(models[0]).__name__}: a format check failed")
 
 
 def _in_repr(decl: FieldDecl) -> bool:
@@ -565,35 +525,67 @@ def _install_property(cls: type, decl: FieldDecl, reader: Callable[[Any, Any], A
     setattr(cls, decl.name, property(read))
 
 
-def wire_value(model: Model, name: str) -> Any:
-    """The value a field's slot holds (before normalisation); ``model._w_<name>`` is the same,
-    faster (a slot read in C)."""
-    return getattr(model, "_w_" + name)
-
-
 def _declarations(cls: type, docs: Mapping[str, str]) -> tuple[FieldDecl, ...]:
+    """Each field from its annotation ``Annotated[public, Kind(...)]``; the class's annotation
+    becomes the wire type, which msgspec reads when it first decodes the class."""
     hints = typing.get_type_hints(cls, include_extras=True)
     decls = []
     for info in msgspec.structs.fields(cls):
         if info.name == "_ref":
             continue
-        wire, kind = split_kind(hints[info.name])
-        if kind.deferred is not None:  # the slot holds msgspec.Raw; the field's type is this
-            wire = kind.deferred
+        public, kind = split_kind(hints[info.name])
+        public, marks = _strip(public)
+        wire = wire_type(public if kind.wire is None else kind.wire)
+        if not info.required and wire is not Any:
+            wire = wire | None
+        slot = _annotate(wire, [kind])
+        if DEFERRED in marks:  # the slot holds msgspec.Raw; the field's type is the wire type
+            kind = dataclasses.replace(kind, deferred=wire)
+            slot = msgspec.Raw
+        if kind.view:
+            kind = dataclasses.replace(kind, normalise=_view_reader(public))
+        cls.__annotations__[info.name] = slot
         default = info.default
         if info.default_factory is not msgspec.NODEFAULT:
             default = info.default_factory()
+        shapes = () if kind.deferred is not None else model_shapes(wire)
+        shapes = tuple(shape for shape in shapes if shape[1].__raw_fields__)
+        doc = docs.get(info.name, "")
         decls.append(
-            FieldDecl(info.name, info.encode_name, wire, kind, default, docs.get(info.name, ""))
+            FieldDecl(info.name, info.encode_name, wire, kind, default, doc, public, shapes)
         )
         setattr(cls, "_w_" + info.name, cls.__dict__[info.name])  # the slot, unnormalised
     return tuple(decls)
 
 
+def wire_type(tp: Any) -> Any:
+    """What msgspec decodes for a declared type: in each ``Annotated[public, Kind]`` inside it,
+    the Kind's ``wire`` (if given) replaces the public type; the Kinds stay for the slow path."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Annotated:
+        kinds = [m for m in args[1:] if isinstance(m, Kind)]
+        inner = kinds[-1].wire if kinds and kinds[-1].wire is not None else args[0]
+        return _annotate(wire_type(inner), list(args[1:]))
+    if origin in (Union, types.UnionType):
+        return Union[tuple(wire_type(arg) for arg in args)]  # noqa: UP007
+    if origin in (list, dict):
+        return origin[tuple(wire_type(arg) for arg in args)]
+    return tp
+
+
+def _view_reader(public: Any) -> Callable[[Any, Any], Any]:
+    cls = next(arg for arg in typing.get_args(public) if arg is not type(None))
+
+    def read(model: Any, value: Any) -> Any:
+        return view(cls, value)
+
+    read.view_of = cls  # type: ignore[attr-defined]  # for the field table (types/_doc.py)
+    return read
+
+
 def public_type(decl: FieldDecl) -> Any:
-    """The attribute's type as a type checker sees it (the wire type where the declaration's
-    Kind does not say)."""
-    return decl.kind.public if decl.kind.public is not None else decl.wire
+    """The attribute's type as a type checker sees it."""
+    return decl.public
 
 
 def type_text(tp: Any) -> str:
@@ -697,7 +689,7 @@ def _canonical(value: Any, wire: Any, kind: Kind, path: PathLike, relaxed: bool)
     if value is None:
         if type(None) in options or Any in options:
             return None
-        raise fail(path, kind.missing or kind.expected or _phrase(options), value)
+        raise fail(path, kind.expected or _phrase(options), value)
     if Any in options:
         return value
     if isinstance(value, dict):
@@ -796,19 +788,26 @@ def _phrase(options: list[Any], value: Any = None) -> str:
 
 def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> Any:
     """``value`` (decoded JSON) as ``target``: msgspec in C first, with each deferred value
-    written as the Raw its slot takes (:func:`with_raw_subtrees`); when msgspec refuses, the slow
-    path (:func:`canonical`) names the field or makes the value fit.
+    written as the Raw its slot takes (:func:`_with_raw`); when msgspec refuses, the slow path
+    (:func:`canonical`) names the field or makes the value fit.
 
     (Writing the whole tree as JSON and decoding it like a response would be faster, but msgspec
     writes bytes, datetimes, UUIDs, enums and non-string keys as JSON text without a word, so a
     value the tree path refuses would be read silently: ``eval_type=b"binary"`` as "YmluYXJ5".)
     """
+    model = isinstance(target, type)
+    target = target if model else wire_type(target)  # a declared type (``Runs``) as decoded
     try:
-        converted = _convert(with_raw_subtrees(value, target), target)
+        shapes = (("model", target),) if model else model_shapes(target)
+        converted = _convert(_with_raw(value, shapes), target)
     except (ValueError, RecursionError):  # ValidationError; UnicodeEncodeError (lone surrogate)
         pass
     else:
-        if not deferred_checks_fail(converted):
+        items = [converted] if isinstance(converted, Model) else converted
+        items = list(items.values()) if isinstance(items, dict) else items
+        items = items if isinstance(items, list) else []
+        with contextlib.suppress(ValueError):  # lazy models' checks (eager ones ran already)
+            check_all([m for m in items if isinstance(m, Model) and not m.__eager__])
             return converted
     fitted = canonical(value, target, path, relaxed)
     try:
@@ -817,111 +816,56 @@ def convert(value: Any, target: Any, path: PathLike, relaxed: bool = False) -> A
         raise translate(exc, path, value) from None
 
 
-def with_raw_subtrees(value: Any, target: Any) -> Any:
+def model_shapes(tp: Any) -> tuple[tuple[str, Any], ...]:
+    """``("model" | "list" | "dict", model class)`` for each way ``tp`` holds models."""
+    found = []
+    for option in _union_members(_strip(split_kind(tp)[0])[0]):
+        target = _strip(option)[0]
+        origin, args = typing.get_origin(target), typing.get_args(target)
+        shape, inner = (
+            ("list", args[0])
+            if origin is list
+            else ("dict", args[-1])
+            if origin is dict
+            else ("model", target)
+        )
+        inner = _strip(inner)[0]
+        if isinstance(inner, type) and issubclass(inner, Model):
+            found.append((shape, inner))
+    return tuple(found)
+
+
+def _with_raw(value: Any, shapes: tuple[tuple[str, Any], ...]) -> Any:
     """Decoded JSON with each deferred field's value written as the ``msgspec.Raw`` its slot
     takes (copying only the objects on the way to one; ``value`` is not changed), so that a
     tree converts in C as bytes decode. Shapes that do not fit are left for msgspec to refuse."""
-    plan = _plan(target)
-    return _rewrite(value, plan) if plan else value
-
-
-#: ("model" | "list" | "dict", model class) for each way a type holds models with deferred
-#: fields somewhere below them.
-_Plan = tuple[tuple[str, Any], ...]
-#: A model's deferred JSON keys, and (key, plan) for each of its fields that holds such models.
-_Deferral = tuple[tuple[str, ...], tuple[tuple[str, _Plan], ...]]
-_PLANS: dict[Any, _Plan] = {}
-
-
-def _plan(tp: Any) -> _Plan:
-    """How ``tp`` holds models with deferred fields, from their ``__deferral__`` (a pure
-    function of ``tp``, memoised)."""
-    try:
-        return _PLANS[tp]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable annotation: no plan
-        return ()
-    found: list[tuple[str, Any]] = []
-    for option in _union_members(_strip(split_kind(tp)[0])[0]):
-        target, _ = _strip(option)
-        origin, args = typing.get_origin(target), typing.get_args(target)
-        if isinstance(target, type) and issubclass(target, Model):
-            shape, cls = "model", target
-        elif origin is list:
-            shape, cls = "list", _strip(args[0])[0]
-        elif origin is dict:
-            shape, cls = "dict", _strip(args[1])[0]
-        else:
-            continue
-        if isinstance(cls, type) and issubclass(cls, Model) and cls.__deferral__ != ((), ()):
-            found.append((shape, cls))
-    _PLANS[tp] = plan = tuple(found)
-    return plan
-
-
-def _deferral(decls: tuple[FieldDecl, ...]) -> _Deferral:
-    deferred = tuple(d.key for d in decls if d.kind.deferred is not None)
-    nested = tuple(
-        (d.key, plan) for d in decls if d.kind.deferred is None and (plan := _plan(d.wire))
-    )
-    return deferred, nested
-
-
-def _rewrite(value: Any, plan: _Plan) -> Any:
-    for shape, cls in plan:
-        rewrite = cls.__rewrite__
+    for shape, cls in shapes:
+        if not cls.__raw_fields__:
+            return value
         if shape == "model" and isinstance(value, dict):
-            return rewrite(value)
+            return _object_with_raw(value, cls)
         if shape == "list" and isinstance(value, list):
-            return [rewrite(v) if type(v) is dict else v for v in value]
+            return [_object_with_raw(v, cls) if type(v) is dict else v for v in value]
         if shape == "dict" and isinstance(value, dict):
-            return {k: rewrite(v) if type(v) is dict else v for k, v in value.items()}
+            return {k: _object_with_raw(v, cls) if type(v) is dict else v for k, v in value.items()}
     return value
 
 
-def _rewriter(
-    deferred: tuple[str, ...], nested: tuple[tuple[str, _Plan], ...]
-) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """The function that rewrites one object of a model (thousands per result: kept tight)."""
-
-    def rewrite(value: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] | None = None
-        for key in deferred:
-            if key in value:
-                if out is None:
-                    out = value.copy()
-                raw = to_raw(value[key])
-                if raw is None:
-                    del out[key]  # not JSON: a lenient field that does not fit
-                else:
-                    out[key] = raw
-        for key, plan in nested:
-            item = value.get(key)
-            if item is not None:
-                new = _rewrite(item, plan)
-                if new is not item:
-                    if out is None:
-                        out = value.copy()
-                    out[key] = new
-        return value if out is None else out
-
-    return rewrite
-
-
-def deferred_checks_fail(value: Any) -> bool:
-    """Whether a converted value's lazy models (a list or dict of them, as ``runs`` is) fail
-    their deferred checks. Eager models checked themselves in ``__post_init__``."""
-    if isinstance(value, Model):
-        value = [value]
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    try:
-        for item in items:
-            if isinstance(item, Model) and not item.__eager__:
-                run_checks(item)
-    except CheckFailed:
-        return True
-    return False
+def _object_with_raw(value: dict[str, Any], cls: type[Model]) -> dict[str, Any]:
+    out = value
+    for decl in cls.__raw_fields__:
+        if decl.key not in value:
+            continue
+        item = value[decl.key]
+        new = to_raw(item) if decl.kind.deferred is not None else _with_raw(item, decl.shapes)
+        if new is not item:
+            if out is value:
+                out = value.copy()
+            if new is None:  # not JSON: a lenient field that does not fit
+                del out[decl.key]
+            else:
+                out[decl.key] = new
+    return out
 
 
 def view(cls: type[M], value: Any, path: PathLike = "") -> M | None:
@@ -937,16 +881,8 @@ def view(cls: type[M], value: Any, path: PathLike = "") -> M | None:
 
 
 def translate(exc: Exception, path: PathLike, value: Any) -> ResponseValidationError:
-    """A safety net: msgspec's own message as a ResponseValidationError (``$.a[0]`` -> ``a[0]``).
-    The slow path normally raises first, with the exact path."""
-    message = str(exc)
-    where = ""
-    if " - at `$" in message:
-        message, _, rest = message.partition(" - at `$")
-        where = rest.rstrip("`").lstrip(".")
-    prefix = str(path)
-    full = f"{prefix}.{where}" if prefix and where and not where.startswith("[") else prefix + where
-    return fail(full, f"a valid value ({message})", value)
+    """A safety net: msgspec's own message (the slow path normally raises first)."""
+    return fail(path, f"a valid value ({exc})", value)
 
 
 def decode_error(text: str | bytes, expected: str = "a JSON document") -> ResponseValidationError:

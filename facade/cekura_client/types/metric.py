@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from ._fields import (
     CoreNumber,
@@ -45,22 +45,9 @@ def _verdict(metric: Any, passed: Any) -> bool | None:
     return None
 
 
-if TYPE_CHECKING:
-    MetricType = str | None
-    EvalType = str | None
-    Verdict = bool | None
-else:
-    MetricType = Annotated[
-        str | None,
-        Kind(CORE, "a string", coerce=number_to_text, normalise=_type, public=str | None),
-    ]
-    EvalType = Annotated[
-        str | None, Kind(CORE, "a string", coerce=number_to_text, public=str | None)
-    ]
-    Verdict = Annotated[
-        bool | None,
-        Kind(CORE, "a boolean", coerce=bool_text, normalise=_verdict, public=bool | None),
-    ]
+MetricType = Annotated[str | None, Kind(CORE, "a string", coerce=number_to_text, normalise=_type)]
+EvalType = Annotated[str | None, Kind(CORE, "a string", coerce=number_to_text)]
+Verdict = Annotated[bool | None, Kind(CORE, "a boolean", coerce=bool_text, normalise=_verdict)]
 
 
 class MetricScore(Model, frozen=True):

@@ -10,8 +10,8 @@ import attrs
 import msgspec
 
 from .._exceptions import ResponseValidationError
-from ._model import decode_any, decode_error, decoder_for
-from ._reader import FieldPath, fail, int_text
+from ._fields import int_text
+from ._model import FieldPath, decode_any, decode_error, decoder_for, fail
 
 __all__ = ["Page", "PageOf"]
 

@@ -30,17 +30,18 @@ from ._model import (
     CORE,
     LENIENT,
     EagerModel,
+    FieldPath,
     Kind,
+    PathLike,
     RawRef,
     check_all,
     convert,
+    fail,
     optional,
     required,
     unknown_fields,
     view,
-    wire_value,
 )
-from ._reader import FieldPath, PathLike
 from .run import Run
 from .status import ResultStatus
 from .summaries import (
@@ -55,6 +56,12 @@ from .summaries import (
 )
 
 __all__ = ["RESULT_FIELDS", "Result", "parse_runs", "spec_dependencies"]
+
+
+def _status_text(value: Any, path: PathLike) -> Any:
+    if value is None:
+        raise fail(path, "a status string", value)
+    return value
 
 
 def _status(result: Any, value: Any) -> ResultStatus:
@@ -95,7 +102,7 @@ def _false_if_none(result: Any, value: Any) -> bool:
 def _scenarios(result: Any, value: Any) -> list[ScenarioRef]:
     if value is None:
         # Specs before 2025-10 sent `scenario_names` (a list of names) instead.
-        names = wire_value(result, "scenario_names")
+        names = result._w_scenario_names
         if isinstance(names, str):
             names = [names]
         if isinstance(names, list):
@@ -132,44 +139,27 @@ if TYPE_CHECKING:
 
     from ..reports._table import RunRow
 
-    Status = ResultStatus
-    Runs = list[Run]
-    Cron = bool
-    Scenarios = list[ScenarioRef]
-    NextSteps = list[NextStep] | None
-    Objects = list[Mapping[str, Any]] | None
-    MetricRefs = list[MetricRef]
-else:
-    Status = Annotated[
-        str,
-        Kind(CORE, "a string", missing="a status string", normalise=_status, public=ResultStatus),
-    ]
-    Runs = Annotated[
-        dict[str, Run] | list[Run] | None,
-        Kind(
-            CORE,
-            "an object keyed by run ID or an array of runs",
-            normalise=_sorted_runs,
-            public=list[Run],
-        ),
-    ]
-    Cron = Annotated[
-        bool | None,
-        Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none, public=bool),
-    ]
-    Scenarios = Annotated[
-        list[ScenarioRef] | None,
-        Kind(CHECKED, "an array", normalise=_scenarios, public=list[ScenarioRef]),
-    ]
-    NextSteps = Annotated[Any, Kind(LENIENT, normalise=_next_steps, public=list[NextStep] | None)]
-    Objects = Annotated[
-        Any, Kind(LENIENT, normalise=_objects, public=list[Mapping[str, Any]] | None)
-    ]
-    # The decoder reads any array of objects, as before; each object is then a lenient view.
-    MetricRefs = Annotated[
-        list[dict[str, Any]] | None,
-        Kind(CHECKED, "an array", normalise=_metric_refs, public=list[MetricRef]),
-    ]
+Status = Annotated[
+    ResultStatus, Kind(CORE, "a string", coerce=_status_text, normalise=_status, wire=str)
+]
+Runs = Annotated[
+    list[Run],
+    Kind(
+        CORE,
+        "an object keyed by run ID or an array of runs",
+        normalise=_sorted_runs,
+        wire=dict[str, Run] | list[Run],
+    ),
+]
+Cron = Annotated[bool, Kind(CHECKED, "a boolean", coerce=bool_text, normalise=_false_if_none)]
+Scenarios = Annotated[list[ScenarioRef], Kind(CHECKED, "an array", normalise=_scenarios)]
+NextSteps = Annotated[list[NextStep] | None, Kind(LENIENT, normalise=_next_steps, wire=Any)]
+Objects = Annotated[list[Mapping[str, Any]] | None, Kind(LENIENT, normalise=_objects, wire=Any)]
+# The decoder reads any array of objects, as before; each object is then a lenient view.
+MetricRefs = Annotated[
+    list[MetricRef],
+    Kind(CHECKED, "an array", normalise=_metric_refs, wire=list[dict[str, Any]]),
+]
 
 
 class Result(EagerModel, frozen=True, kw_only=True):

@@ -6,7 +6,7 @@ example and real payloads (see docs/guides/field-strictness.md).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from msgspec.structs import force_setattr
 
@@ -36,7 +36,6 @@ from ._model import (
     optional,
     required,
     unknown_fields,
-    wire_value,
 )
 from .metric import MetricScore
 
@@ -117,45 +116,22 @@ def _metrics(run: Any, value: Any) -> Any:
     return metrics
 
 
-if TYPE_CHECKING:
-    ScenarioId = int | None
-    ScenarioText = str | None
-    PersonalityText = str | None
-    Outcome = ExpectedOutcome | None
-    Metrics = list[MetricScore]
-else:
-    ScenarioId = Annotated[
-        int | _ScenarioObject | None,
-        Kind(CHECKED, "a scenario ID or object", normalise=_scenario_id, public=int | None),
-    ]
-    ScenarioText = Annotated[
-        str | None,
-        Kind(
-            CHECKED,
-            "a string",
-            coerce=number_to_text,
-            normalise=_from_scenario("name"),
-            public=str | None,
-        ),
-    ]
-    PersonalityText = Annotated[
-        str | None,
-        Kind(
-            CHECKED,
-            "a string",
-            coerce=number_to_text,
-            normalise=_from_scenario("personality_name"),
-            public=str | None,
-        ),
-    ]
-    Outcome = Annotated[
-        ExpectedOutcome | None,
-        Kind(CHECKED, "an object", normalise=_expected_outcome, public=ExpectedOutcome | None),
-    ]
-    Metrics = Annotated[
-        _Evaluation | None,
-        Kind(CORE, "an object", normalise=_metrics, public=list[MetricScore]),
-    ]
+ScenarioId = Annotated[
+    int | None,
+    Kind(CHECKED, "a scenario ID or object", normalise=_scenario_id, wire=int | _ScenarioObject),
+]
+ScenarioText = Annotated[
+    str | None,
+    Kind(CHECKED, "a string", coerce=number_to_text, normalise=_from_scenario("name")),
+]
+PersonalityText = Annotated[
+    str | None,
+    Kind(CHECKED, "a string", coerce=number_to_text, normalise=_from_scenario("personality_name")),
+]
+Outcome = Annotated[ExpectedOutcome | None, Kind(CHECKED, "an object", normalise=_expected_outcome)]
+Metrics = Annotated[
+    list[MetricScore], Kind(CORE, "an object", normalise=_metrics, wire=_Evaluation)
+]
 
 _EMPTY_OUTCOME = ExpectedOutcome()
 
@@ -187,7 +163,7 @@ class Run(Model, frozen=True):
     @property
     def evaluated(self) -> bool:
         """Whether the run has an evaluation (``evaluation`` neither null nor ``{}``)."""
-        value = wire_value(self, "metrics")
+        value = self._w_metrics  # type: ignore[attr-defined]  # the slot
         return value is not None and value != _EMPTY_EVALUATION
 
     @property

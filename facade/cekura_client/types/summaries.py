@@ -8,11 +8,22 @@ field that does not fit is None, and each keeps ``raw`` for what it does not mod
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
-from ._fields import AnyValue, DateTime, Flag, IdList, Int, Items, Number, Obj, StrList, Text
+from ._fields import (
+    AnyValue,
+    DateTime,
+    Flag,
+    IdList,
+    Int,
+    Items,
+    Number,
+    Obj,
+    StrList,
+    Text,
+    int_text,
+)
 from ._model import LENIENT, EagerModel, Kind, Model, optional
-from ._reader import int_text
 
 __all__ = [
     "AISummary",
@@ -61,23 +72,14 @@ def _by_metric_id(model: Any, value: Any) -> Any:
     return summaries
 
 
-if TYPE_CHECKING:
-    Percentiles = Mapping[str, float]
-    SummaryById = Mapping[int, MetricSummary]
-else:
-    Percentiles = Annotated[
-        dict[str, Number] | None,
-        Kind(LENIENT, "an object", normalise=_percentiles, public=Mapping[str, float]),
-    ]
-    SummaryById = Annotated[
-        dict[str, MetricSummary] | None,
-        Kind(
-            LENIENT,
-            "an object",
-            normalise=_by_metric_id,
-            public=Mapping[int, MetricSummary],
-        ),
-    ]
+Percentiles = Annotated[
+    Mapping[str, float],
+    Kind(LENIENT, "an object", normalise=_percentiles, wire=dict[str, Number]),
+]
+SummaryById = Annotated[
+    Mapping[int, MetricSummary],
+    Kind(LENIENT, "an object", normalise=_by_metric_id, wire=dict[str, MetricSummary]),
+]
 
 
 class AggregateMetric(Model, frozen=True):
