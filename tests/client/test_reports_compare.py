@@ -333,3 +333,13 @@ def test_rule_and_confidence_are_checked(baseline: Result) -> None:
         with pytest.raises(InvalidRequestError) as info:
             compare(baseline, baseline, **kwargs)
         assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("confidence", "shown"), [(0.975, "97.5%"), (0.999, "99.9%"), (0.9, "90%")]
+)
+def test_the_rule_names_the_confidence_as_given(
+    baseline: Result, regressed: Result, confidence: float, shown: str
+) -> None:
+    text = format_comparison(compare(baseline, regressed, confidence=confidence))
+    assert f"Statistical rule at {shown} confidence: " in text

@@ -546,10 +546,10 @@ def describe_rule(comparison: Comparison) -> str:
         )
     failing, passing = len(c.newly_failing), len(c.newly_passing)
     return (
-        f"Statistical rule at {c.confidence:.0%} confidence: {failing} newly failing against "
-        f"{passing} newly passing, sign test p = {c.sign_test_p_value:.2g} (a regression needs "
-        f"p < {c.sign_test_level:.2g}, or p < {c.item_level:.2g} for one scenario's or "
-        "metric's pass rate)."
+        f"Statistical rule at {c.confidence * 100:.4g}% confidence: {failing} newly failing "
+        f"against {passing} newly passing, sign test p = {c.sign_test_p_value:.2g} (a "
+        f"regression needs p < {c.sign_test_level:.2g}, or p < {c.item_level:.2g} for one "
+        "scenario's or metric's pass rate)."
     )
 
 
