@@ -113,6 +113,25 @@ def _pool_options(proxy: httpx.Proxy | None) -> tuple[str, dict[str, typing.Any]
     )
 
 
+#: Each pool kind :func:`_pool_options` chooses: its sync and its async httpcore class.
+_POOLS: Final[
+    dict[str, tuple[type[httpcore.ConnectionPool], type[httpcore.AsyncConnectionPool]]]
+] = {
+    "direct": (httpcore.ConnectionPool, httpcore.AsyncConnectionPool),
+    "http": (httpcore.HTTPProxy, httpcore.AsyncHTTPProxy),
+    "socks": (httpcore.SOCKSProxy, httpcore.AsyncSOCKSProxy),
+}
+
+
+def _response(
+    core: httpcore.Response, stream: httpx.SyncByteStream | httpx.AsyncByteStream
+) -> httpx.Response:
+    """httpcore's response as httpx's, its body read from ``stream``."""
+    return httpx.Response(
+        status_code=core.status, headers=core.headers, stream=stream, extensions=core.extensions
+    )
+
+
 class _ResponseStream(httpx.SyncByteStream):
     def __init__(self, stream: typing.Iterable[bytes]) -> None:
         self._stream = stream
@@ -133,24 +152,14 @@ class NetworkTransport(httpx.BaseTransport):
 
     def __init__(self, proxy: httpx.Proxy | None = None) -> None:
         kind, options = _pool_options(proxy)
-        backend = DeadlineBackend(httpcore.SyncBackend())
-        pool: type[httpcore.ConnectionPool] = {
-            "direct": httpcore.ConnectionPool,
-            "http": httpcore.HTTPProxy,
-            "socks": httpcore.SOCKSProxy,
-        }[kind]
-        self.pool = pool(**options, network_backend=backend)
+        pool, _ = _POOLS[kind]
+        self.pool = pool(**options, network_backend=DeadlineBackend(httpcore.SyncBackend()))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         with _mapped_exceptions():
             response = self.pool.handle_request(_core_request(request))
         assert isinstance(response.stream, typing.Iterable)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response.stream),
-            extensions=response.extensions,
-        )
+        return _response(response, _ResponseStream(response.stream))
 
     def close(self) -> None:
         self.pool.close()
@@ -177,24 +186,15 @@ class AsyncNetworkTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, proxy: httpx.Proxy | None = None) -> None:
         kind, options = _pool_options(proxy)
+        _, pool = _POOLS[kind]
         backend = AsyncDeadlineBackend(httpcore.AnyIOBackend())
-        pool: type[httpcore.AsyncConnectionPool] = {
-            "direct": httpcore.AsyncConnectionPool,
-            "http": httpcore.AsyncHTTPProxy,
-            "socks": httpcore.AsyncSOCKSProxy,
-        }[kind]
         self.pool = pool(**options, network_backend=backend)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         with _mapped_exceptions():
             response = await self.pool.handle_async_request(_core_request(request))
         assert isinstance(response.stream, typing.AsyncIterable)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_AsyncResponseStream(response.stream),
-            extensions=response.extensions,
-        )
+        return _response(response, _AsyncResponseStream(response.stream))
 
     async def aclose(self) -> None:
         await self.pool.aclose()
