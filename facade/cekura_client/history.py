@@ -59,7 +59,7 @@ from ._exceptions import InvalidRequestError
 from ._text import safe_repr
 from .gate import GateVerdict, evaluate_gate
 from .types.result import Result
-from .types.run import Run
+from .types.run import Run, ScenarioKey, scenario_key, scenario_label
 
 __all__ = [
     "FailOn",
@@ -81,8 +81,6 @@ __all__ = [
     "sign_test_p_value",
 ]
 
-#: (scenario ID, or its name when the ID is missing; personality name or None).
-ScenarioKey = tuple[int | str, str | None]
 #: What fails a gate with history: only new failures, or any failing scenario.
 FailOn = Literal["new-failures", "any-failure"]
 
@@ -286,22 +284,8 @@ def _decide(k: int, n: int, x: int, m: int, level: float) -> tuple[HistoryLabel,
 # --- Scenario records --------------------------------------------------------------------------
 
 
-def _scenario_name(run: Run) -> str:
-    if run.scenario_name:
-        return run.scenario_name
-    if run.scenario_id is not None:
-        return f"scenario {run.scenario_id}"
-    return "(no scenario)"
-
-
-def scenario_key(run: Run) -> ScenarioKey:
-    """The scenario a run belongs to: its scenario ID (else its name) and personality."""
-    scenario: int | str = run.scenario_id if run.scenario_id is not None else _scenario_name(run)
-    return scenario, run.personality_name
-
-
 def _display_name(run: Run) -> str:
-    name = _scenario_name(run)
+    name = scenario_label(run)
     return f"{name} / {run.personality_name}" if run.personality_name else name
 
 

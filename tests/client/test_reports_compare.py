@@ -343,3 +343,15 @@ def test_the_rule_names_the_confidence_as_given(
 ) -> None:
     text = format_comparison(compare(baseline, regressed, confidence=confidence))
     assert f"Statistical rule at {shown} confidence: " in text
+
+
+def test_a_scenario_id_and_a_name_that_spells_it_are_different_scenarios() -> None:
+    def result(result_id: int, run: dict[str, Any]) -> Result:
+        return Result.from_dict({"id": result_id, "status": "completed", "runs": {"1": run}})
+
+    with_id = {"id": 1, "scenario": 7, "scenario_name": "Greeting", "success": True}
+    named_7 = {"id": 1, "scenario_name": "7", "success": False}
+    c = compare(result(1, with_id), result(2, named_7), rule="thresholds")
+    assert c.newly_failing == []
+    assert [s.label for s in c.disappeared] == ["Greeting"]
+    assert [s.label for s in c.appeared] == ["7"]

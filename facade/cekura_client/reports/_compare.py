@@ -45,9 +45,9 @@ from .._exceptions import InvalidRequestError
 from .._text import finite, safe_repr
 from ..history import check_confidence, fisher_drop_p_value, sign_test_p_value
 from ..types.result import Result
-from ..types.run import Run
+from ..types.run import Run, ScenarioKey
 from ._table import metric_name
-from ._text import mean, run_key, scenario_label, seconds, xml_safe
+from ._text import mean, scenario_key, scenario_label, seconds, xml_safe
 
 __all__ = [
     "Comparison",
@@ -269,10 +269,10 @@ def _durations(result: Result) -> list[float]:
     return [s for run in result.runs if (s := seconds(run.duration))]
 
 
-def _groups(result: Result) -> dict[tuple[str, str | None], list[Run]]:
-    groups: dict[tuple[str, str | None], list[Run]] = {}
+def _groups(result: Result) -> dict[ScenarioKey, list[Run]]:
+    groups: dict[ScenarioKey, list[Run]] = {}
     for run in result.runs:
-        groups.setdefault(run_key(run), []).append(run)
+        groups.setdefault(scenario_key(run), []).append(run)
     return groups
 
 

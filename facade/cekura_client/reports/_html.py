@@ -17,7 +17,7 @@ from .._exceptions import InvalidRequestError
 from .._version import __version__
 from ..gate import evaluate_gate
 from ..types.result import Result
-from ..types.run import Run
+from ..types.run import Run, ScenarioKey
 from . import _svg
 from ._compare import Comparison, comparison_for, describe_rule, group_state
 from ._table import metric_name
@@ -31,7 +31,7 @@ from ._text import (
     html_text,
     link_target,
     mean,
-    run_key,
+    scenario_key,
     scenario_label,
     seconds,
     unlinked_url,
@@ -395,10 +395,10 @@ def _given_label(
 def _grid_rows(
     ordered: Sequence[Result], labels: Mapping[tuple[Any, Any], Any] | None
 ) -> list[_Row]:
-    groups: dict[tuple[str, str | None], list[list[Run]]] = {}
+    groups: dict[ScenarioKey, list[list[Run]]] = {}
     for column, result in enumerate(ordered):
         for run in result.runs:
-            runs = groups.setdefault(run_key(run), [[] for _ in ordered])
+            runs = groups.setdefault(scenario_key(run), [[] for _ in ordered])
             runs[column].append(run)
     rows = []
     for columns in groups.values():

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from ..summary import format_duration, format_percent
-from ..types.run import Run, TranscriptTurn
+from ..types.run import Run, TranscriptTurn, scenario_key, scenario_label
 
 __all__ = [
     "MAX_FILE_TRANSCRIPT_CHARS",
@@ -35,7 +35,7 @@ __all__ = [
     "link_target",
     "markdown_cell",
     "mean",
-    "run_key",
+    "scenario_key",
     "scenario_label",
     "seconds",
     "truncate",
@@ -94,22 +94,6 @@ def truncate(text: str, limit: int) -> str:
 
 def seconds(value: dt.timedelta | None) -> float | None:
     return None if value is None else value.total_seconds()
-
-
-def scenario_label(run: Run) -> str:
-    """The scenario's name, else ``scenario 7001``, else ``(no scenario)``."""
-    if run.scenario_name:
-        return run.scenario_name
-    if run.scenario_id is not None:
-        return f"scenario {run.scenario_id}"
-    return "(no scenario)"
-
-
-def run_key(run: Run) -> tuple[str, str | None]:
-    """What matches a run across results: its scenario (ID where known, else name) and its
-    personality where the run has one."""
-    scenario = str(run.scenario_id) if run.scenario_id is not None else scenario_label(run)
-    return scenario, run.personality_name
 
 
 # --- size caps: what one report shows of server text --------------------------------------------

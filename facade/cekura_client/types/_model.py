@@ -10,7 +10,7 @@ public type, the ``wire`` type msgspec decodes. Decoding, ``from_dict``, ``to_di
 Fast path: msgspec decodes the bytes straight into the Structs, in C. Slow path, only when it
 refuses: :func:`canonical` walks the decoded JSON along the same declarations, coerces, drops
 lenient misfits and raises ResponseValidationError with the exact path (msgspec's own paths do
-not name dict keys). MODEL_CONCEPTS.md lists every concept here and why it exists.
+not name dict keys). docs/maintainers/architecture.md lists every concept here and why it exists.
 """
 
 from __future__ import annotations

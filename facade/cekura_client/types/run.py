@@ -39,7 +39,18 @@ from ._model import (
 )
 from .metric import MetricScore
 
-__all__ = ["ExpectedOutcome", "OutcomeAlignment", "Run", "TranscriptTurn"]
+__all__ = [
+    "ExpectedOutcome",
+    "OutcomeAlignment",
+    "Run",
+    "ScenarioKey",
+    "TranscriptTurn",
+    "scenario_key",
+    "scenario_label",
+]
+
+#: (scenario ID, or its name when the ID is missing; personality name or None).
+ScenarioKey = tuple[int | str, str | None]
 
 
 class OutcomeAlignment(Model, frozen=True):
@@ -185,3 +196,19 @@ class Run(Model, frozen=True):
 
 
 _EMPTY_EVALUATION = _Evaluation()
+
+
+def scenario_label(run: Run) -> str:
+    """The scenario's name, else ``scenario 7001``, else ``(no scenario)``."""
+    if run.scenario_name:
+        return run.scenario_name
+    if run.scenario_id is not None:
+        return f"scenario {run.scenario_id}"
+    return "(no scenario)"
+
+
+def scenario_key(run: Run) -> ScenarioKey:
+    """What matches a run across results (history, comparisons): its scenario ID (else its
+    name; an ID and a name that spells it stay apart) and its personality."""
+    scenario: int | str = run.scenario_id if run.scenario_id is not None else scenario_label(run)
+    return scenario, run.personality_name
