@@ -50,8 +50,11 @@ def main() -> None:
     specs = upstream_specs()
     largest = sorted(sorted(specs, key=lambda p: p.stat().st_size)[-2:])
     print(f"pair: {largest[0].name} -> {largest[1].name}")
-    core = [run_once(*largest, with_generated=False) for _ in range(args.rounds)]
-    full = [run_once(*largest, with_generated=True) for _ in range(max(1, args.rounds // 2))]
+    core = [run_once(largest[0], largest[1], with_generated=False) for _ in range(args.rounds)]
+    full = [
+        run_once(largest[0], largest[1], with_generated=True)
+        for _ in range(max(1, args.rounds // 2))
+    ]
     print(f"spec diff (no generated section): median {statistics.median(core):.3f} s per pair")
     print(f"full report incl. generated client: median {statistics.median(full):.3f} s per pair")
     if optic_available():

@@ -51,7 +51,8 @@ def paired(
     ours: Callable[[], object], base: Callable[[], object], repeat: int
 ) -> tuple[float, float]:
     """Median seconds of ``repeat`` runs of each, interleaved (ours, base, ours, base...)."""
-    ours_t, base_t = [], []
+    ours_t: list[float] = []
+    base_t: list[float] = []
     for _ in range(repeat):
         for fn, samples in ((ours, ours_t), (base, base_t)):
             start = time.perf_counter()

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from _common import bare_generate, upstream_specs
-from cekura_spec_tools import generate, spec_io, vendor
+from cekura_spec_tools import generate, paths, spec_io, vendor
 
 
 def endpoints(package: Path) -> int:
@@ -29,7 +29,7 @@ def main() -> None:
             bare_dropped, bare_unparsed = generate.generator_problems(output)
             vendor.vendor(str(spec), tmp / "openapi", "coverage")
             package = generate.run_generator(
-                tmp / "openapi" / "cekura.yaml", generate.CONFIG, tmp / "ours", strict=False
+                tmp / "openapi" / "cekura.yaml", paths.CONFIG, tmp / "ours", strict=False
             )
             ours_dropped, ours_unparsed = generate.generator_problems(
                 (tmp / "ours" / "generator-output.txt").read_text()

@@ -115,7 +115,7 @@ def test_a_body_that_is_not_its_content_encoding(fetch: Fetch, encoding: str, me
         exc, elapsed = _timed(fetch, 1001, base_url=server.url)
     assert type(exc) is ResponseDecodingError
     assert str(exc).startswith("The response body could not be decoded: ") and message in str(exc)
-    assert exc.url is not None and exc.url.startswith(server.url)  # type: ignore[attr-defined]
+    assert exc.url is not None and exc.url.startswith(server.url)
     assert len(server.requests) == 1 and elapsed < 5  # not retried: it would not change
 
 
@@ -137,7 +137,7 @@ def test_retry_after_values_that_cannot_be_slept(
     with fault_server(limited, limited) as server:
         exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_retries=1)
     assert type(exc) is RateLimitError and str(exc) == "429 Too Many Requests: slow down"
-    assert exc.retry_after == retry_after  # type: ignore[attr-defined]
+    assert exc.retry_after == retry_after
     assert len(server.requests) == requests and elapsed < 3
 
 
@@ -206,7 +206,7 @@ def test_control_characters_in_a_detail_are_escaped(fetch: Fetch) -> None:
 def test_a_body_over_the_cap_is_refused_by_its_content_length(fetch: Fetch) -> None:
     with fault_server(json_response(200, OK_BODY)) as server:
         exc, elapsed = _timed(fetch, 1001, base_url=server.url, max_response_bytes=1000)
-    assert type(exc) is ResponseTooLargeError and exc.limit == 1000  # type: ignore[attr-defined]
+    assert type(exc) is ResponseTooLargeError and exc.limit == 1000
     assert str(exc).startswith("The response body exceeds the limit of 1000 bytes (Content-Length")
     assert len(server.requests) == 1 and elapsed < 5
 

@@ -195,7 +195,9 @@ def test_dynamic_results_parse_or_fail_only_on_a_core_field(
 
 def test_request_without_key_is_an_authentication_error(prism_url: str) -> None:
     with Cekura(api_key="k", base_url=prism_url, default_headers={}) as client:
-        client._http.auth = None  # send no key at all, as a misconfigured proxy would
+        # send no key at all, as a misconfigured proxy would (None on purpose: httpx types
+        # the auth setter without None, but accepts it and then sends no auth)
+        client._http.auth = None  # type: ignore[assignment]
         with pytest.raises(AuthenticationError) as info:
             client.results.get(1001)
     assert info.value.status_code == 401

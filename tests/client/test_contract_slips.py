@@ -278,7 +278,8 @@ def test_thresholds_must_be_finite(
     baseline: Result, regressed: Result, name: str, value: float, message: str
 ) -> None:
     with pytest.raises(InvalidRequestError) as info:
-        compare(baseline, regressed, **{name: value})
+        thresholds: dict[str, Any] = {name: value}
+        compare(baseline, regressed, **thresholds)
     assert type(info.value) is InvalidRequestError
     assert str(info.value) == f"{name} {message}"
 

@@ -146,6 +146,7 @@ def test_core_fields_fail_loudly_with_the_path(
     for step in where[:-1]:
         node = node[step]
     node[where[-1]] = value
+    parse: Callable[[], Result]
     for parse in (lambda: Result.from_json(json.dumps(payload)), lambda: Result.from_dict(payload)):
         with pytest.raises(ResponseValidationError) as info:
             parse()
@@ -233,6 +234,7 @@ def test_checked_durations_fail_with_the_path_on_both_paths(sent: Any) -> None:
     the error is the same either way."""
     payload = payloads.passing_result()
     payload["runs"]["86002"]["duration"] = sent
+    parse: Callable[[], Result]
     for parse in (lambda: Result.from_json(json.dumps(payload)), lambda: Result.from_dict(payload)):
         with pytest.raises(ResponseValidationError) as info:
             parse()

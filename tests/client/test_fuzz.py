@@ -72,7 +72,7 @@ def check(payload: Any) -> Result | None:
 
 
 def result_detail_schema(spec: dict[str, Any]) -> dict[str, Any]:
-    schema = copy.deepcopy(spec["components"]["schemas"]["ResultDetailV2"])
+    schema: dict[str, Any] = copy.deepcopy(spec["components"]["schemas"]["ResultDetailV2"])
     schema["required"] = sorted(set(schema.get("required", [])) | {"id", "status"})
     # $refs point at "#/components/schemas/...": keep them resolvable from this root.
     schema["components"] = {"schemas": spec["components"]["schemas"]}

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -80,6 +81,7 @@ def serve() -> Iterator[Callable[..., Served]]:
             env=_clean_env(**env),
         )
         started.append(proc)
+        banner: list[str]
         lines, banner = _lines(proc), []
         deadline = time.monotonic() + STARTUP_SECONDS
         while not banner or banner[-1] != "Press Ctrl-C to stop.":
@@ -252,7 +254,8 @@ def test_the_server_class_refuses_a_busy_port(busy_port: int) -> None:
 
 
 def test_help_shows_how_to_use_it() -> None:
-    text = pydoc.render_doc(MockCekuraServer, renderer=pydoc.plaintext)
+    # pydoc.plaintext (help() without bold) exists at run time; typeshed's pydoc.pyi omits it.
+    text = pydoc.render_doc(MockCekuraServer, renderer=cast(Any, pydoc).plaintext)
     for line in (
         "from cekura_client.testing import MockCekuraServer, MockResponse, payloads",
         "with MockCekuraServer() as server:  # 127.0.0.1, a free port",
@@ -326,10 +329,10 @@ def test_the_existing_examples_are_unchanged() -> None:
     ("call", "error", "message"),
     [
         (lambda: payloads.nightly_result(0), ValueError, "result_id must be a positive integer, got 0"),
-        (lambda: payloads.nightly_result("5000"), TypeError, "result_id must be an int, not str"),
+        (lambda: payloads.nightly_result("5000"), TypeError, "result_id must be an int, not str"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: payloads.nightly_results(-1), ValueError, "n must be from 0 to last_id (1107) so that IDs stay positive, got -1"),
         (lambda: payloads.nightly_results(1108), ValueError, "n must be from 0 to last_id (1107) so that IDs stay positive, got 1108"),
-        (lambda: payloads.nightly_results(2.5), TypeError, "n must be an int, not float"),
+        (lambda: payloads.nightly_results(2.5), TypeError, "n must be an int, not float"),  # type: ignore[arg-type]  # a wrong type on purpose
     ],
 )  # fmt: skip
 def test_builder_errors(call: Callable[[], object], error: type[Exception], message: str) -> None:
@@ -345,7 +348,7 @@ def test_fifty_nightly_results_are_served_and_fetched() -> None:
             fetched = [client.results.get(result_id) for result_id in sorted(server.results)]
     assert [r.id for r in fetched] == list(range(1058, 1108))
     dates = [r.created_at for r in fetched]
-    assert dates == sorted(dates) and len(set(dates)) == 50
+    assert dates == sorted(cast(list[dt.datetime], dates)) and len(set(dates)) == 50  # no None
     assert dates[0] == dt.datetime(2026, 9, 30, 2, tzinfo=dt.timezone.utc)
     assert dates[-1] == dt.datetime(2026, 11, 18, 2, tzinfo=dt.timezone.utc)
     assert len(server.requests) == 50

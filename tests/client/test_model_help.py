@@ -10,7 +10,7 @@ import re
 import types
 import typing
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -30,7 +30,8 @@ MODULES = (result, run, metric, summaries)
 
 
 def page(model: type) -> str:
-    return pydoc.render_doc(model, renderer=pydoc.plaintext)
+    # pydoc.plaintext (help() without bold) exists at run time; typeshed's pydoc.pyi omits it.
+    return pydoc.render_doc(model, renderer=cast(Any, pydoc).plaintext)
 
 
 def test_help_of_result_is_a_short_page_without_internals() -> None:
@@ -81,7 +82,8 @@ def test_the_constructor_signature_is_msgspecs_without_ref() -> None:
     signature.bind(id=1, status="completed")
     with pytest.raises(TypeError, match="missing a required argument: 'status'"):
         signature.bind(id=1)
-    built = Result(id=1, status="completed")  # the constructor takes what the signature says
+    # the constructor takes what the signature says: a plain str status, on purpose
+    built = Result(id=1, status="completed")  # type: ignore[arg-type]
     assert (built.id, built.status, built.runs) == (1, "completed", [])
     assert str(inspect.signature(TranscriptTurn)).startswith("(role=None, content=None, ")
 
@@ -152,7 +154,8 @@ def test_optional_and_required_leave_msgspec_the_declarations_it_had() -> None:
     assert (scenario.key, scenario.default) == ("scenario", None)  # optional(..., key=...)
     keys = dict(zip(Run.__struct_fields__, Run.__struct_encode_fields__, strict=True))
     assert (keys["_ref"], keys["scenario_id"]) == ("@@cekura_client.raw_ref", "scenario")
+    # the required argument is left out on purpose (and status is a plain str)
     with pytest.raises(TypeError, match="Missing required argument 'id'"):
-        Result(status="completed")
+        Result(status="completed")  # type: ignore[call-arg, arg-type]
     with pytest.raises(TypeError, match="Missing required argument 'id'"):
-        Run()
+        Run()  # type: ignore[call-arg]

@@ -93,6 +93,7 @@ def test_the_wheel_and_sdist_carry_the_license_and_honest_metadata(
     assert metadata["License-Expression"] == "MIT"
     assert metadata.get_all("License-File") == ["LICENSE"]
     classifiers = metadata.get_all("Classifier")
+    assert classifiers is not None
     assert "Typing :: Typed" in classifiers
     pythons = [c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r".*:: 3\.\d+", c)]
     # The classifiers claim exactly the Pythons the matrix runs the suite on (3.14 when found).
@@ -101,7 +102,9 @@ def test_the_wheel_and_sdist_carry_the_license_and_honest_metadata(
     assert metadata.get_all("Project-URL")
     # Test tools are dependency groups, not extras: users see only [pandas].
     assert metadata.get_all("Provides-Extra") == ["pandas"]
-    requires = " ".join(metadata.get_all("Requires-Dist"))
+    requires_dist = metadata.get_all("Requires-Dist")
+    assert requires_dist is not None
+    requires = " ".join(requires_dist)
     assert "pytest" not in requires and "ruff" not in requires
 
 

@@ -235,7 +235,7 @@ def test_format_comparison(baseline: Result, regressed: Result) -> None:
 def _result(result_id: int, outcomes: dict[int, list[bool]]) -> Result:
     """A completed result: ``outcomes[scenario]`` are that scenario's runs, each passing a binary
     metric exactly when the run succeeded."""
-    runs = {}
+    runs: dict[str, Any] = {}
     for scenario, results in outcomes.items():
         for ok in results:
             run_id = 1_000 * result_id + len(runs)

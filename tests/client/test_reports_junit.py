@@ -92,7 +92,9 @@ def test_root_totals_and_properties() -> None:
         "agent": "Ava - front desk",
         "success_rate": "50.0",
     }
-    assert root.find("testsuite").get("timestamp") == "2026-11-20T14:02:58"
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert suite.get("timestamp") == "2026-11-20T14:02:58"
 
 
 def test_running_result_skips_unevaluated_runs_and_errors_on_status() -> None:
@@ -473,7 +475,8 @@ def test_a_comparison_must_be_of_the_reported_results() -> None:
     baseline = Result.from_dict(payloads.baseline_result())
     current = Result.from_dict(payloads.regressed_result())
     other = compare(current, baseline)
-    for kwargs in ({"baseline": baseline}, {}):
+    calls: tuple[dict[str, Any], ...] = ({"baseline": baseline}, {})
+    for kwargs in calls:
         with pytest.raises(InvalidRequestError) as info:
             to_junit_xml(current, comparison=other, **kwargs)
         assert str(info.value) == (

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 import typing
+from collections.abc import Mapping, Sequence
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_failing_result_rows() -> None:
         "metric.Verified caller identity.passed": None,
         "metric.Verified caller identity.score": None,
     }
-    insurance = table[2]
+    insurance: Mapping[str, object] = table[2]  # metric columns are not RunRow's keys
     assert insurance["metric.Verified caller identity.passed"] is False
     assert insurance["metric.Verified caller identity.score"] == 0.0  # legacy binary: 0 = fail
     assert insurance["metric.Latency.score"] == 1630.0
@@ -63,7 +64,7 @@ def test_running_and_quirky_results() -> None:
         (None, None, "running"),
         (None, None, "running"),
     ]
-    quirky = Result.from_dict(payloads.quirky_result()).runs_table()
+    quirky: Sequence[Mapping[str, object]] = Result.from_dict(payloads.quirky_result()).runs_table()
     assert [r["duration_seconds"] for r in quirky] == [4503.0, 3723.0]
     assert quirky[1]["metric.Caller sentiment.value"] == "satisfied"
     assert "metric.Caller sentiment.score" not in quirky[1]  # an enum metric: no score
@@ -77,7 +78,7 @@ def test_rows_over_several_results_share_columns() -> None:
         Result.from_dict(payloads.passing_result()),
         Result.from_dict(payloads.quirky_result()),
     ]
-    table = rows(results)
+    table: Sequence[Mapping[str, object]] = rows(results)  # read metric columns too
     assert len(table) == 5
     keys = columns(results)
     assert all(list(row) == keys for row in table)
@@ -131,7 +132,7 @@ def test_always_empty_metric_columns_are_left_out() -> None:
     ]
     for run in data["runs"].values():
         run["evaluation"] = {"metrics": metrics}
-    table = Result.from_dict(data).runs_table()
+    table: Sequence[Mapping[str, object]] = Result.from_dict(data).runs_table()
     assert list(table[0])[len(BASE_COLUMNS) :] == [
         "metric.Booked.passed",
         "metric.Latency.score",
@@ -139,7 +140,7 @@ def test_always_empty_metric_columns_are_left_out() -> None:
     ]
     # A value in one run is enough for the column; the other runs have None there.
     data["runs"]["86002"]["evaluation"]["metrics"] = [{**metrics[0], "score": 1}]
-    table = Result.from_dict(data).runs_table()
+    table = typing.cast(Sequence[Mapping[str, object]], Result.from_dict(data).runs_table())
     assert [row["metric.Booked.score"] for row in table] == [None, 1.0, None]
     assert list(table[0])[len(BASE_COLUMNS) : len(BASE_COLUMNS) + 2] == [
         "metric.Booked.passed",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -74,6 +75,7 @@ class TestCounts:
     def test_duration_with_more_digits_than_int_reads_names_the_field(self) -> None:
         payload = payloads.passing_result()
         payload["total_duration"] = "9" * 5000 + ":00:00"
+        parsed: Callable[[], Result]
         for parsed in (lambda: parse(payload), lambda: Result.from_json(json.dumps(payload))):
             with pytest.raises(ResponseValidationError) as info:
                 parsed()
@@ -385,7 +387,8 @@ class TestStatus:
     def test_known_status(self) -> None:
         result = parse(payloads.passing_result())
         assert result.status is ResultStatus.COMPLETED
-        assert result.status == "completed" and result.is_terminal
+        status: str = result.status  # as str, so mypy allows comparing the member with its string
+        assert status == "completed" and result.is_terminal
 
     def test_unknown_status_is_kept_not_raised(self) -> None:
         result = parse(payloads.quirky_result())

@@ -53,7 +53,7 @@ def drip(interval: float, *, in_headers: bool = False, total: int = 1000) -> Beh
     seconds (with ``in_headers``, drip the status line and headers too)."""
 
     def run(handler: _Handler) -> bool:
-        stopping: threading.Event = handler.server.stopping  # type: ignore[attr-defined]
+        stopping: threading.Event = handler.server.stopping
         head = (
             f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {total}\r\n\r\n"
         ).encode()

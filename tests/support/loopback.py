@@ -75,7 +75,7 @@ def stall() -> Behaviour:
     """Read the request, never answer (until the server stops or MAX_STALL passes)."""
 
     def run(handler: _Handler) -> bool:
-        handler.server.stopping.wait(MAX_STALL)  # type: ignore[attr-defined]
+        handler.server.stopping.wait(MAX_STALL)
         return False
 
     return run

@@ -11,11 +11,13 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from cekura_spec_tools import generate, spec_io, spec_slice, vendor
+from cekura_spec_tools import generate, paths, spec_io, spec_slice, vendor
 from cekura_spec_tools.update_spec import FACADE_TESTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +38,7 @@ pytestmark = [
 def _deprecated(package: Path) -> set[str]:
     namespace: dict[str, object] = {}
     exec((package / "operation_index.py").read_text(), namespace)
-    return set(namespace["DEPRECATED"])  # type: ignore[call-overload]
+    return set(cast(Iterable[str], namespace["DEPRECATED"]))
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
@@ -47,7 +49,7 @@ def test_full_spec_vendors_generates_and_serves_the_facade(spec: Path, tmp_path:
     operations = {f"{method} {path}" for method, path, _ in spec_io.operations(document)}
     assert len(operations) == provenance["operations"] > 500
 
-    package = generate.run_generator(vendored, generate.CONFIG, tmp_path / "gen")
+    package = generate.run_generator(vendored, paths.CONFIG, tmp_path / "gen")
     dropped, unparsed = generate.generator_problems(
         (tmp_path / "gen" / "generator-output.txt").read_text()
     )
@@ -101,7 +103,7 @@ def test_slice_vendors_generates_and_serves_the_facade(spec: Path, tmp_path: Pat
     assert provenance["operations_missing"] == [op for op in wanted if op not in in_source]
     assert provenance["source_operations"] == len(in_source) > 500
 
-    package = generate.run_generator(vendored, generate.CONFIG, tmp_path / "gen")
+    package = generate.run_generator(vendored, paths.CONFIG, tmp_path / "gen")
     dropped, unparsed = generate.generator_problems(
         (tmp_path / "gen" / "generator-output.txt").read_text()
     )

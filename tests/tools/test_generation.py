@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cekura_client import ResultStatus
-from cekura_spec_tools import generate, spec_io
+from cekura_spec_tools import generate, paths, spec_io
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,14 +93,15 @@ def test_operation_index_lists_every_generated_endpoint() -> None:
     from cekura_openapi.operation_index import OPERATIONS
 
     assert sorted(OPERATIONS) == sorted(_declared())
-    modules = sorted((generate.TARGET / "api").rglob("*.py"))
+    modules = sorted((paths.GENERATED / "api").rglob("*.py"))
     assert len([m for m in modules if m.name != "__init__.py"]) == len(OPERATIONS)
     for operation, module in OPERATIONS.items():
         assert callable(importlib.import_module(module).sync_detailed), operation
 
 
 def test_missing_operation_is_a_clear_error() -> None:
-    from cekura_client._operations import MissingOperationError, Operation, resolve
+    from cekura_client import MissingOperationError
+    from cekura_client._operations import Operation, resolve
 
     nowhere = Operation("client.nope.delete", candidates=(("DELETE", "/nope/{id}/"),))
     with pytest.raises(MissingOperationError) as info:
@@ -129,7 +130,7 @@ def test_provenance_matches_the_vendored_spec() -> None:
 @needs_generator
 def test_stale_generated_tree_is_detected_and_named(tmp_path: Path) -> None:
     stale = tmp_path / "cekura_openapi"
-    shutil.copytree(generate.TARGET, stale)
+    shutil.copytree(paths.GENERATED, stale)
     (stale / "client.py").write_text((stale / "client.py").read_text() + "# edited by hand\n")
     (stale / "extra.py").write_text("")
     (stale / "types.py").unlink()
@@ -142,13 +143,13 @@ def test_stale_generated_tree_is_detected_and_named(tmp_path: Path) -> None:
 
 @needs_generator
 def test_generation_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
-    first = generate.run_generator(generate.SPEC, generate.CONFIG, tmp_path / "a")
-    second = generate.run_generator(generate.SPEC, generate.CONFIG, tmp_path / "b")
+    first = generate.run_generator(paths.SPEC, paths.CONFIG, tmp_path / "a")
+    second = generate.run_generator(paths.SPEC, paths.CONFIG, tmp_path / "b")
     assert generate.diff_trees(first, second) == []
-    assert generate.diff_trees(first, generate.TARGET) == []
+    assert generate.diff_trees(first, paths.GENERATED) == []
 
 
 def test_generated_code_avoids_python_311_only_names() -> None:
-    for path in generate.TARGET.rglob("*.py"):
+    for path in paths.GENERATED.rglob("*.py"):
         text = path.read_text()
         assert "from typing import Any, Self" not in text and "StrEnum" not in text, path

@@ -9,8 +9,9 @@ import itertools
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -128,10 +129,10 @@ def edit(change: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
-GET = lambda d: d["paths"]["/things/{id}/"]["get"]  # noqa: E731
-POST = lambda d: d["paths"]["/things/"]["post"]  # noqa: E731
-THING = lambda d: d["components"]["schemas"]["Thing"]  # noqa: E731
-READING = lambda d: d["components"]["schemas"]["Reading"]  # noqa: E731
+GET: Callable[[dict[str, Any]], Any] = lambda d: d["paths"]["/things/{id}/"]["get"]  # noqa: E731
+POST: Callable[[dict[str, Any]], Any] = lambda d: d["paths"]["/things/"]["post"]  # noqa: E731
+THING: Callable[[dict[str, Any]], Any] = lambda d: d["components"]["schemas"]["Thing"]  # noqa: E731
+READING: Callable[[dict[str, Any]], Any] = lambda d: d["components"]["schemas"]["Reading"]  # noqa: E731
 
 # (kind, edit of the new spec, expected category, expected message)
 CASES: list[tuple[str, Any, Category, str]] = [
@@ -403,7 +404,7 @@ def test_rule_table_is_in_the_readme() -> None:
 
 def vendored() -> dict[str, Any]:
     document, _ = decode_document((ROOT / "openapi" / "cekura.yaml").read_bytes())
-    return document
+    return cast(dict[str, Any], document)
 
 
 def test_facade_impact_names_the_result_attribute() -> None:
@@ -646,7 +647,7 @@ def test_generated_client_section_on_the_vendored_spec() -> None:
 
 def load(path: Path) -> dict[str, Any]:
     document, _ = decode_document(path.read_bytes())
-    return document
+    return cast(dict[str, Any], document)
 
 
 @needs_upstream

@@ -180,7 +180,7 @@ def test_json_request_bodies_keeps_only_json() -> None:
 )
 def test_json_request_bodies_makes_the_generated_client_send_json(tmp_path: Path) -> None:
     """Why the rule exists: without it the generator sends such a body as a multipart form."""
-    from cekura_spec_tools import generate
+    from cekura_spec_tools import generate, paths
 
     doc = spec(
         {"/run/": {"post": {"operationId": "run", "requestBody": copy.deepcopy(FORM_BODY),
@@ -189,7 +189,7 @@ def test_json_request_bodies_makes_the_generated_client_send_json(tmp_path: Path
     )  # fmt: skip
     source = tmp_path / "spec.json"
     source.write_text(json.dumps(doc))
-    package = generate.run_generator(source, generate.CONFIG, tmp_path / "gen")
+    package = generate.run_generator(source, paths.CONFIG, tmp_path / "gen")
     (module,) = (package / "api" / "default").glob("run.py")
     text = module.read_text()
     assert '_kwargs["json"] = body.to_dict()' in text

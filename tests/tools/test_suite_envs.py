@@ -24,7 +24,7 @@ def no_path_pythons(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty PATH and an empty pyenv root: each test adds the interpreters it needs."""
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
-    monkeypatch.setattr(suite_envs.Path, "home", lambda: tmp_path / "home")
+    monkeypatch.setattr(Path, "home", lambda: tmp_path / "home")  # suite_envs.Path is this Path
     return tmp_path
 
 

@@ -33,7 +33,7 @@ def test_the_generator_is_restored_afterwards() -> None:
     assert names.functions["GET /test_framework/v2/results/{id}/"] == (
         "api.test_framework.results_retrieve"
     )
-    assert openapi.deepcopy is copy.deepcopy  # type: ignore[attr-defined]
+    assert openapi.deepcopy is copy.deepcopy
 
 
 @pytest.mark.slow

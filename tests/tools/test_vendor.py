@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cekura_spec_tools import generate, spec_io, spec_slice, vendor
+from cekura_spec_tools import generate, paths, spec_io, spec_slice, vendor
 from tests.support.loopback import Behaviour, Recorded, loopback, respond
 from tests.tools.test_spec_slice import GET, LIST, RERUN
 from tests.tools.test_spec_slice import source as sliceable
@@ -247,7 +247,7 @@ def test_the_seed_slice_generates(tmp_path: Path) -> None:
     declared = spec_slice.read_operations(ROOT / "openapi" / "operations.txt")
     vendor.vendor(str(SEED), tmp_path / "openapi", "2026-11-24", declared)
     package = generate.run_generator(
-        tmp_path / "openapi" / "cekura.yaml", generate.CONFIG, tmp_path / "gen"
+        tmp_path / "openapi" / "cekura.yaml", paths.CONFIG, tmp_path / "gen"
     )
     output = (tmp_path / "gen" / "generator-output.txt").read_text()
     assert generate.generator_problems(output) == ([], [])
