@@ -39,13 +39,20 @@ class _Inflate:
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
         self._decompressor: zlib._Decompress | None = None
+        self._fed = False  # an empty body (a 204) is not a cut one
         if encoding in ("gzip", "x-gzip"):
             self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
 
     def _start(self, data: bytes) -> zlib._Decompress:
-        if self._decompressor is None:  # deflate: zlib-wrapped per the RFC, raw in practice
-            wrapped = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
-            self._decompressor = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        if self._decompressor is None:
+            # deflate: zlib-wrapped per the RFC, raw when the first data is not zlib, the
+            # choice httpx's decoder makes on the same data (it decodes the bytes handed on)
+            try:
+                zlib.decompressobj().decompress(data, 1)
+                wbits = zlib.MAX_WBITS
+            except zlib.error:
+                wbits = -zlib.MAX_WBITS
+            self._decompressor = zlib.decompressobj(wbits)
         return self._decompressor
 
     def feed(self, data: bytes) -> Iterator[tuple[bytes, int]]:
@@ -53,12 +60,19 @@ class _Inflate:
         if not data:
             return
         decompressor = self._start(data)
+        self._fed = True
         try:
+            if decompressor.eof:
+                raise zlib.error("data after its end")
             piece = decompressor.decompress(data, PIECE)
             yield piece, len(data) - len(decompressor.unconsumed_tail)
             while decompressor.unconsumed_tail:
                 piece = decompressor.decompress(decompressor.unconsumed_tail, PIECE)
                 yield piece, len(data) - len(decompressor.unconsumed_tail)
+            if decompressor.unused_data:
+                # zlib keeps appending what follows the end, at a cost growing with the
+                # square of its size, and httpx would decode it again: refuse it now
+                raise zlib.error("data after its end")
         except zlib.error as exc:
             raise ValueError(f"not valid {self.encoding} data ({exc})") from None
 
@@ -68,6 +82,10 @@ class _Inflate:
                 yield self._decompressor.flush()
             except zlib.error as exc:
                 raise ValueError(f"not valid {self.encoding} data ({exc})") from None
+            if self._fed and not self._decompressor.eof:
+                raise ValueError(
+                    f"the {self.encoding} data stops before its end (the body was cut short)"
+                )
 
 
 #: The encodings httpx's ``Response.read()`` undoes itself; it passes any other through as is.
@@ -271,7 +289,10 @@ def read_capped(response: httpx.Response, request: httpx.Request, limit: int) ->
         if not isinstance(raw, httpx.SyncByteStream):
             raise RuntimeError("Attempted to call a sync iterator on an async stream.")
         response.stream = _CappedStream(raw, reader, raw.close)
-        response.read()
+        try:
+            response.read()
+        except httpx.DecodingError as exc:  # the encoding decoded here, refused by httpx's decoder
+            raise reader._decoding_error(f"Content-Encoding {reader._header!r} but {exc}") from None
     finally:
         response.close()
 
@@ -286,6 +307,9 @@ async def aread_capped(response: httpx.Response, request: httpx.Request, limit: 
         if not isinstance(raw, httpx.AsyncByteStream):
             raise RuntimeError("Attempted to call an async iterator on a sync stream.")
         response.stream = _AsyncCappedStream(raw, reader, raw.aclose)
-        await response.aread()
+        try:
+            await response.aread()
+        except httpx.DecodingError as exc:  # the encoding decoded here, refused by httpx's decoder
+            raise reader._decoding_error(f"Content-Encoding {reader._header!r} but {exc}") from None
     finally:
         await response.aclose()

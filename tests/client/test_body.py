@@ -5,10 +5,12 @@ number of requests, quickly, and without holding a decompression bomb in memory.
 from __future__ import annotations
 
 import enum
+import gzip
 import json
 import re
 import time
 import tracemalloc
+import zlib
 from typing import Any
 
 import anyio
@@ -29,7 +31,7 @@ from cekura_client._exceptions import ResponseDecodingError, ResponseTooLargeErr
 from cekura_client.testing import payloads
 from tests.support.constants import API_KEY, Fetch, result_path
 from tests.support.hostile import deep_json, gzip_bomb, huge_int_json, raw
-from tests.support.loopback import fault_server, json_response, respond
+from tests.support.loopback import Behaviour, fault_server, json_response, respond
 
 OK_BODY = json.dumps(payloads.passing_result())
 
@@ -363,3 +365,101 @@ def test_x_gzip_mixed_with_another_encoding_is_refused(fetch: Fetch) -> None:
     assert type(exc) is ResponseDecodingError
     assert "it mixes Content-Encoding 'x-gzip' with 'gzip, x-gzip'" in str(exc)
     assert len(server.requests) == 1
+
+
+def _first_byte_alone(packed: bytes, encoding: str) -> Behaviour:
+    """A chunked body whose first chunk is one byte, sent alone (TCP may split any body so)."""
+
+    def run(handler: Any) -> bool:
+        handler.wfile.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: "
+            + encoding.encode()
+            + b"\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n"
+            + packed[:1]
+            + b"\r\n"
+        )
+        handler.wfile.flush()
+        time.sleep(0.2)
+        rest = packed[1:]
+        handler.wfile.write(b"%x\r\n" % len(rest) + rest + b"\r\n0\r\n\r\n")
+        return True
+
+    return run
+
+
+def test_zlib_deflate_whose_first_byte_comes_alone_is_decoded(fetch: Fetch) -> None:
+    with fault_server(_first_byte_alone(zlib.compress(OK_BODY.encode()), "deflate")) as server:
+        assert fetch(1001, base_url=server.url, max_retries=0).id == 1001
+
+
+def test_raw_deflate_whose_first_byte_comes_alone_is_a_decoding_error(fetch: Fetch) -> None:
+    # httpx decides zlib or raw on the first byte it is handed, as zlib reads it: one byte
+    # looks like zlib, so httpx (which decodes the body handed on) would fail. The client
+    # decides the same way, and says so with its own error.
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    packed = compressor.compress(OK_BODY.encode()) + compressor.flush()
+    with fault_server(_first_byte_alone(packed, "deflate")) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url, max_retries=0)
+    assert type(exc) is ResponseDecodingError
+    assert str(exc).startswith(
+        "The response body could not be decoded: Content-Encoding 'deflate' but not valid "
+        "deflate data ("
+    )
+    assert API_KEY not in repr(vars(exc)) and exc.__cause__ is None
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_body_cut_short_is_a_decoding_error(fetch: Fetch, encoding: str) -> None:
+    packed = (
+        gzip.compress(OK_BODY.encode()) if encoding == "gzip" else zlib.compress(OK_BODY.encode())
+    )
+    cut = packed[:-8]  # gzip: its CRC and length; zlib: the last of the data and its checksum
+    head = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: {encoding}"
+        f"\r\nContent-Length: {len(cut)}"
+    )
+    with fault_server(raw(head, cut)) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url, max_retries=0)
+    assert type(exc) is ResponseDecodingError
+    assert str(exc) == (
+        f"The response body could not be decoded: Content-Encoding '{encoding}' but the "
+        f"{encoding} data stops before its end (the body was cut short)."
+    )
+
+
+def test_data_after_the_end_of_the_gzip_data_is_refused_at_once(fetch: Fetch) -> None:
+    # zlib appends what follows the end to unused_data at a cost growing with the square of
+    # its size (63 MiB took 67 s of CPU when it was accepted): refused as soon as it arrives.
+    member = gzip.compress(OK_BODY.encode())
+    junk = 24 << 20
+
+    def run(handler: Any) -> bool:
+        handler.wfile.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+            b"Content-Length: %d\r\n\r\n" % (len(member) + junk) + member
+        )
+        try:
+            for _ in range(junk // 65536):
+                handler.wfile.write(b"\0" * 65536)
+        except OSError:  # the client stopped reading: the point
+            pass
+        return True
+
+    with fault_server(run) as server:
+        exc, _ = _timed(fetch, 1001, base_url=server.url, max_retries=0)
+    assert type(exc) is ResponseDecodingError
+    assert str(exc) == (
+        "The response body could not be decoded: Content-Encoding 'gzip' but not valid gzip "
+        "data (data after its end)."
+    )
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_an_empty_body_labelled_compressed_is_empty(encoding: str) -> None:
+    head = f"HTTP/1.1 204 No Content\r\nContent-Encoding: {encoding}\r\nContent-Length: 0"
+    with (
+        fault_server(raw(head)) as server,
+        Cekura(api_key=API_KEY, base_url=server.url, max_retries=0) as client,
+    ):
+        client.results.end_calls(1001)  # no error: an empty body is not a cut one
+    assert [r.method for r in server.requests] == ["POST"]
