@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Final, NoReturn, TypeVar
 
 import httpx
 
@@ -31,13 +31,17 @@ from ._deadline import of as deadline_of
 from ._deprecation import DeprecationNotices
 from ._exceptions import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     CekuraError,
     InvalidRequestError,
+    ResponseDecodingError,
+    ResponseTooLargeError,
+    ResponseValidationError,
     describe_request,
 )
 from ._operations import Operation, resolve
-from ._response import Model, connection_error, parse_response
+from ._response import Model, cause_text, connection_error, parse_response
 from ._retry import NOT_SENT_ERRORS
 from ._transport import AsyncRetryTransport, RetryTransport
 
@@ -192,6 +196,34 @@ class BaseClient:
             )
         return connection_error(exc, request, secret=self._config.api_key, note=note)
 
+    def _send_error(
+        self,
+        exc: Exception,
+        request: httpx.Request,
+        deadline: Deadline | None,
+        operation: Operation,
+    ) -> tuple[CekuraError, BaseException]:
+        """The client's error for what sending (and reading the answer) raised, and the cause to
+        chain under it. Raises ``exc`` itself when it is not the client's to translate."""
+        if isinstance(exc, httpx.TransportError):
+            return self._connection_error(exc, request, deadline, operation), exc
+        if isinstance(exc, httpx.HTTPError):
+            # Raised by a caller's http_client (its transport or hooks): its ``request`` holds the
+            # API key, so it never reaches the caller itself.
+            note = may_have_started(operation) if operation.starts_calls else ""
+            cause = cause_text(exc, self._config.api_key)
+            error = APIConnectionError(
+                f"The http_client failed the request ({cause}) for "
+                f"{describe_request(request)}.{note}",
+                request=request,
+            )
+            error.reason = cause
+            return error, exc
+        if isinstance(exc, _UNUSABLE_ANSWERS) and operation.starts_calls:
+            # Answered, but the answer cannot be read: the calls may well have started.
+            exc._end_with(may_have_started(operation))
+        raise exc
+
     def _raise(self, error: CekuraError, cause: BaseException) -> NoReturn:
         """Raise ``error`` chaining a detached copy of ``cause`` (type and message, never the
         request it was sent with: its headers hold the API key). Called outside ``except``
@@ -221,6 +253,10 @@ class BaseClient:
         )
 
 
+#: Errors of a request that was answered, in an answer that cannot be used.
+_UNUSABLE_ANSWERS: Final = (ResponseValidationError, ResponseTooLargeError, ResponseDecodingError)
+
+
 def _stopped_by_deadline(request: httpx.Request) -> bool:
     carried = deadline_of(request)
     return carried is not None and carried.stopped
@@ -228,7 +264,10 @@ def _stopped_by_deadline(request: httpx.Request) -> bool:
 
 def _expired_before_sending(deadline: Deadline | None, request: httpx.Request) -> None:
     if deadline is not None and deadline.expired():
-        raise httpx.ReadTimeout("the deadline passed before the request was sent", request=request)
+        # a connect timeout: nothing was sent, so a start says nothing of calls having started
+        raise httpx.ConnectTimeout(
+            "the deadline passed before the request was sent", request=request
+        )
 
 
 class SyncAPIClient(BaseClient):
@@ -260,10 +299,9 @@ class SyncAPIClient(BaseClient):
         try:
             _expired_before_sending(call_deadline, request)
             response = self._http.send(request)
-        except httpx.TransportError as exc:
-            error, cause = self._connection_error(exc, request, call_deadline, operation), exc
-        else:
             return self._finish(operation, params, response, model)
+        except (httpx.HTTPError, APIError) as exc:
+            error, cause = self._send_error(exc, request, call_deadline, operation)
         self._raise(error, cause)
 
 
@@ -296,8 +334,7 @@ class AsyncAPIClient(BaseClient):
         try:
             _expired_before_sending(call_deadline, request)
             response = await self._http.send(request)
-        except httpx.TransportError as exc:
-            error, cause = self._connection_error(exc, request, call_deadline, operation), exc
-        else:
             return self._finish(operation, params, response, model)
+        except (httpx.HTTPError, APIError) as exc:
+            error, cause = self._send_error(exc, request, call_deadline, operation)
         self._raise(error, cause)

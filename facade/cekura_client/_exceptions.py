@@ -167,6 +167,12 @@ class APIError(CekuraError):
         self.method = request.method
         self.url = redact_url(request.url)
 
+    def _end_with(self, note: str) -> None:
+        """Add ``note`` to the end of the message (once)."""
+        if note and not self.message.endswith(note):
+            self.message += ("" if self.message.endswith((".", ")")) else ".") + note
+            self.args = (self.message, *self.args[1:])
+
 
 class APIConnectionError(APIError):
     """The request did not get a usable HTTP response (refused, reset, DNS, protocol error).

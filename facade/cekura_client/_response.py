@@ -32,6 +32,7 @@ from ._text import short_text
 __all__ = [
     "NO_CONTENT",
     "Model",
+    "cause_text",
     "connection_error",
     "decode_body",
     "parse_response",
@@ -137,15 +138,16 @@ def status_error(response: httpx.Response, subject: str = "", note: str = "") ->
     if code == 404:
         what = f"no {subject} at " if subject else ""
         message += f" ({what}{describe_request(response.request)}; check the ID and the base URL)"
-    if note:
-        message += ("" if message.endswith((".", ")")) else ".") + note
     if code == 429:
-        return RateLimitError(
+        error: APIStatusError = RateLimitError(
             message, response=response, body=body, retry_after=parse_retry_after(response.headers)
         )
-    if code >= 500:
-        return ServerError(message, response=response, body=body)
-    return _STATUS_ERRORS.get(code, APIStatusError)(message, response=response, body=body)
+    elif code >= 500:
+        error = ServerError(message, response=response, body=body)
+    else:
+        error = _STATUS_ERRORS.get(code, APIStatusError)(message, response=response, body=body)
+    error._end_with(note)
+    return error
 
 
 def connection_error(
@@ -155,7 +157,7 @@ def connection_error(
     as the network stack gave it (``[Errno 111] Connection refused``, a TLS or DNS failure) and
     the request, so a refused port, a wrong scheme and a typo in the host read differently.
     ``note`` ends the message."""
-    cause = _cause(exc, secret)
+    cause = cause_text(exc, secret)
     where = f" for {describe_request(request)}.{note}"
     if isinstance(exc, httpx.TimeoutException):
         error: APIConnectionError = APITimeoutError(f"Request timed out ({cause}){where}")
@@ -182,7 +184,7 @@ def connection_error(
 _MIN_SCRUBBED = 8
 
 
-def _cause(exc: BaseException, secret: str) -> str:
+def cause_text(exc: BaseException, secret: str) -> str:
     """``ConnectError: [Errno 111] Connection refused``: the class and what it says, escaped,
     short, and never the key (the transport's text should not hold it; this makes sure)."""
     try:

@@ -16,7 +16,7 @@ from ._body import DEFAULT_MAX_RESPONSE_BYTES, aread_capped, read_capped
 from ._clock import Clock
 from ._deadline import active as active_deadline
 from ._deadline import of as deadline_of
-from ._exceptions import redact_url
+from ._exceptions import InvalidRequestError, redact_url
 from ._retry import IDEMPOTENT_METHODS, RetryPolicy
 
 __all__ = [
@@ -166,6 +166,33 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         await self.wrapped.aclose()
 
 
+def _check_open(client: httpx.Client | httpx.AsyncClient) -> None:
+    if client.is_closed:
+        raise InvalidRequestError(
+            "The http_client given to the Cekura client is closed: pass an open one, and close "
+            "it after the Cekura client."
+        )
+
+
+def _status_only(exc: httpx.HTTPStatusError) -> httpx.Response:
+    """A caller's response hook raised for a status (``raise_for_status``): the status is
+    handled as every status is (retries, typed errors), without the body, which the caller's
+    client closed unread."""
+    headers = [
+        (name, value)
+        for name, value in exc.response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    extensions = {
+        key: value
+        for key, value in exc.response.extensions.items()
+        if key in ("http_version", "reason_phrase")
+    }
+    return httpx.Response(
+        exc.response.status_code, headers=headers, request=exc.request, extensions=extensions
+    )
+
+
 class ClientTransport(httpx.BaseTransport):
     """Sends through a caller-supplied ``httpx.Client`` (its proxies, hooks and transport),
     never following redirects, so the API key cannot leave for another host."""
@@ -174,7 +201,11 @@ class ClientTransport(httpx.BaseTransport):
         self.client = client
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.client.send(request, stream=True, follow_redirects=False)
+        _check_open(self.client)
+        try:
+            return self.client.send(request, stream=True, follow_redirects=False)
+        except httpx.HTTPStatusError as exc:
+            return _status_only(exc)
 
 
 class AsyncClientTransport(httpx.AsyncBaseTransport):
@@ -184,4 +215,8 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         self.client = client
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.client.send(request, stream=True, follow_redirects=False)
+        _check_open(self.client)
+        try:
+            return await self.client.send(request, stream=True, follow_redirects=False)
+        except httpx.HTTPStatusError as exc:
+            return _status_only(exc)

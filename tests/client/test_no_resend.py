@@ -20,10 +20,14 @@ from cekura_client import (
     AsyncCekura,
     Cekura,
     RateLimitError,
+    ResponseValidationError,
     ServerError,
 )
+from cekura_client._deadline import Deadline
+from cekura_client._exceptions import ResponseDecodingError, ResponseTooLargeError
 from cekura_client.testing import payloads
 from tests.support.constants import API_KEY, result_path
+from tests.support.hostile import raw
 from tests.support.loopback import (
     Behaviour,
     FaultServer,
@@ -323,3 +327,47 @@ def test_an_answered_start_is_sent_once(
     assert (result.id, result.status) == (167, "pending")
     assert_sent_once(server, operation)
     assert waits == []
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "error_type"),
+    [
+        ("Content-Encoding: br\r\n", b"xxxx", ResponseDecodingError),
+        ("", b'{"id": 1}' + b" " * 2000, ResponseTooLargeError),
+        ("", b"<html>created</html>", ResponseValidationError),
+    ],
+    ids=["undecodable", "too-large", "not-json"],
+)
+def test_an_unusable_2xx_to_a_start_carries_the_note(
+    asynchronous: bool, head: str, body: bytes, error_type: type[Exception], waits: list[float]
+) -> None:
+    answer = f"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n{head}"
+    error, server = expect(
+        asynchronous,
+        "rerun",
+        raw(answer + f"Content-Length: {len(body)}", body),
+        max_response_bytes=1000,
+    )
+    assert_sent_once(server, "rerun")
+    assert type(error) is error_type
+    assert str(error).endswith(may_have_started("results.rerun"))
+    assert str(error).count("may have started") == 1
+
+
+def test_an_unusable_2xx_to_a_get_has_no_note(asynchronous: bool, waits: list[float]) -> None:
+    error, _ = expect(asynchronous, "get", raw("HTTP/1.1 200 OK\r\nContent-Length: 2", b"<a"))
+    assert type(error) is ResponseValidationError
+    assert "may have started" not in str(error)
+
+
+def test_a_start_whose_deadline_passed_before_sending_says_nothing_started(
+    asynchronous: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Deadline, "expired", lambda self: True)
+    error, server = expect(asynchronous, "run", json_response(200, "{}"))
+    assert server.requests == []
+    assert type(error) is APITimeoutError
+    assert str(error) == (
+        "Request did not finish within 300 s (the whole-call deadline, retries included) for "
+        f"POST {url_of(server, 'run')}."
+    )

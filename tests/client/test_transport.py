@@ -8,13 +8,16 @@ import logging
 import sys
 import time
 
+import anyio
 import httpx
 import pytest
 import respx
 
 from cekura_client import (
     APIConnectionError,
+    AsyncCekura,
     Cekura,
+    InvalidRequestError,
     RateLimitError,
     RetryPolicy,
     RetryTransport,
@@ -243,3 +246,65 @@ class TestSharedTransport:
             client.results.get(1001)
         assert f"retrying GET {URL} after status 503" in caplog.text
         assert API_KEY not in caplog.text
+
+
+class TestACallersHttpClient:
+    """``http_client=``: whatever that client's hooks or transport raise, the caller gets the
+    client's own errors, never an httpx error (whose ``request`` holds the API key)."""
+
+    def test_a_hook_raising_for_a_status_gets_the_typed_error(self, waits: list[float]) -> None:
+        def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(503, text="Busy", extensions={"reason_phrase": b"Busy"})
+
+        with (
+            httpx.Client(
+                transport=httpx.MockTransport(handler),
+                event_hooks={"response": [lambda r: r.raise_for_status()]},
+            ) as http,
+            Cekura(api_key=API_KEY, http_client=http) as client,
+            pytest.raises(ServerError) as info,
+        ):
+            client.results.get(1001)
+        assert str(info.value) == "503 Busy: Busy"
+        assert len(waits) == 2  # retried as any 503 is
+
+    @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+    def test_any_other_httpx_error_is_an_api_connection_error(self, asynchronous: bool) -> None:
+        def handler(request: httpx.Request) -> httpx.Response:
+            raise httpx.DecodingError("that client's own decoder gave up", request=request)
+
+        def sync_call() -> None:
+            with (
+                httpx.Client(transport=httpx.MockTransport(handler)) as http,
+                Cekura(api_key=API_KEY, http_client=http, max_retries=0) as client,
+            ):
+                client.results.get(1001)
+
+        async def async_call() -> None:
+            async with (
+                httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http,
+                AsyncCekura(api_key=API_KEY, http_client=http, max_retries=0) as client,
+            ):
+                await client.results.get(1001)
+
+        with pytest.raises(APIConnectionError) as info:
+            anyio.run(async_call) if asynchronous else sync_call()
+        assert type(info.value) is APIConnectionError
+        assert str(info.value) == (
+            "The http_client failed the request (DecodingError: that client's own decoder gave "
+            f"up) for GET {URL}."
+        )
+        assert info.value.reason == "DecodingError: that client's own decoder gave up"
+        assert API_KEY not in repr(vars(info.value))
+        cause = info.value.__cause__
+        assert type(cause) is httpx.DecodingError and cause.__dict__.get("_request") is None
+
+    def test_a_closed_http_client_is_a_clear_error(self) -> None:
+        with httpx.Client() as http:
+            client = Cekura(api_key=API_KEY, http_client=http)
+        with pytest.raises(InvalidRequestError) as info:
+            client.results.get(1001)
+        assert str(info.value) == (
+            "The http_client given to the Cekura client is closed: pass an open one, and close "
+            "it after the Cekura client."
+        )
