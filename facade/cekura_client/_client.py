@@ -86,7 +86,7 @@ class Cekura(SyncAPIClient):
             )
         )
         inner = (
-            ClientTransport(http_client)
+            ClientTransport(self._config.caller_client(http_client, httpx.Client))
             if http_client is not None
             else self._config.http_transport()
         )
@@ -160,7 +160,7 @@ class AsyncCekura(AsyncAPIClient):
             )
         )
         inner = (
-            AsyncClientTransport(http_client)
+            AsyncClientTransport(self._config.caller_client(http_client, httpx.AsyncClient))
             if http_client is not None
             else self._config.async_http_transport()
         )

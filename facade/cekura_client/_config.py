@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import httpx
@@ -22,7 +22,7 @@ from ._exceptions import (
     MissingAPIKeyError,
 )
 from ._network import AsyncNetworkTransport, NetworkTransport
-from ._proxy import ProxyTypes, is_loopback, proxy_for
+from ._proxy import ProxyTypes, check_caller_client, is_loopback, proxy_for
 from ._retry import RetryPolicy
 from ._text import safe_repr, short_text
 from ._version import __version__
@@ -45,6 +45,8 @@ __all__ = [
     "check_timeout",
     "is_loopback",
 ]
+
+_C = TypeVar("_C", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_BASE_URL: Final = "https://api.cekura.ai"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
@@ -204,6 +206,8 @@ class ClientConfig:
     headers: Mapping[str, str]
     max_response_bytes: int
     proxy: httpx.Proxy | None
+    trust_env: bool
+    allow_insecure_http: bool
 
     @classmethod
     def resolve(
@@ -265,6 +269,8 @@ class ClientConfig:
             proxy=proxy_for(
                 url, proxy, trust_env=trust_env, allow_insecure_http=allow_insecure_http
             ),
+            trust_env=trust_env,
+            allow_insecure_http=allow_insecure_http,
         )
 
     def httpx_options(self) -> dict[str, Any]:
@@ -279,10 +285,22 @@ class ClientConfig:
 
     def http_transport(self) -> NetworkTransport:
         """The network transport this client sends through (its proxy, the deadline backend)."""
-        return NetworkTransport(proxy=self.proxy)
+        return NetworkTransport(proxy=self.proxy, trust_env=self.trust_env)
 
     def async_http_transport(self) -> AsyncNetworkTransport:
-        return AsyncNetworkTransport(proxy=self.proxy)
+        return AsyncNetworkTransport(proxy=self.proxy, trust_env=self.trust_env)
+
+    def caller_client(self, client: _C, kind: type[_C]) -> _C:
+        """A caller's ``http_client``, checked: of the kind this client sends with, and sending
+        the key through no proxy in cleartext."""
+        if not isinstance(client, kind):
+            twin = "Cekura" if kind is httpx.Client else "AsyncCekura"
+            raise InvalidRequestError(
+                f"http_client must be an httpx.{kind.__name__} for {twin}, "
+                f"got {type(client).__module__}.{type(client).__qualname__}"
+            )
+        check_caller_client(self.base_url, client, allow_insecure_http=self.allow_insecure_http)
+        return client
 
     def openapi_client(self) -> AuthenticatedClient:
         """The generated low-level client, to be handed the shared httpx client. Auth is done by

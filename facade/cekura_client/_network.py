@@ -82,10 +82,11 @@ def _core_request(request: httpx.Request) -> httpcore.Request:
     )
 
 
-def _pool_options(proxy: httpx.Proxy | None) -> tuple[str, dict[str, typing.Any]]:
-    """Which pool (``direct``, ``http`` or ``socks``) and its options, as httpx chooses them."""
+def _pool_options(proxy: httpx.Proxy | None, trust_env: bool) -> tuple[str, dict[str, typing.Any]]:
+    """Which pool (``direct``, ``http`` or ``socks``) and its options, as httpx chooses them
+    (``trust_env=False``: no ``SSL_CERT_FILE``/``SSL_CERT_DIR`` either)."""
     options: dict[str, typing.Any] = {
-        "ssl_context": httpx.create_ssl_context(),
+        "ssl_context": httpx.create_ssl_context(trust_env=trust_env),
         "max_connections": LIMITS.max_connections,
         "max_keepalive_connections": LIMITS.max_keepalive_connections,
         "keepalive_expiry": LIMITS.keepalive_expiry,
@@ -150,8 +151,8 @@ class NetworkTransport(httpx.BaseTransport):
     """``httpx.HTTPTransport(proxy=proxy)``, but every socket operation honours the deadline
     of the request in progress (:class:`~._deadline.DeadlineBackend`)."""
 
-    def __init__(self, proxy: httpx.Proxy | None = None) -> None:
-        kind, options = _pool_options(proxy)
+    def __init__(self, proxy: httpx.Proxy | None = None, *, trust_env: bool = True) -> None:
+        kind, options = _pool_options(proxy, trust_env)
         pool, _ = _POOLS[kind]
         self.pool = pool(**options, network_backend=DeadlineBackend(httpcore.SyncBackend()))
 
@@ -184,8 +185,8 @@ class AsyncNetworkTransport(httpx.AsyncBaseTransport):
     """The async twin of :class:`NetworkTransport`. Its backend is httpcore's ``AnyIOBackend``
     (httpx picks ``TrioBackend`` under trio; anyio serves trio too)."""
 
-    def __init__(self, proxy: httpx.Proxy | None = None) -> None:
-        kind, options = _pool_options(proxy)
+    def __init__(self, proxy: httpx.Proxy | None = None, *, trust_env: bool = True) -> None:
+        kind, options = _pool_options(proxy, trust_env)
         _, pool = _POOLS[kind]
         backend = AsyncDeadlineBackend(httpcore.AnyIOBackend())
         self.pool = pool(**options, network_backend=backend)

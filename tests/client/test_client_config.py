@@ -182,3 +182,26 @@ def test_redirects_are_not_followed_so_the_key_stays_home() -> None:
     ):
         client.results.get(1001)
     assert [r.url.host for r in sent] == ["api.cekura.ai"]
+
+
+@pytest.mark.parametrize(
+    ("client", "http", "message"),
+    [
+        (
+            Cekura,
+            httpx.AsyncClient,
+            "http_client must be an httpx.Client for Cekura, got httpx.AsyncClient",
+        ),
+        (
+            AsyncCekura,
+            httpx.Client,
+            "http_client must be an httpx.AsyncClient for AsyncCekura, got httpx.Client",
+        ),
+    ],
+)
+def test_an_http_client_of_the_other_kind_is_refused(
+    client: type[Cekura], http: type[httpx.Client], message: str
+) -> None:
+    with pytest.raises(InvalidRequestError) as info:
+        client(api_key=API_KEY, http_client=http())
+    assert str(info.value) == message

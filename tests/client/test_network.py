@@ -12,6 +12,7 @@ import httpcore
 import httpx
 import pytest
 
+from cekura_client import AsyncCekura, Cekura
 from cekura_client._clock import Clock
 from cekura_client._deadline import AsyncDeadlineBackend, Deadline, DeadlineBackend, attach
 from cekura_client._network import (
@@ -20,6 +21,7 @@ from cekura_client._network import (
     NetworkTransport,
     _mapped_exceptions,
 )
+from tests.support.constants import API_KEY
 from tests.support.loopback import fault_server, respond
 
 HTTPCORE_ERRORS = [source for source, _ in EXCEPTIONS]
@@ -111,3 +113,16 @@ def test_httpcore_is_used_through_its_public_names() -> None:
     for name in ("ConnectionPool", "HTTPProxy", "SOCKSProxy", "SyncBackend", "AnyIOBackend"):
         assert name in httpcore.__all__
     assert "create_ssl_context" in httpx.__all__ and "Limits" in httpx.__all__
+
+
+@pytest.mark.parametrize("client", [Cekura, AsyncCekura])
+def test_trust_env_false_ignores_the_certificate_environment(
+    monkeypatch: pytest.MonkeyPatch, client: type[Cekura]
+) -> None:
+    # as httpx.Client(trust_env=False): SSL_CERT_FILE and SSL_CERT_DIR are not read
+    monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent.pem")
+    monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent")
+    httpx.Client(trust_env=False).close()
+    client(api_key=API_KEY, trust_env=False)
+    with pytest.raises(FileNotFoundError):  # trusted, it is read: httpx does the same
+        httpx.Client()

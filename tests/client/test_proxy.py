@@ -16,8 +16,10 @@ from cekura_client import (
     AsyncCekura,
     Cekura,
     InsecureTransportError,
+    InvalidRequestError,
     PermissionDeniedError,
 )
+from cekura_client._proxy import is_loopback
 from cekura_client.testing import payloads
 from tests.support.constants import API_KEY, Fetch, result_path
 from tests.support.hostile import proxy_recorder
@@ -230,3 +232,51 @@ def test_the_environment_is_read_as_httpx_reads_it(
         expected = next((value for pattern, value in mounts if pattern.matches(url)), None)
         ours = _environment_proxy(url)
         assert (None if ours is None else str(ours.url)) == expected, (environment, str(url))
+
+
+@pytest.mark.parametrize(
+    ("client", "http"), [(Cekura, httpx.Client), (AsyncCekura, httpx.AsyncClient)]
+)
+def test_a_callers_http_client_through_a_remote_environment_proxy_is_refused(
+    monkeypatch: pytest.MonkeyPatch, client: type[Cekura], http: type[httpx.Client]
+) -> None:
+    # httpx proxies a loopback host too: that client would hand the key to the proxy in the clear
+    monkeypatch.setenv("HTTP_PROXY", "http://user:secret@10.1.2.3:3128")
+    with pytest.raises(InsecureTransportError) as info:
+        client(api_key=API_KEY, base_url="http://localhost:8000", http_client=http())
+    assert str(info.value).startswith(
+        "Refusing to send the API key in cleartext through the proxy http://10.1.2.3:3128 to "
+        "localhost: use an https base URL"
+    )
+    assert "secret" not in str(info.value)
+    client(  # a client that ignores the environment, or a caller who means it
+        api_key=API_KEY, base_url="http://localhost:8000", http_client=http(trust_env=False)
+    )
+    client(
+        api_key=API_KEY,
+        base_url="http://localhost:8000",
+        http_client=http(),
+        allow_insecure_http=True,
+    )
+    client(api_key=API_KEY, base_url="https://api.cekura.test", http_client=http())
+
+
+@pytest.mark.parametrize("entry", ["[::1]", "host:abc"])
+def test_a_no_proxy_entry_that_is_not_a_host_names_no_proxy(
+    monkeypatch: pytest.MonkeyPatch, entry: str
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", f"localhost,{entry}")
+    with pytest.raises(InvalidRequestError) as info:
+        Cekura(api_key=API_KEY)
+    assert str(info.value) == (
+        f"NO_PROXY holds an entry that is not a host name, IP address or domain: {entry!r}"
+    )
+
+
+def test_a_subdomain_of_localhost_is_not_loopback() -> None:
+    # glibc's resolver ("files dns") asks DNS for api.localhost: it may be anywhere
+    assert is_loopback("localhost") and is_loopback("127.0.0.2") and is_loopback("[::1]")
+    assert not is_loopback("api.localhost")
+    with pytest.raises(InsecureTransportError):
+        Cekura(api_key=API_KEY, base_url="http://api.localhost:8000")
