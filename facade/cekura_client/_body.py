@@ -33,20 +33,26 @@ ACCEPT_ENCODING: Final = "gzip, deflate"
 PIECE: Final = 256 * 1024
 
 
+#: Bytes after the end of compressed data that are ignored, as httpx and curl ignore them (a
+#: newline, padding); more is refused: zlib keeps what follows the end by appending to it, at a
+#: cost growing with the square of its size.
+AFTER_END_LIMIT: Final = 1024
+
+
 class _Inflate:
     """One bounded zlib decompressor (gzip, zlib-wrapped or raw deflate)."""
 
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
         self._decompressor: zlib._Decompress | None = None
-        self._fed = False  # an empty body (a 204) is not a cut one
+        self._after_end = 0
         if encoding in ("gzip", "x-gzip"):
             self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
 
     def _start(self, data: bytes) -> zlib._Decompress:
         if self._decompressor is None:
-            # deflate: zlib-wrapped per the RFC, raw when the first data is not zlib, the
-            # choice httpx's decoder makes on the same data (it decodes the bytes handed on)
+            # deflate: zlib-wrapped per the RFC, raw when the first data (empty too) is not
+            # zlib: the choice httpx's decoder makes, as it decodes the bytes handed on
             try:
                 zlib.decompressobj().decompress(data, 1)
                 wbits = zlib.MAX_WBITS
@@ -57,22 +63,22 @@ class _Inflate:
 
     def feed(self, data: bytes) -> Iterator[tuple[bytes, int]]:
         """The decoded pieces of ``data``, each with how many bytes of ``data`` are consumed."""
+        decompressor = self._start(data)
         if not data:
             return
-        decompressor = self._start(data)
-        self._fed = True
         try:
             if decompressor.eof:
-                raise zlib.error("data after its end")
-            piece = decompressor.decompress(data, PIECE)
-            yield piece, len(data) - len(decompressor.unconsumed_tail)
-            while decompressor.unconsumed_tail:
-                piece = decompressor.decompress(decompressor.unconsumed_tail, PIECE)
+                self._after_end += len(data)
+                yield b"", len(data)
+            else:
+                piece = decompressor.decompress(data, PIECE)
                 yield piece, len(data) - len(decompressor.unconsumed_tail)
-            if decompressor.unused_data:
-                # zlib keeps appending what follows the end, at a cost growing with the
-                # square of its size, and httpx would decode it again: refuse it now
-                raise zlib.error("data after its end")
+                while decompressor.unconsumed_tail:
+                    piece = decompressor.decompress(decompressor.unconsumed_tail, PIECE)
+                    yield piece, len(data) - len(decompressor.unconsumed_tail)
+                self._after_end = len(decompressor.unused_data)
+            if self._after_end > AFTER_END_LIMIT:
+                raise zlib.error(f"more than {AFTER_END_LIMIT} bytes after its end")
         except zlib.error as exc:
             raise ValueError(f"not valid {self.encoding} data ({exc})") from None
 
@@ -82,10 +88,6 @@ class _Inflate:
                 yield self._decompressor.flush()
             except zlib.error as exc:
                 raise ValueError(f"not valid {self.encoding} data ({exc})") from None
-            if self._fed and not self._decompressor.eof:
-                raise ValueError(
-                    f"the {self.encoding} data stops before its end (the body was cut short)"
-                )
 
 
 #: The encodings httpx's ``Response.read()`` undoes itself; it passes any other through as is.
@@ -98,6 +100,7 @@ class BodyReader:
 
     def __init__(self, response: httpx.Response, request: httpx.Request, limit: int) -> None:
         self.request = request
+        self.status_code = response.status_code
         self.limit = limit
         self.size = 0
         self.raw_size = 0
@@ -128,11 +131,14 @@ class BodyReader:
             "raise max_response_bytes= if this is expected.",
             limit=self.limit,
             request=self.request,
+            status_code=self.status_code,
         )
 
     def _decoding_error(self, why: str) -> ResponseDecodingError:
         return ResponseDecodingError(
-            f"The response body could not be decoded: {why}.", request=self.request
+            f"The response body could not be decoded: {why}.",
+            request=self.request,
+            status_code=self.status_code,
         )
 
     def _count(self, piece: bytes) -> bytes:
@@ -292,7 +298,11 @@ def read_capped(response: httpx.Response, request: httpx.Request, limit: int) ->
         try:
             response.read()
         except httpx.DecodingError as exc:  # the encoding decoded here, refused by httpx's decoder
-            raise reader._decoding_error(f"Content-Encoding {reader._header!r} but {exc}") from None
+            # raised after the except block: the httpx error's request holds the API key
+            refused = reader._decoding_error(f"Content-Encoding {reader._header!r} but {exc}")
+        else:
+            return
+        raise refused
     finally:
         response.close()
 
@@ -310,6 +320,10 @@ async def aread_capped(response: httpx.Response, request: httpx.Request, limit: 
         try:
             await response.aread()
         except httpx.DecodingError as exc:  # the encoding decoded here, refused by httpx's decoder
-            raise reader._decoding_error(f"Content-Encoding {reader._header!r} but {exc}") from None
+            # raised after the except block: the httpx error's request holds the API key
+            refused = reader._decoding_error(f"Content-Encoding {reader._header!r} but {exc}")
+        else:
+            return
+        raise refused
     finally:
         await response.aclose()
