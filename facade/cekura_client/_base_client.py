@@ -220,8 +220,11 @@ class BaseClient:
             error.reason = cause
             return error, exc
         if isinstance(exc, _UNUSABLE_ANSWERS) and operation.starts_calls:
-            # Answered, but the answer cannot be read: the calls may well have started.
-            exc._end_with(may_have_started(operation))
+            # Answered, but the answer cannot be read: after a 2xx or a 5xx, the calls may well
+            # have started (ResponseValidationError is raised for 2xx bodies only).
+            status = getattr(exc, "status_code", None)
+            if status is None or _may_have_started(status):
+                exc._end_with(may_have_started(operation))
         raise exc
 
     def _raise(self, error: CekuraError, cause: BaseException) -> NoReturn:
@@ -242,7 +245,7 @@ class BaseClient:
         subject = note = ""
         if not response.is_success:
             subject = operation.subject_of(params)
-            if operation.starts_calls and response.status_code >= 500:
+            if operation.starts_calls and _may_have_started(response.status_code):
                 note = may_have_started(operation)
         return parse_response(response, model, subject, note=note)
 
@@ -251,6 +254,12 @@ class BaseClient:
             f"{type(self).__name__}(base_url={str(self.base_url)!r}, "
             f"max_retries={self.max_retries})"
         )
+
+
+def _may_have_started(status: int) -> bool:
+    """Whether a start answered with ``status`` may have started calls: a success, or a server
+    error (which may come after the work began); a 4xx refused the request."""
+    return status < 300 or status >= 500
 
 
 #: Errors of a request that was answered, in an answer that cannot be used.

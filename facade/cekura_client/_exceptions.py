@@ -291,16 +291,30 @@ class ResponseValidationError(APIError):
 
 class ResponseTooLargeError(APIError):
     """The response body passed ``max_response_bytes`` (decoded); it was not read further.
-    ``limit`` is the cap in bytes."""
+    ``limit`` is the cap in bytes, ``status_code`` the status of that response."""
 
-    def __init__(self, message: str, *, limit: int, request: httpx.Request | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        request: httpx.Request | None = None,
+        status_code: int | None = None,
+    ) -> None:
         super().__init__(message, request=request)
         self.limit = limit
+        self.status_code = status_code
 
 
 class ResponseDecodingError(APIError):
     """The response body could not be decoded: it is not what its ``Content-Encoding`` says,
-    or uses an encoding the client did not ask for."""
+    or uses an encoding the client did not ask for. ``status_code`` is that response's status."""
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, status_code: int | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+        self.status_code = status_code
 
 
 def json_type_name(value: Any) -> str:

@@ -371,3 +371,33 @@ def test_a_start_whose_deadline_passed_before_sending_says_nothing_started(
         "Request did not finish within 300 s (the whole-call deadline, retries included) for "
         f"POST {url_of(server, 'run')}."
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "head", "body", "error_type"),
+    [
+        (401, "Content-Encoding: br\r\n", b"xxxx", ResponseDecodingError),
+        (400, "", b'{"detail": "x"}' + b" " * 2000, ResponseTooLargeError),
+    ],
+)
+def test_an_unusable_4xx_to_a_start_has_no_note(
+    asynchronous: bool,
+    status: int,
+    head: str,
+    body: bytes,
+    error_type: type[Exception],
+    waits: list[float],
+) -> None:
+    # a 4xx refused the request: nothing started, whatever its body
+    answer = f"HTTP/1.1 {status} Refused\r\nContent-Type: application/json\r\n{head}"
+    error, server = expect(
+        asynchronous,
+        "rerun",
+        raw(answer + f"Content-Length: {len(body)}", body),
+        max_response_bytes=1000,
+    )
+    assert_sent_once(server, "rerun")
+    assert type(error) is error_type
+    assert isinstance(error, (ResponseDecodingError, ResponseTooLargeError))
+    assert error.status_code == status
+    assert "may have started" not in str(error)
