@@ -27,7 +27,7 @@ import httpx
 
 from ._exceptions import InsecureTransportError, InvalidRequestError, redact_url
 
-__all__ = ["ProxyTypes", "check_caller_client", "is_loopback", "proxy_for"]
+__all__ = ["ProxyTypes", "is_loopback", "proxy_for"]
 
 ProxyTypes = str | httpx.URL | httpx.Proxy
 
@@ -122,45 +122,6 @@ def _environment_proxy(url: httpx.URL) -> httpx.Proxy | None:
     return None
 
 
-def _from_environment(url: httpx.URL) -> httpx.Proxy | None:
-    try:
-        return _environment_proxy(url)
-    except InvalidRequestError:  # NO_PROXY, named
-        raise
-    except (ValueError, httpx.InvalidURL):
-        raise InvalidRequestError(
-            "the proxy environment (HTTP(S)_PROXY, ALL_PROXY) holds a URL that is not an "
-            "http://, https://, socks5:// or socks5h:// URL"
-        ) from None
-
-
-def _refuse_cleartext(
-    base_url: httpx.URL, proxy: httpx.Proxy | None, allow_insecure_http: bool
-) -> None:
-    """Over a plain-http base URL the key reaches the proxy in cleartext: only one on loopback."""
-    if proxy is None or base_url.scheme != "http" or allow_insecure_http:
-        return
-    if not is_loopback(proxy.url.host):
-        raise InsecureTransportError(
-            f"Refusing to send the API key in cleartext through the proxy "
-            f"{redact_url(proxy.url)} to {base_url.host}: use an https base URL (the proxy then "
-            "only tunnels TLS) or a proxy on loopback, or pass allow_insecure_http=True if you "
-            "really mean it.",
-            host=proxy.url.host,
-        )
-
-
-def check_caller_client(
-    base_url: httpx.URL, client: httpx.Client | httpx.AsyncClient, *, allow_insecure_http: bool
-) -> None:
-    """A caller's ``http_client`` picks its proxy itself, from the environment when it trusts
-    it (httpx does, for a loopback host too): refuse one that would see the key in cleartext,
-    as for the client's own transport. (A proxy the caller configured on that client is theirs
-    to choose: httpx offers no public way to read it.)"""
-    if client.trust_env and base_url.scheme == "http":
-        _refuse_cleartext(base_url, _from_environment(base_url), allow_insecure_http)
-
-
 def proxy_for(
     base_url: httpx.URL,
     proxy: ProxyTypes | None,
@@ -179,8 +140,25 @@ def proxy_for(
                 "proxy must be an http://, https://, socks5:// or socks5h:// URL"
             ) from None
     elif trust_env and not is_loopback(base_url.host):
-        chosen = _from_environment(base_url)
+        try:
+            chosen = _environment_proxy(base_url)
+        except InvalidRequestError:  # NO_PROXY, named
+            raise
+        except (ValueError, httpx.InvalidURL):
+            raise InvalidRequestError(
+                "the proxy environment (HTTP(S)_PROXY, ALL_PROXY) holds a URL that is not an "
+                "http://, https://, socks5:// or socks5h:// URL"
+            ) from None
     else:
         chosen = None
-    _refuse_cleartext(base_url, chosen, allow_insecure_http)
+    if chosen is None:
+        return None
+    if base_url.scheme == "http" and not is_loopback(chosen.url.host) and not allow_insecure_http:
+        raise InsecureTransportError(
+            f"Refusing to send the API key in cleartext through the proxy "
+            f"{redact_url(chosen.url)} to {base_url.host}: use an https base URL (the proxy then "
+            "only tunnels TLS) or a proxy on loopback, or pass allow_insecure_http=True if you "
+            "really mean it.",
+            host=chosen.url.host,
+        )
     return chosen

@@ -205,6 +205,8 @@ class ClientTransport(httpx.BaseTransport):
         try:
             return self.client.send(request, stream=True, follow_redirects=False)
         except httpx.HTTPStatusError as exc:
+            if exc.response.request is not request:  # another request's (an auth flow's)
+                raise
             return _status_only(exc)
 
 
@@ -219,4 +221,6 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         try:
             return await self.client.send(request, stream=True, follow_redirects=False)
         except httpx.HTTPStatusError as exc:
+            if exc.response.request is not request:  # another request's (an auth flow's)
+                raise
             return _status_only(exc)

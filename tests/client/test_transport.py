@@ -7,6 +7,7 @@ import email.utils
 import logging
 import sys
 import time
+import typing
 
 import anyio
 import httpx
@@ -307,4 +308,30 @@ class TestACallersHttpClient:
         assert str(info.value) == (
             "The http_client given to the Cekura client is closed: pass an open one, and close "
             "it after the Cekura client."
+        )
+
+    def test_a_status_error_about_another_request_is_not_the_answer(self) -> None:
+        # an auth flow of that client fetching a token, refused: Cekura never answered
+        class TokenAuth(httpx.Auth):
+            def auth_flow(
+                self, request: httpx.Request
+            ) -> typing.Generator[httpx.Request, httpx.Response, None]:
+                token = yield httpx.Request("POST", "https://auth.example.test/token")
+                token.read()
+                token.raise_for_status()
+                yield request
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(503 if request.url.host == "auth.example.test" else 200)
+
+        with (
+            httpx.Client(transport=httpx.MockTransport(handler), auth=TokenAuth()) as http,
+            Cekura(api_key=API_KEY, http_client=http, max_retries=0) as client,
+            pytest.raises(APIConnectionError) as info,
+        ):
+            client.results.rerun(999)
+        assert type(info.value) is APIConnectionError
+        assert str(info.value).startswith(
+            "The http_client failed the request (HTTPStatusError: Server error '503 Service "
+            "Unavailable' for url 'https://auth.example.test/token'"
         )
