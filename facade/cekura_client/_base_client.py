@@ -125,6 +125,11 @@ class BaseClient:
         timeout: RequestTimeout,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Request:
+        if http.is_closed:
+            raise InvalidRequestError(
+                f"{type(self).__name__} is closed: make a new client (a client closed by its "
+                "`with` block or close() sends nothing more)."
+            )
         if not isinstance(timeout, NotGiven):
             timeout = check_timeout(timeout)
         extra_headers = check_headers(extra_headers, "extra_headers") or {}

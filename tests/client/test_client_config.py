@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -205,3 +206,22 @@ def test_an_http_client_of_the_other_kind_is_refused(
     with pytest.raises(InvalidRequestError) as info:
         client(api_key=API_KEY, http_client=http())
     assert str(info.value) == message
+
+
+def test_a_closed_client_says_so() -> None:
+    with Cekura(api_key=API_KEY) as client:
+        pass
+    with pytest.raises(InvalidRequestError) as info:
+        client.results.get(1001)
+    assert str(info.value) == (
+        "Cekura is closed: make a new client (a client closed by its `with` block or close() "
+        "sends nothing more)."
+    )
+
+    async def use_after_close() -> None:
+        async with AsyncCekura(api_key=API_KEY) as async_client:
+            pass
+        await async_client.results.get(1001)
+
+    with pytest.raises(InvalidRequestError, match=r"^AsyncCekura is closed: make a new client"):
+        anyio.run(use_after_close)
